@@ -1,0 +1,14 @@
+"""Woonzorgatlas analysis core.
+
+Pure Python, no Streamlit: region model, demo generator, demand, supply,
+accessibility, prognosis and gap analysis. All metric work in EPSG:28992.
+"""
+
+from __future__ import annotations
+
+import os
+
+# GDAL must never follow references inside files (OGR VRT): set before pyogrio loads.
+os.environ.setdefault("GDAL_SKIP", "OGR_VRT,VRT")
+
+__version__ = "0.1.0"

@@ -1,0 +1,128 @@
+"""Command-line interface: ``python -m geo {analyse,info,generate-demo}``.
+
+Errors go to stderr with exit code 2 (bad input) or 1 (unexpected failure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from geo import settings
+from geo.errors import WoonzorgError
+from geo.norms import PRESETS
+from geo.prognosis import VARIANTS
+
+__all__ = ["main"]
+
+
+def _load(path: str | None):  # noqa: ANN202 - Region, imported lazily
+    from geo.region import load_default_region, load_region
+
+    return load_region(path) if path else load_default_region()
+
+
+def _cmd_analyse(args: argparse.Namespace) -> int:
+    from geo.gaps import analyse
+    from geo.output import write_result
+    from geo.ranking import fmt_int
+
+    region = _load(args.region)
+    start = time.perf_counter()
+    result = analyse(region, year=args.year, norms=args.norms, prognosis=args.prognosis)
+    elapsed = time.perf_counter() - start
+    out = write_result(result, args.out)
+    print(f"{region.name}: analyse {result.year} ({result.norms.name}) in {elapsed:.2f} s")
+    if region.is_demo:
+        print("LET OP: demodata met gegenereerde details.")
+    for _, row in result.kern.iterrows():
+        parts = [f"{settings.PRODUCT_LABELS[p]} {fmt_int(row[f'shortage_{p}'])}"
+                 for p in settings.PRODUCTS]
+        print(f"  {row['kerngebied']:<12} tekort: " + "; ".join(parts))
+    print(f"Geschreven: {out} (gaps_buurt {len(result.buurt)}, gaps_kern {len(result.kern)}, "
+          f"gaps_grid {len(result.grid)}, ranking {len(result.ranking)})")
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from geo.ranking import fmt_int
+
+    region = _load(args.region)
+    pop = region.population[settings.band_columns()].to_numpy().sum()
+    old = region.population[settings.band_columns(settings.AGE_GROUPS["65+"])].to_numpy().sum()
+    print(f"Regio: {region.name}" + ("  [DEMODATA]" if region.is_demo else ""))
+    if region.is_demo:
+        print(f"  {region.metadata.get('notice', '')}")
+    print(f"Bestand: {region.source_path}")
+    print(f"Basisjaar: {region.base_year}; peildatum {region.metadata.get('reference_date', '?')}")
+    print(f"Kerngebieden: {', '.join(region.kerngebieden)}")
+    print(f"Buurten: {len(region.areas)}; wijken: {region.areas['wijk_code'].nunique()}")
+    print(f"Inwoners: {fmt_int(pop)} (65+: {fmt_int(old)}, {old / max(pop, 1):.1%})")
+    print(f"Woningen: {fmt_int(len(region.homes))}; nultreden: "
+          f"{region.homes['step_free'].mean():.1%}")
+    counts = region.facilities["type"].value_counts()
+    print("Voorzieningen: " + ", ".join(
+        f"{settings.FACILITY_LABELS[t]} {counts.get(t, 0)}" for t in settings.FACILITY_TYPES))
+    print(f"Licentie: {region.metadata.get('licence', '?')}")
+    for layer in ("areas", "population", "homes", "facilities", "villages"):
+        print(f"Bron {layer}: {region.source(layer)}")
+    return 0
+
+
+def _cmd_generate_demo(args: argparse.Namespace) -> int:
+    from geo.demo import SEED, generate_demo_region
+    from geo.region import default_region_path, write_region
+
+    region = generate_demo_region(seed=args.seed if args.seed is not None else SEED)
+    out = write_region(region, args.out or default_region_path())
+    print(f"Demoregio geschreven: {out} ({len(region.areas)} buurten, {len(region.homes)} "
+          f"woningen, {len(region.facilities)} voorzieningen)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m geo``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m geo",
+        description="Woonzorgatlas: tekorten aan geschikte woningen en voorzieningen.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("analyse", help="tekortenanalyse naar een GeoPackage")
+    p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
+    p.add_argument("--year", type=int, help="jaar (basisjaar t/m %d)" % settings.MAX_YEAR)
+    p.add_argument("--norms", help=f"normset ({', '.join(PRESETS)}) of .toml/.json-bestand")
+    p.add_argument("--prognosis", choices=sorted(VARIANTS), help="prognosevariant")
+    p.add_argument("--out", required=True, help="uitvoerbestand .gpkg")
+    p.set_defaults(func=_cmd_analyse)
+
+    p = sub.add_parser("info", help="samenvatting van een regiopakket")
+    p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
+    p.set_defaults(func=_cmd_info)
+
+    p = sub.add_parser("generate-demo", help="de demoregio opnieuw genereren")
+    p.add_argument("--out", help="doelbestand (standaard data/midden_drenthe_demo.gpkg)")
+    p.add_argument("--seed", type=int, help="seed (standaard de vaste seed)")
+    p.set_defaults(func=_cmd_generate_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except WoonzorgError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # last resort: no traceback for users, but say what happened
+        print(f"Onverwachte fout ({type(exc).__name__}): {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,439 @@
+"""Gap analysis: demand, supply, shortage, coverage and accessibility per area.
+
+:func:`analyse` is the one entry point; it returns a :class:`GapResult` with layers per
+buurt, per kerngebied, for the municipality and per grid cell, plus a ranked list of
+where suitable homes and services are most missing.
+
+Method (all distances straight lines in EPSG:28992):
+
+1. **Population for the year**: the base-year population per buurt, projected with
+   :func:`geo.prognosis.project_population`.
+2. **Locating people**: each buurt's population is spread evenly over its homes (the
+   address points), as CBS does for its proximity statistics; a buurt without homes
+   keeps its people at its representative point.
+3. **Demand** per product from norms (:mod:`geo.demand`); **supply** from suitable
+   homes and facility capacities (:mod:`geo.supply`) located in the area. Shortage =
+   demand − supply (negative = surplus).
+4. **Coverage**: the number and share of people 75+ whose home lies within the walking
+   norm of the nearest facility of each type (facilities outside the municipality
+   count), and their mean distance to it.
+5. **Accessibility**: 2SFCA/E2SFCA (:mod:`geo.accessibility`) of facility capacity
+   against the population group of each measure, with people grouped by grid cell and
+   buurt; an area's score is the population-weighted mean, per ``per`` people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import settings
+from geo.accessibility import build_catchment, fca_from_catchment, nearest_distance
+from geo.demand import group_population, product_demand
+from geo.errors import AnalysisError
+from geo.norms import Norms, load_norms
+from geo.prognosis import PrognosisSettings, get_variant, project_population
+from geo.region import Region
+from geo.supply import PRODUCT_FACILITY, classify_homes, step_free_units
+
+__all__ = ["GapResult", "analyse"]
+
+COVERAGE_GROUP = "75+"
+
+
+@dataclass(frozen=True)
+class GapResult:
+    """Result of :func:`analyse`.
+
+    Attributes
+    ----------
+    buurt, kern, gemeente, grid
+        Gap layers (EPSG:28992) with the same count columns; see the README.
+    ranking
+        Ranked rows of where homes and services are most missing, with an explanation.
+    homes
+        Home points with their ``suitability`` class and ``buurt_code``.
+    assumptions
+        Everything the numbers depend on: year, base year, norms, prognosis variant,
+        sources of the region layers and the demo flag.
+    """
+
+    year: int
+    norms: Norms
+    prognosis: PrognosisSettings
+    buurt: gpd.GeoDataFrame
+    kern: gpd.GeoDataFrame
+    gemeente: gpd.GeoDataFrame
+    grid: gpd.GeoDataFrame
+    ranking: pd.DataFrame
+    homes: gpd.GeoDataFrame
+    assumptions: dict[str, Any] = field(default_factory=dict)
+
+    def layers(self) -> dict[str, pd.DataFrame]:
+        """The layers written by ``python -m geo analyse``."""
+        return {
+            "gaps_buurt": self.buurt,
+            "gaps_kern": self.kern,
+            "gaps_gemeente": self.gemeente,
+            "gaps_grid": self.grid,
+            "ranking": self.ranking,
+        }
+
+
+def _count_columns(norms: Norms) -> list[str]:
+    cols = ["pop_total", "pop_65plus", "pop_75plus", "pop_85plus", *settings.band_columns(),
+            "homes_total", "homes_suitable", "homes_adaptable", "homes_unsuitable"]
+    for product in settings.PRODUCTS:
+        cols += [f"demand_{product}", f"supply_{product}"]
+    for ftype in norms.walking:
+        cols.append(f"cov75_{ftype}")
+    return cols
+
+
+def analyse(
+    region: Region,
+    *,
+    year: int | None = None,
+    norms: Norms | str | None = None,
+    prognosis: PrognosisSettings | str | None = None,
+    grid_size: float | None = None,
+) -> GapResult:
+    """Run the gap analysis for one year.
+
+    Parameters
+    ----------
+    region
+        A validated region.
+    year
+        Year of the analysis (base year … :data:`geo.settings.MAX_YEAR`); base year when
+        ``None``.
+    norms
+        Norms, a preset key or a norms file; the default preset when ``None``.
+    prognosis
+        Prognosis settings or a variant name; ``"basis"`` when ``None``.
+    grid_size
+        Grid cell size in metres; :data:`geo.settings.GRID_SIZE_M` when ``None``.
+
+    Returns
+    -------
+    GapResult
+        Gap layers, ranking and assumptions.
+    """
+    norms = norms if isinstance(norms, Norms) else load_norms(norms)
+    prog = prognosis if isinstance(prognosis, PrognosisSettings) else get_variant(
+        prognosis or "basis")
+    base_year = region.base_year
+    year = base_year if year is None else int(year)
+    if year < base_year or year > settings.MAX_YEAR:
+        raise AnalysisError(
+            f"jaar {year} valt buiten het bereik {base_year}–{settings.MAX_YEAR} "
+            f"(basisjaar van de data is {base_year})."
+        )
+    size = float(grid_size or settings.GRID_SIZE_M)
+    bands = settings.band_columns()
+
+    # 1. population for the year, per buurt
+    pop = region.population.set_index("buurt_code")[bands]
+    pop = project_population(pop, base_year, year, prog)
+    areas = region.areas.set_index("buurt_code")
+    pop = pop.reindex(areas.index).fillna(0.0)
+
+    # 2. locate people on homes (or the buurt's representative point)
+    homes = region.homes
+    classes = classify_homes(homes, norms)
+    units = step_free_units(classes, norms).to_numpy()
+    home_xy = shapely.get_coordinates(homes.geometry.values)
+    home_buurt = homes["buurt_code"].to_numpy(dtype=object)
+    inside = pd.Index(areas.index).get_indexer(home_buurt)
+    in_region = inside >= 0
+    n_homes = np.bincount(inside[in_region], minlength=len(areas))
+    empty = np.flatnonzero(n_homes == 0)
+    rep_xy = shapely.get_coordinates(areas.geometry.values[empty].representative_point()) \
+        if len(empty) else np.empty((0, 2))
+    # people points: homes in the region plus one point per buurt without homes
+    pts_xy = np.vstack([home_xy[in_region], rep_xy])
+    pts_area = np.concatenate([inside[in_region], empty])
+    share = 1.0 / np.maximum(n_homes, 1)[pts_area]  # each point's share of its buurt
+    pop_arr = pop.to_numpy(dtype=float)
+    pts_pop = pop_arr[pts_area] * share[:, None]  # (points, bands)
+    grp75 = [bands.index(c) for c in settings.band_columns(settings.AGE_GROUPS["75+"])]
+    pts_75 = pts_pop[:, grp75].sum(axis=1)
+
+    # grid cells of the people points
+    cell_ix = np.floor(pts_xy / size).astype(np.int64)
+    cell_key = cell_ix[:, 0] * 10_000_000 + cell_ix[:, 1]
+
+    # 3. supply per buurt
+    n_area = len(areas)
+    home_area = inside[in_region]
+    cls_codes = classes.cat.codes.to_numpy()[in_region]
+    per_area: dict[str, np.ndarray] = {
+        "homes_total": np.bincount(home_area, minlength=n_area).astype(float),
+        "homes_suitable": np.bincount(home_area, weights=cls_codes == 0, minlength=n_area),
+        "homes_adaptable": np.bincount(home_area, weights=cls_codes == 1, minlength=n_area),
+        "homes_unsuitable": np.bincount(home_area, weights=cls_codes == 2, minlength=n_area),
+        "supply_step_free": np.bincount(home_area, weights=units[in_region], minlength=n_area),
+    }
+    fac = region.facilities
+    fac_xy = shapely.get_coordinates(fac.geometry.values)
+    fac_area = _locate(fac_xy, areas)
+    cap = fac["capacity"].fillna(0.0).to_numpy(dtype=float)
+    ftype = fac["type"].to_numpy(dtype=object)
+    for product, facility_type in PRODUCT_FACILITY.items():
+        sel = (ftype == facility_type) & (fac_area >= 0)
+        per_area[f"supply_{product}"] = np.bincount(fac_area[sel], weights=cap[sel],
+                                                    minlength=n_area)
+
+    # 4. coverage (75+ within walking norms) per people point
+    cov: dict[str, np.ndarray] = {}
+    dist: dict[str, np.ndarray] = {}
+    for facility_type, metres in norms.walking.items():
+        targets = fac_xy[ftype == facility_type]
+        d = nearest_distance(pts_xy, targets)
+        dist[facility_type] = d
+        cov[facility_type] = pts_75 * (d <= float(metres))
+
+    # 5. accessibility: group people by (cell, buurt) for the catchment computation
+    group_key = cell_key * 100_000 + pts_area
+    uniq, grp = np.unique(group_key, return_inverse=True)
+    n_grp = len(uniq)
+    grp_w = np.bincount(grp, minlength=n_grp).astype(float)
+    grp_xy = np.column_stack([np.bincount(grp, weights=pts_xy[:, 0], minlength=n_grp),
+                              np.bincount(grp, weights=pts_xy[:, 1], minlength=n_grp)])
+    grp_xy /= grp_w[:, None]
+    grp_pop = np.column_stack([np.bincount(grp, weights=pts_pop[:, b], minlength=n_grp)
+                               for b in range(len(bands))])
+    acc_scores: dict[str, np.ndarray] = {}
+    acc_demand: dict[str, np.ndarray] = {}
+    for key, spec in norms.access.items():
+        cols = [bands.index(c) for c in settings.band_columns(settings.AGE_GROUPS[spec.population])]
+        demand_g = grp_pop[:, cols].sum(axis=1)
+        sel = (ftype == spec.facility_type) & (cap > 0)
+        radius = max([spec.radius, *[d for d, _ in spec.steps]]) if spec.steps else spec.radius
+        catchment = build_catchment(grp_xy, fac_xy[sel], radius)
+        score = fca_from_catchment(catchment, demand_g, cap[sel],
+                                   weights=list(spec.steps) or None)
+        acc_scores[key] = score * spec.per
+        acc_demand[key] = demand_g
+
+    # --- per buurt
+    grp_area = np.zeros(n_grp, dtype=np.int64)
+    grp_area[grp] = pts_area
+    buurt = _frame_for(areas, pop, per_area)
+    for facility_type in norms.walking:
+        buurt[f"cov75_{facility_type}"] = np.bincount(pts_area, weights=cov[facility_type],
+                                                      minlength=n_area)
+        buurt[f"dist_{facility_type}"] = _weighted_mean(
+            pts_area, dist[facility_type], pts_75 + 1e-9 * share, n_area)
+    for key in norms.access:
+        buurt[f"acc_{key}"] = _weighted_mean(grp_area, acc_scores[key], acc_demand[key] + 1e-12,
+                                             n_area)
+    buurt = _finish(buurt, norms)
+    buurt.insert(0, "buurt_code", areas.index.to_numpy())
+    meta_cols = ["buurt_name", "wijk_code", "wijk_name", "gemeente_code", "gemeente_name",
+                 "kerngebied"]
+    for i, col in enumerate(meta_cols):
+        buurt.insert(1 + i, col, areas[col].to_numpy())
+    if "buurt_type" in areas.columns:
+        buurt.insert(len(meta_cols) + 1, "buurt_type", areas["buurt_type"].to_numpy())
+    buurt["year"] = year
+    buurt = gpd.GeoDataFrame(buurt, geometry=areas.geometry.to_numpy(), crs=settings.METRIC_CRS)
+
+    # --- per kerngebied and municipality (sums of counts; weighted means of scores)
+    kern = _aggregate(buurt, "kerngebied", norms, year)
+    buurt_tmp = buurt.assign(_all=region.areas["gemeente_name"].iloc[0])
+    gemeente = _aggregate(buurt_tmp, "_all", norms, year).rename(columns={"_all": "gemeente"})
+    gemeente.insert(0, "gemeente_code", region.areas["gemeente_code"].iloc[0])
+
+    # --- per grid cell
+    grid = _grid_layer(cell_key, pts_pop, pts_75, pts_area, cov, dist, in_region, home_xy,
+                       cls_codes, units, fac_xy, ftype, cap, fac_area, size, norms, grp,
+                       acc_scores, acc_demand, areas, year)
+
+    from geo.ranking import rank_gaps  # local import: ranking depends on this module's layout
+
+    ranking = rank_gaps(buurt, kern, norms)
+    homes_out = homes.assign(suitability=classes)
+    assumptions = {
+        "region": region.name,
+        "demo": region.is_demo,
+        "base_year": base_year,
+        "year": year,
+        "norms": norms.to_dict(),
+        "prognosis": prog.to_dict(),
+        "grid_size_m": size,
+        "sources": {k[len("source_"):]: v for k, v in region.metadata.items()
+                    if k.startswith("source_")},
+        "notice": region.metadata.get("notice", ""),
+    }
+    return GapResult(year=year, norms=norms, prognosis=prog, buurt=buurt, kern=kern,
+                     gemeente=gemeente, grid=grid, ranking=ranking, homes=homes_out,
+                     assumptions=assumptions)
+
+
+def _locate(xy: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
+    """Index of the area containing each point, -1 outside all areas."""
+    tree = shapely.STRtree(areas.geometry.values)
+    pts = shapely.points(xy)
+    pt_idx, area_idx = tree.query(pts, predicate="intersects")
+    out = np.full(len(xy), -1, dtype=np.int64)
+    # first hit per point, deterministic
+    order = np.lexsort((area_idx, pt_idx))
+    pt_idx, area_idx = pt_idx[order], area_idx[order]
+    first = np.unique(pt_idx, return_index=True)[1]
+    out[pt_idx[first]] = area_idx[first]
+    return out
+
+
+def _weighted_mean(index: np.ndarray, values: np.ndarray, weights: np.ndarray,
+                   n: int) -> np.ndarray:
+    finite = np.isfinite(values)
+    w = np.where(finite, weights, 0.0)
+    num = np.bincount(index, weights=np.where(finite, values, 0.0) * w, minlength=n)
+    den = np.bincount(index, weights=w, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / den, np.nan)
+
+
+def _frame_for(areas: pd.DataFrame, pop: pd.DataFrame,
+               per_area: dict[str, np.ndarray]) -> pd.DataFrame:
+    out = pd.DataFrame(index=pd.RangeIndex(len(areas)))
+    bands = settings.band_columns()
+    for col in bands:
+        out[col] = pop[col].to_numpy()
+    for col, values in per_area.items():
+        out[col] = values
+    return out
+
+
+def _finish(frame: pd.DataFrame, norms: Norms) -> pd.DataFrame:
+    """Add totals, demand, shortage and coverage shares to a frame of counts."""
+    bands = settings.band_columns()
+    frame = frame.copy()
+    frame["pop_total"] = frame[bands].sum(axis=1)
+    for group, col in (("65+", "pop_65plus"), ("75+", "pop_75plus"), ("85+", "pop_85plus")):
+        frame[col] = group_population(frame, group).to_numpy()
+    demand = product_demand(frame[bands], norms)
+    for product in settings.PRODUCTS:
+        frame[f"demand_{product}"] = demand[f"demand_{product}"].to_numpy()
+        frame[f"shortage_{product}"] = frame[f"demand_{product}"] - frame[f"supply_{product}"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for ftype in norms.walking:
+            frame[f"cov75_share_{ftype}"] = np.where(
+                frame["pop_75plus"] > 0, frame[f"cov75_{ftype}"] / frame["pop_75plus"], np.nan)
+    order = ["pop_total", "pop_65plus", "pop_75plus", "pop_85plus", *bands,
+             "homes_total", "homes_suitable", "homes_adaptable", "homes_unsuitable"]
+    for product in settings.PRODUCTS:
+        order += [f"demand_{product}", f"supply_{product}", f"shortage_{product}"]
+    for ftype in norms.walking:
+        order += [f"cov75_{ftype}", f"cov75_share_{ftype}", f"dist_{ftype}"]
+    order += [f"acc_{k}" for k in norms.access]
+    return frame[[c for c in order if c in frame.columns]]
+
+
+def _aggregate(buurt: gpd.GeoDataFrame, by: str, norms: Norms, year: int) -> gpd.GeoDataFrame:
+    counts = [c for c in _count_columns(norms) if c in buurt.columns and not c.startswith(
+        ("demand_", "pop_total", "pop_65plus", "pop_75plus", "pop_85plus"))]
+    grouped = buurt.groupby(by, sort=False)
+    out = grouped[counts].sum()
+    w75 = buurt["pop_75plus"]
+    for ftype in norms.walking:
+        col = f"dist_{ftype}"
+        out[col] = _group_wmean(buurt, by, col, w75)
+    for key, spec in norms.access.items():
+        w = group_population(buurt, spec.population)
+        out[f"acc_{key}"] = _group_wmean(buurt, by, f"acc_{key}", w)
+    dist_acc = [c for c in out.columns if c.startswith(("dist_", "acc_"))]
+    finished = _finish(out.drop(columns=dist_acc), norms)
+    for col in dist_acc:
+        finished[col] = out[col]
+    finished = finished.reset_index()
+    geoms = grouped.geometry.apply(lambda s: shapely.union_all(s.values))
+    finished["n_buurten"] = grouped.size().to_numpy()
+    finished["year"] = year
+    return gpd.GeoDataFrame(finished, geometry=geoms.reindex(finished[by]).to_numpy(),
+                            crs=settings.METRIC_CRS)
+
+
+def _group_wmean(frame: pd.DataFrame, by: str, col: str, weights: pd.Series) -> pd.Series:
+    values = frame[col]
+    ok = values.notna()
+    num = (values.where(ok, 0.0) * weights.where(ok, 0.0)).groupby(frame[by], sort=False).sum()
+    den = weights.where(ok, 0.0).groupby(frame[by], sort=False).sum()
+    return (num / den).where(den > 0)
+
+
+def _grid_layer(cell_key: np.ndarray, pts_pop: np.ndarray, pts_75: np.ndarray,
+                pts_area: np.ndarray, cov: dict[str, np.ndarray], dist: dict[str, np.ndarray],
+                in_region: np.ndarray, home_xy: np.ndarray, cls_codes: np.ndarray,
+                units: np.ndarray, fac_xy: np.ndarray, ftype: np.ndarray, cap: np.ndarray,
+                fac_area: np.ndarray, size: float, norms: Norms, grp: np.ndarray,
+                acc_scores: dict[str, np.ndarray], acc_demand: dict[str, np.ndarray],
+                areas: gpd.GeoDataFrame, year: int) -> gpd.GeoDataFrame:
+    bands = settings.band_columns()
+    home_cells = np.floor(home_xy[in_region] / size).astype(np.int64)
+    home_key = home_cells[:, 0] * 10_000_000 + home_cells[:, 1]
+    fac_in = fac_area >= 0
+    fac_cells = np.floor(fac_xy[fac_in] / size).astype(np.int64)
+    fac_key = fac_cells[:, 0] * 10_000_000 + fac_cells[:, 1]
+    keys = np.unique(np.concatenate([cell_key, fac_key]))
+    n = len(keys)
+    ci = np.searchsorted(keys, cell_key)
+    hi = np.searchsorted(keys, home_key)
+    fi = np.searchsorted(keys, fac_key)
+    cols: dict[str, np.ndarray] = {}
+    for b, col in enumerate(bands):
+        cols[col] = np.bincount(ci, weights=pts_pop[:, b], minlength=n)
+    cols["homes_total"] = np.bincount(hi, minlength=n).astype(float)
+    cols["homes_suitable"] = np.bincount(hi, weights=cls_codes == 0, minlength=n)
+    cols["homes_adaptable"] = np.bincount(hi, weights=cls_codes == 1, minlength=n)
+    cols["homes_unsuitable"] = np.bincount(hi, weights=cls_codes == 2, minlength=n)
+    cols["supply_step_free"] = np.bincount(hi, weights=units[in_region], minlength=n)
+    for product, facility_type in PRODUCT_FACILITY.items():
+        sel = ftype[fac_in] == facility_type
+        cols[f"supply_{product}"] = np.bincount(fi[sel], weights=cap[fac_in][sel], minlength=n)
+    for facility_type in norms.walking:
+        cols[f"cov75_{facility_type}"] = np.bincount(ci, weights=cov[facility_type],
+                                                     minlength=n)
+    frame = _finish(pd.DataFrame(cols), norms)
+    for facility_type in norms.walking:
+        frame[f"dist_{facility_type}"] = _weighted_mean(ci, dist[facility_type],
+                                                        pts_75 + 1e-9, n)
+    grp_cell = np.zeros(grp.max() + 1 if len(grp) else 0, dtype=np.int64)
+    grp_cell[grp] = ci
+    for key in norms.access:
+        frame[f"acc_{key}"] = _weighted_mean(grp_cell, acc_scores[key],
+                                             acc_demand[key] + 1e-12, n)
+    # the buurt holding most of the cell's people, for filtering by core area
+    main_area = _majority(ci, pts_area, pts_pop.sum(axis=1) + 1e-9, n)
+    cx, cy = keys // 10_000_000, keys % 10_000_000
+    frame.insert(0, "cell_id", [f"E{x * size:.0f}N{y * size:.0f}" for x, y in zip(cx, cy,
+                                                                                     strict=True)])
+    has_area = main_area >= 0
+    codes = np.where(has_area, areas.index.to_numpy()[np.maximum(main_area, 0)], None)
+    kerns = np.where(has_area, areas["kerngebied"].to_numpy()[np.maximum(main_area, 0)], None)
+    frame.insert(1, "buurt_code", codes)
+    frame.insert(2, "kerngebied", kerns)
+    frame["year"] = year
+    boxes = shapely.box(cx * size, cy * size, (cx + 1) * size, (cy + 1) * size)
+    return gpd.GeoDataFrame(frame, geometry=boxes, crs=settings.METRIC_CRS)
+
+
+def _majority(cell: np.ndarray, area: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
+    """Per cell, the area index with the largest total weight (-1 for empty cells)."""
+    out = np.full(n, -1, dtype=np.int64)
+    if len(cell) == 0:
+        return out
+    pair = cell.astype(np.int64) * 1_000_000 + area
+    uniq, inv = np.unique(pair, return_inverse=True)
+    w = np.bincount(inv, weights=weight)
+    pc, pa = uniq // 1_000_000, uniq % 1_000_000
+    order = np.lexsort((-w, pc))
+    first = np.unique(pc[order], return_index=True)[1]
+    out[pc[order][first]] = pa[order][first]
+    return out
