@@ -9,7 +9,6 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
 from geo import settings
 from geo.errors import WoonzorgError
@@ -93,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("analyse", help="tekortenanalyse naar een GeoPackage")
     p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
-    p.add_argument("--year", type=int, help="jaar (basisjaar t/m %d)" % settings.MAX_YEAR)
+    p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {settings.MAX_YEAR})")
     p.add_argument("--norms", help=f"normset ({', '.join(PRESETS)}) of .toml/.json-bestand")
     p.add_argument("--prognosis", choices=sorted(VARIANTS), help="prognosevariant")
     p.add_argument("--out", required=True, help="uitvoerbestand .gpkg")

@@ -175,7 +175,8 @@ def load_region(path: str | Path) -> Region:
     with open(path, "rb") as fh:
         if fh.read(16) != b"SQLite format 3\x00":
             raise RegionError(
-                None, f"'{path.name}' is geen GeoPackage (.gpkg); een regiopakket is één GeoPackage."
+                None,
+                f"'{path.name}' is geen GeoPackage (.gpkg); een regiopakket is één GeoPackage.",
             )
     try:
         present = {str(name) for name, _ in pyogrio.list_layers(path)}

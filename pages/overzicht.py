@@ -1,0 +1,77 @@
+"""Overzicht: the gaps of the loaded region per kerngebied, buurt and the ranked list."""
+
+import pandas as pd
+import streamlit as st
+
+from geo import settings
+from geo.errors import WoonzorgError
+from geo.ranking import fmt_int
+from ui.cache import default_region, gap_result
+from ui.common import demo_notice, sidebar_choices
+
+st.title("Woonzorgatlas")
+st.caption("Waar ontbreken geschikte woningen en voorzieningen voor ouderen — nu en straks?")
+
+try:
+    region = default_region()
+    choices = sidebar_choices(region)
+    result = gap_result(region, str(region.source_path), choices.year, choices.norms_key,
+                        choices.prognosis)
+except WoonzorgError as exc:
+    st.error(f"De analyse kan niet worden uitgevoerd: {exc}")
+    st.stop()
+
+demo_notice(region)
+st.subheader(f"Tekorten per kerngebied in {result.year}")
+st.caption(f"Normset: {result.norms.name}. Tekort = vraag − aanbod; negatief is een overschot.")
+
+for _, row in result.kern.iterrows():
+    st.markdown(f"#### {row['kerngebied']}")
+    cols = st.columns(len(settings.PRODUCTS) + 1)
+    for col, product in zip(cols, settings.PRODUCTS, strict=False):
+        col.metric(settings.PRODUCT_LABELS[product], fmt_int(row[f"shortage_{product}"]),
+                   help=f"Vraag {fmt_int(row[f'demand_{product}'])}, "
+                        f"aanbod {fmt_int(row[f'supply_{product}'])}")
+    share = row["cov75_share_supermarket"]
+    cols[-1].metric("75+ ≤ 500 m van supermarkt", f"{share:.0%}" if pd.notna(share) else "–")
+
+st.subheader("Waar ontbreekt het meest?")
+top = result.ranking.head(15)
+st.dataframe(
+    top[["rank", "name", "kerngebied", "topic_label", "missing", "explanation"]],
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "rank": "Rang", "name": "Gebied", "kerngebied": "Kerngebied",
+        "topic_label": "Onderwerp",
+        "missing": st.column_config.NumberColumn("Ontbreekt", format="%.0f"),
+        "explanation": st.column_config.TextColumn("Toelichting", width="large"),
+    },
+)
+
+st.subheader("Per buurt")
+cols = ["buurt_code", "buurt_name", "kerngebied", "pop_total", "pop_75plus",
+        "demand_step_free", "supply_step_free", "shortage_step_free",
+        "cov75_share_supermarket", "cov75_share_gp"]
+st.dataframe(
+    pd.DataFrame(result.buurt[cols]),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "buurt_code": "Buurtcode", "buurt_name": "Buurt", "kerngebied": "Kerngebied",
+        "pop_total": st.column_config.NumberColumn("Inwoners", format="%.0f"),
+        "pop_75plus": st.column_config.NumberColumn("75+", format="%.0f"),
+        "demand_step_free": st.column_config.NumberColumn("Vraag nultreden", format="%.0f"),
+        "supply_step_free": st.column_config.NumberColumn("Aanbod nultreden", format="%.0f"),
+        "shortage_step_free": st.column_config.NumberColumn("Tekort nultreden", format="%.0f"),
+        "cov75_share_supermarket": st.column_config.NumberColumn(
+            "75+ ≤ 500 m supermarkt", format="percent"),
+        "cov75_share_gp": st.column_config.NumberColumn("75+ ≤ 1 km huisarts",
+                                                         format="percent"),
+    },
+)
+with st.expander("Bronnen en aannames"):
+    st.markdown(f"**Normen:** {result.norms.source}")
+    st.markdown(f"**Prognose:** {result.prognosis.description} {result.prognosis.source}")
+    for layer, text in result.assumptions["sources"].items():
+        st.markdown(f"**{layer}:** {text}")

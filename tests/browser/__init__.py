@@ -1,0 +1,1 @@
+"""Browser (Playwright) tests; package so helpers import as ``from .conftest import ...``."""

@@ -1,0 +1,105 @@
+"""Small synthetic regions in the real region-package schema, for tests.
+
+Two buurten side by side (each 1 km × 1 km) in one kerngebied "Noord" and a third in
+"Zuid", with hand-chosen population, homes and facilities so results can be checked
+by hand.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geo import settings
+from geo.region import Region, validate_region
+
+X0, Y0 = 200_000.0, 500_000.0  # somewhere in Drenthe-ish RD space
+
+
+def square(ix: int, iy: int, size: float = 1000.0) -> shapely.Polygon:
+    return shapely.box(X0 + ix * size, Y0 + iy * size, X0 + (ix + 1) * size,
+                       Y0 + (iy + 1) * size)
+
+
+def tiny_region() -> Region:
+    areas = gpd.GeoDataFrame(
+        {
+            "buurt_code": ["BU99990000", "BU99990001", "BU99990100"],
+            "buurt_name": ["Alfa", "Bravo", "Charlie"],
+            "wijk_code": ["WK999900", "WK999900", "WK999901"],
+            "wijk_name": ["Noord", "Noord", "Zuid"],
+            "gemeente_code": ["GM9999"] * 3,
+            "gemeente_name": ["Testgemeente"] * 3,
+            "kerngebied": ["Noord", "Noord", "Zuid"],
+            "buurt_type": ["kern", "kern", "verspreide_huizen"],
+        },
+        geometry=[square(0, 1), square(1, 1), square(0, 0)],
+        crs=settings.METRIC_CRS,
+    )
+    # population per band: 0_14 15_24 25_44 45_64 65_74 75_84 85_plus
+    pops = {
+        "BU99990000": [100, 50, 200, 250, 200, 150, 50],   # 1000 people, 65+ 400, 75+ 200
+        "BU99990001": [100, 100, 200, 200, 100, 80, 20],   # 800 people, 65+ 200, 75+ 100
+        "BU99990100": [20, 10, 40, 50, 40, 30, 10],        # 200 people, 65+ 80, 75+ 40
+    }
+    population = pd.DataFrame(
+        [{"buurt_code": code, **dict(zip(settings.band_columns(), values, strict=True))}
+         for code, values in pops.items()]
+    )
+    # homes: Alfa 4 homes at its centre-ish, Bravo 2, Charlie 2
+    home_rows = [
+        # (x offset, y offset, step_free, type, area)
+        ("BU99990000", 100, 1100, True, "multi_family", 70),     # suitable
+        ("BU99990000", 200, 1200, False, "single_family", 120),  # adaptable
+        ("BU99990000", 300, 1300, False, "single_family", 60),   # unsuitable
+        ("BU99990000", 400, 1400, False, "multi_family", 80),    # unsuitable (no lift)
+        ("BU99990001", 1500, 1500, True, "single_family", 90),   # suitable
+        ("BU99990001", 1900, 1900, False, "single_family", 150), # adaptable
+        ("BU99990100", 500, 500, False, "single_family", 100),   # adaptable
+        ("BU99990100", 900, 100, False, "single_family", 70),    # unsuitable
+    ]
+    homes = gpd.GeoDataFrame(
+        {
+            "home_id": [f"H{i}" for i in range(len(home_rows))],
+            "construction_year": [1980] * len(home_rows),
+            "dwelling_type": [r[4] for r in home_rows],
+            "step_free": [r[3] for r in home_rows],
+            "lift": [r[3] and r[4] == "multi_family" for r in home_rows],
+            "floor_area": [float(r[5]) for r in home_rows],
+            "tenure": ["owner_occupied"] * 6 + ["social_rent"] * 2,
+            "owner": ["eigenaar-bewoner"] * 6 + ["Actium"] * 2,
+            "buurt_code": [r[0] for r in home_rows],
+        },
+        geometry=[shapely.Point(X0 + r[1], Y0 + r[2]) for r in home_rows],
+        crs=settings.METRIC_CRS,
+    )
+    fac_rows = [
+        # id, type, x, y, capacity
+        ("F1", "supermarket", 100, 1100, None),   # at home H0
+        ("F2", "gp", 1500, 1500, 2100.0),         # at home H4
+        ("F3", "clustered_housing", 150, 1150, 30.0),
+        ("F4", "nursing_somatic", 1600, 1600, 10.0),
+        ("F5", "nursing_dementia", 5000, 5000, 40.0),  # outside the municipality
+        ("F6", "bus_stop", 500, 500, None),       # at home H6
+    ]
+    facilities = gpd.GeoDataFrame(
+        {
+            "facility_id": [r[0] for r in fac_rows],
+            "type": [r[1] for r in fac_rows],
+            "name": [f"Voorziening {r[0]}" for r in fac_rows],
+            "operator": ["Test"] * len(fac_rows),
+            "capacity": [r[4] for r in fac_rows],
+        },
+        geometry=[shapely.Point(X0 + r[2], Y0 + r[3]) for r in fac_rows],
+        crs=settings.METRIC_CRS,
+    )
+    metadata = {
+        "region_name": "Testregio",
+        "gemeente_code": "GM9999",
+        "base_year": "2024",
+        "demo": "false",
+        "source_areas": "test",
+    }
+    return validate_region(Region(areas=areas, population=population, homes=homes,
+                                  facilities=facilities, metadata=metadata))

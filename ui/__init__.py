@@ -1,0 +1,1 @@
+"""Streamlit-aware adapters: cached loaders and shared widgets (the only UI helpers)."""
