@@ -88,7 +88,10 @@ class Norms:
     adaptable_weight
         Share of "adaptable" homes counted as step-free supply (Geroscoop: ½).
     adaptable_min_area
-        Floor area (m²) above which a non-step-free single-family home is adaptable.
+        Ground-floor area (m²) above which a non-step-free single-family home is adaptable.
+    ground_floor_share
+        Share of a single-family home's floor area on the ground floor, used when the data
+        has no ``ground_floor_area`` (½: two storeys).
     walking
         ``{facility type: metres}``: the walking norm per facility type for coverage.
     access
@@ -102,6 +105,7 @@ class Norms:
     demand: Mapping[str, Mapping[str, float]]
     adaptable_weight: float = 0.5
     adaptable_min_area: float = 75.0
+    ground_floor_share: float = 0.5
     walking: Mapping[str, float] = field(default_factory=dict)
     access: Mapping[str, AccessSpec] = field(default_factory=dict)
 
@@ -126,6 +130,8 @@ class Norms:
             raise NormsError("adaptable_weight moet tussen 0 en 1 liggen.")
         if not _is_non_negative(self.adaptable_min_area):
             raise NormsError("adaptable_min_area moet ≥ 0 m² zijn.")
+        if not 0.0 < float(self.ground_floor_share) <= 1.0:
+            raise NormsError("ground_floor_share moet tussen 0 en 1 liggen.")
         for ftype, metres in self.walking.items():
             if ftype not in settings.FACILITY_TYPES:
                 raise NormsError(f"onbekend voorzieningstype '{ftype}' in loopnormen.")
@@ -153,6 +159,7 @@ class Norms:
             "demand": {p: dict(r) for p, r in self.demand.items()},
             "adaptable_weight": self.adaptable_weight,
             "adaptable_min_area": self.adaptable_min_area,
+            "ground_floor_share": self.ground_floor_share,
             "walking": dict(self.walking),
             "access": {
                 k: {
@@ -255,7 +262,7 @@ def norms_from_dict(data: Mapping[str, Any], *, base: Norms | None = None) -> No
     if base is None:
         base = get_preset(str(data.get("preset", DEFAULT_PRESET)))
     known = {"preset", "key", "name", "source", "year", "demand", "adaptable_weight",
-             "adaptable_min_area", "walking", "access"}
+             "adaptable_min_area", "ground_floor_share", "walking", "access"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise NormsError(f"onbekende sleutel(s) in normen: {', '.join(unknown)}.")
@@ -283,7 +290,7 @@ def norms_from_dict(data: Mapping[str, Any], *, base: Norms | None = None) -> No
         except (KeyError, TypeError, ValueError) as exc:
             raise NormsError(f"access.{key} is onvolledig of ongeldig: {exc}") from exc
     changed = bool({"demand", "walking", "access", "adaptable_weight",
-                    "adaptable_min_area"} & set(data))
+                    "adaptable_min_area", "ground_floor_share"} & set(data))
     return replace(
         base,
         key=str(data.get("key", "custom" if changed else base.key)),
@@ -295,6 +302,8 @@ def norms_from_dict(data: Mapping[str, Any], *, base: Norms | None = None) -> No
                                  "adaptable_weight"),
         adaptable_min_area=_number(data.get("adaptable_min_area", base.adaptable_min_area),
                                    "adaptable_min_area"),
+        ground_floor_share=_number(data.get("ground_floor_share", base.ground_floor_share),
+                                   "ground_floor_share"),
         walking=walking,
         access=access,
     )

@@ -5,9 +5,10 @@ Suitability rule (after the Geroscoop/Doorzonscan rule, ``norms-and-facts`` C3):
 - **geschikt** (suitable): the home is step-free (*nultreden*: living room, kitchen,
   bedroom, bathroom and toilet reachable without stairs — ground-floor apartments,
   apartments with a lift, bungalows and life-course-proof homes);
-- **aanpasbaar** (adaptable): not step-free, a single-family home with a floor area
-  above ``norms.adaptable_min_area`` (75 m²): room for a stairlift or a bedroom and
-  bathroom on the ground floor;
+- **aanpasbaar** (adaptable): not step-free, a single-family home whose ground floor is
+  larger than ``norms.adaptable_min_area`` (75 m²): room for a stairlift or a bedroom and
+  bathroom on the ground floor. The ground-floor area is the optional ``ground_floor_area``
+  column; without it, ``floor_area × norms.ground_floor_share`` (½: two storeys);
 - **ongeschikt** (unsuitable): everything else (upper-floor apartments without a lift,
   small single-family homes).
 
@@ -53,9 +54,10 @@ def classify_homes(homes: pd.DataFrame, norms: Norms) -> pd.Series:
     Parameters
     ----------
     homes
-        Frame with ``step_free``, ``dwelling_type`` and ``floor_area``.
+        Frame with ``step_free``, ``dwelling_type``, ``floor_area`` and optionally
+        ``ground_floor_area``.
     norms
-        Supplies ``adaptable_min_area``.
+        Supplies ``adaptable_min_area`` and ``ground_floor_share``.
 
     Returns
     -------
@@ -63,10 +65,16 @@ def classify_homes(homes: pd.DataFrame, norms: Norms) -> pd.Series:
         Categorical with categories :data:`SUITABILITY_CLASSES`, aligned with ``homes``.
     """
     step_free = homes["step_free"].to_numpy(dtype=bool)
+    estimated = homes["floor_area"].to_numpy(dtype=float) * float(norms.ground_floor_share)
+    if "ground_floor_area" in homes.columns:
+        known = pd.to_numeric(homes["ground_floor_area"], errors="coerce").to_numpy(dtype=float)
+        ground = np.where(np.isfinite(known), known, estimated)
+    else:
+        ground = estimated
     adaptable = (
         ~step_free
         & (homes["dwelling_type"].to_numpy() == "single_family")
-        & (homes["floor_area"].to_numpy(dtype=float) > float(norms.adaptable_min_area))
+        & (ground > float(norms.adaptable_min_area))
     )
     codes = np.where(step_free, 0, np.where(adaptable, 1, 2))
     return pd.Series(

@@ -51,12 +51,12 @@ def tiny_region() -> Region:
     home_rows = [
         # (x offset, y offset, step_free, type, area)
         ("BU99990000", 100, 1100, True, "multi_family", 70),     # suitable
-        ("BU99990000", 200, 1200, False, "single_family", 120),  # adaptable
-        ("BU99990000", 300, 1300, False, "single_family", 60),   # unsuitable
+        ("BU99990000", 200, 1200, False, "single_family", 160),  # adaptable (80 m² ground)
+        ("BU99990000", 300, 1300, False, "single_family", 140),  # unsuitable (70 m² ground)
         ("BU99990000", 400, 1400, False, "multi_family", 80),    # unsuitable (no lift)
         ("BU99990001", 1500, 1500, True, "single_family", 90),   # suitable
-        ("BU99990001", 1900, 1900, False, "single_family", 150), # adaptable
-        ("BU99990100", 500, 500, False, "single_family", 100),   # adaptable
+        ("BU99990001", 1900, 1900, False, "single_family", 200), # adaptable
+        ("BU99990100", 500, 500, False, "single_family", 180),   # adaptable
         ("BU99990100", 900, 100, False, "single_family", 70),    # unsuitable
     ]
     homes = gpd.GeoDataFrame(

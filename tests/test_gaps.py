@@ -124,8 +124,9 @@ def test_buurt_without_homes_keeps_its_people():
     charlie = _row(res.buurt, "BU99990100")
     assert charlie["pop_75plus"] == 40
     assert charlie["homes_total"] == 0
-    # its people sit at the representative point (inside the square), 1 bus stop nearby
-    assert 0 < charlie["dist_bus_stop"] < 800
+    # its people sit at the buurt's representative point
+    rep = region.areas.geometry.iloc[2].representative_point()
+    assert charlie["dist_bus_stop"] == pytest.approx(rep.distance(region.facilities.geometry[5]))
     assert res.grid["pop_total"].sum() == pytest.approx(2000)
 
 
@@ -140,10 +141,12 @@ def test_ranking_orders_and_explains(result):
     step = ranking[(ranking["code"] == "BU99990000") & (ranking["topic"] == "step_free")].iloc[0]
     assert step["missing"] == pytest.approx(93.1)
     assert "tekort 93" in step["explanation"] and "Alfa" in step["explanation"]
-    # clustered housing in Noord has a surplus: not listed; dementia care is (no supply)
-    kern_rows = ranking[ranking["level"] == "kerngebied"]
-    assert "clustered" not in set(kern_rows.loc[kern_rows["code"] == "Noord", "topic"])
-    assert "nursing_dementia" in set(kern_rows["topic"])
+    # care products are ranked per kerngebied: Noord has 300 people 75+ and 30 units
+    kern_rows = ranking[ranking["level"] == "kerngebied"].set_index(["code", "topic"])
+    assert kern_rows.loc[("Noord", "clustered"), "missing"] == pytest.approx(0.148 * 300 - 30)
+    assert kern_rows.loc[("Zuid", "nursing_dementia"), "supply"] == 0
+    # a surplus is not listed: Alfa alone has more clustered units than demand
+    assert not ((ranking["code"] == "BU99990000") & (ranking["topic"] == "clustered")).any()
 
 
 def test_assumptions_trace_everything(result):

@@ -18,7 +18,7 @@ def test_suitability_rule_by_hand():
         "step_free": [True, True, False, False, False, False],
         "dwelling_type": ["multi_family", "single_family", "single_family", "single_family",
                           "multi_family", "single_family"],
-        "floor_area": [50.0, 60.0, 76.0, 75.0, 120.0, 200.0],
+        "floor_area": [50.0, 60.0, 152.0, 150.0, 240.0, 400.0],
     }, index=[10, 11, 12, 13, 14, 15])
     norms = get_preset("landelijk_2030")
     classes = classify_homes(homes, norms)
@@ -27,6 +27,9 @@ def test_suitability_rule_by_hand():
     assert list(classes.index) == [10, 11, 12, 13, 14, 15]
     units = step_free_units(classes, norms)
     assert units.tolist() == [1.0, 1.0, 0.5, 0.0, 0.0, 0.5]
+    # ground floor known for one home: it decides over the estimate (½ × floor area)
+    with_ground = homes.assign(ground_floor_area=[None, None, 70.0, 90.0, None, None])
+    assert list(classify_homes(with_ground, norms))[2:4] == ["unsuitable", "adaptable"]
     other = norms_from_dict({"adaptable_weight": 0.0, "adaptable_min_area": 100.0})
     assert list(classify_homes(homes, other)) == ["suitable", "suitable", "unsuitable",
                                                   "unsuitable", "unsuitable", "adaptable"]
