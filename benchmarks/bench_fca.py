@@ -65,10 +65,12 @@ def synthetic_problem(
     def points(count: int, rural_share: float) -> np.ndarray:
         rural = int(round(count * rural_share))
         town = rng.choice(n_towns, size=count - rural, p=size)
-        xy = np.vstack([
-            centres[town] + rng.normal(size=(count - rural, 2)) * spread[town, None],
-            rng.uniform(0.0, side, size=(rural, 2)),
-        ])
+        xy = np.vstack(
+            [
+                centres[town] + rng.normal(size=(count - rural, 2)) * spread[town, None],
+                rng.uniform(0.0, side, size=(rural, 2)),
+            ]
+        )
         return np.clip(xy, 0.0, side) + np.asarray(RD_ORIGIN)
 
     demand_xy = points(n_demand, 0.15)

@@ -27,11 +27,14 @@ bit.
 Implementation: the demand points are sorted into a row-major grid of square cells
 (edge ``radius / 8``); for every supply point and every grid row within reach, the
 cells that can hold points within the radius form one contiguous run of the sorted
-demand points. The candidate pairs of a block of supply points are expanded, their
-distances computed and filtered with vectorised numpy, block by block so that the
-working memory stays small. Cost is ``O((n + m) + k)`` for ``k`` pairs within reach,
-with about 1.1-1.2 candidates per pair; :func:`two_step_fca` streams the pairs
-without storing them, :func:`build_catchment` stores them for scenario re-runs.
+demand points, and the cells wholly inside the radius form an inner part of that run
+that needs no distance test. Candidate pairs are expanded, tested and filtered with
+vectorised numpy in blocks of about 65,000, so temporaries stay small. The pairs then
+form a sparse ``m x n`` matrix ``W`` and both steps are sparse mat-vecs:
+``R = S / (W @ P)`` and ``A = W.T @ R``. Cost is ``O(n log n + m + k)`` for ``k``
+pairs within reach (about 1.15 candidates per pair), against ``O(n m)`` for all pairs.
+:func:`two_step_fca` keeps no distances; :func:`build_catchment` stores them for
+scenario re-runs.
 
 References
 ----------
@@ -303,6 +306,15 @@ def _pairs(grid: _Grid, supply_xy: FloatArray, limit2: float, *, with_dist2: boo
     cuts = np.searchsorted(offset, np.arange(0, total, _CHUNK), side="right")
     bounds = np.unique(np.concatenate(([0], cuts, [m])))
     size = int(np.diff(offset[bounds]).max())
+    if not with_dist2:  # per run: candidates before / after its inner part, laid out
+        # as (supply, run, left/right); "edge_at" is their first candidate's offset
+        run_end = grid.run_start + grid.run_length
+        edge_len = np.stack([grid.inner_start - grid.run_start, run_end - grid.inner_stop], -1)
+        run_offset = np.cumsum(grid.run_length).reshape(grid.run_length.shape)
+        run_offset -= grid.run_length
+        edge_at = np.stack([run_offset, run_offset + (grid.inner_stop - grid.run_start)], -1)
+        edge_len, edge_at = edge_len.reshape(m, -1), edge_at.reshape(m, -1)
+        edge_per_supply = edge_len.sum(axis=1)
     pos_buf = np.empty(size, dtype=np.int64)
     z_buf = np.empty(size, dtype=np.complex128)
     d2_buf = np.empty(size, dtype=np.float64)
@@ -329,18 +341,15 @@ def _pairs(grid: _Grid, supply_xy: FloatArray, limit2: float, *, with_dist2: boo
             d2 = _dist2(z, d2_buf[:count])
             hit = np.flatnonzero(np.less_equal(d2, limit2, out=in_buf[:count]))
         else:  # only candidates outside the runs' inner parts need a distance test
-            left = grid.inner_start[lo:hi].ravel() - run_start
-            right = lengths - (grid.inner_stop[lo:hi].ravel() - run_start)
-            edge_len = np.column_stack([left, right]).ravel()
-            edge_at = np.column_stack([run_offset, run_offset + lengths - right]).ravel()
-            n_edge = int(edge_len.sum())
-            edge_offset = np.cumsum(edge_len)
-            edge_offset -= edge_len
-            edge = np.add(counter[:n_edge], np.repeat(edge_at - edge_offset, edge_len))
+            lens = edge_len[lo:hi].ravel()
+            n_edge = int(lens.sum())
+            edge_offset = np.cumsum(lens)
+            edge_offset -= lens
+            edge_offset += first
+            edge = np.add(counter[:n_edge], np.repeat(edge_at[lo:hi].ravel() - edge_offset, lens))
             z = z_buf[:n_edge]
-            np.take(grid.z, pos.take(edge), out=z, mode="clip")
-            per_run = (left + right).reshape(hi - lo, -1).sum(axis=1)
-            z -= np.repeat(sz[lo:hi], per_run)
+            np.take(grid.z, pos.take(edge, mode="clip"), out=z, mode="clip")
+            z -= np.repeat(sz[lo:hi], edge_per_supply[lo:hi])
             d2 = _dist2(z, d2_buf[:n_edge])
             inside = in_buf[:count]
             inside.fill(True)
@@ -710,6 +719,6 @@ def within_distance(
     limit = _as_distance("max_distance", max_distance, allow_zero=True)
     if tgt.shape[0] == 0 or pts.shape[0] == 0:
         return np.zeros(pts.shape[0], dtype=bool)
-    bound = math.nextafter(limit, math.inf)
+    bound = limit * (1.0 + 1e-9) + 1e-6  # prunes the search; the exact test follows
     dist, _ = cKDTree(tgt).query(pts, k=1, distance_upper_bound=bound, workers=-1)
     return np.asarray(dist <= limit, dtype=bool)

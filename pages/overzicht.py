@@ -4,24 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from geo import settings
-from geo.errors import WoonzorgError
 from geo.ranking import fmt_int
-from ui.cache import default_region, gap_result
-from ui.common import demo_notice, sidebar_choices
+from ui.common import page_context
 
 st.title("Woonzorgatlas")
 st.caption("Waar ontbreken geschikte woningen en voorzieningen voor ouderen — nu en straks?")
 
-try:
-    region = default_region()
-    choices = sidebar_choices(region)
-    result = gap_result(region, str(region.source_path), choices.year, choices.norms_key,
-                        choices.prognosis)
-except WoonzorgError as exc:
-    st.error(f"De analyse kan niet worden uitgevoerd: {exc}")
-    st.stop()
-
-demo_notice(region)
+ctx = page_context()
+result = ctx.result
 st.subheader(f"Tekorten per kerngebied in {result.year}")
 st.caption(f"Normset: {result.norms.name}. Tekort = vraag − aanbod; negatief is een overschot.")
 

@@ -31,3 +31,15 @@ def gap_result(
     ``region_key`` identifies the region (the underscore argument is not hashed).
     """
     return analyse(_region, year=year, norms=norms_key, prognosis=prognosis)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def map_layers(
+    _region: Region,
+    _result: GapResult,
+    result_key: tuple,  # noqa: ARG001 - cache key: (region key, year, norms, prognosis)
+) -> dict:
+    """WGS84 display copies of the layers of one analysis (see ``ui.maps.display_layers``)."""
+    from ui.maps import display_layers
+
+    return display_layers(_region, _result)

@@ -1,4 +1,8 @@
-"""Shared widgets: the demo notice and the analysis choices in the sidebar."""
+"""Shared UI: the demo notice, the sidebar choices and the page context.
+
+Session-state keys used across pages: ``year``, ``norms``, ``prognosis``, ``kern``
+(core area or :data:`ALL`), ``product`` and ``buurt`` (the selected buurt code).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,14 @@ from dataclasses import dataclass
 import streamlit as st
 
 from geo import settings
+from geo.errors import WoonzorgError
+from geo.gaps import GapResult
 from geo.norms import PRESETS
 from geo.prognosis import VARIANTS
 from geo.region import Region
+from ui.cache import default_region, gap_result
+
+ALL = "Hele gemeente"
 
 
 @dataclass(frozen=True)
@@ -19,6 +28,30 @@ class Choices:
     year: int
     norms_key: str
     prognosis: str
+    kern: str
+    product: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a page needs: the active region, the choices and the analysis."""
+
+    region: Region
+    choices: Choices
+    result: GapResult
+
+    def buurten(self) -> list[str]:
+        """Buurt codes in the chosen core area (all for the whole municipality)."""
+        frame = self.result.buurt
+        if self.choices.kern != ALL:
+            frame = frame[frame["kerngebied"] == self.choices.kern]
+        return list(frame["buurt_code"])
+
+
+def active_region() -> tuple[Region, str]:
+    """The region in use and a key that identifies it (the demo until data is loaded)."""
+    region = default_region()
+    return region, f"demo:{region.source_path}"
 
 
 def demo_notice(region: Region) -> None:
@@ -29,15 +62,33 @@ def demo_notice(region: Region) -> None:
 
 
 def sidebar_choices(region: Region) -> Choices:
-    """Year, norm preset and prognosis variant, kept in session state across pages."""
+    """Render the shared sidebar filters (kept in session state across pages)."""
     years = [region.base_year, *[y for y in settings.PROGNOSIS_YEARS if y > region.base_year]]
+    kerns = [ALL, *region.kerngebieden]
     with st.sidebar:
         st.header("Keuzes")
+        kern = st.selectbox("Kerngebied", kerns, key="kern")
         year = st.selectbox("Jaar", years, key="year",
                             format_func=lambda y: f"{y} (basisjaar)" if y == years[0] else str(y))
         norms_key = st.selectbox("Normset", list(PRESETS), key="norms",
                                  format_func=lambda k: PRESETS[k].name)
+        product = st.selectbox("Product", list(settings.PRODUCTS), key="product",
+                               format_func=lambda p: settings.PRODUCT_LABELS[p])
         prognosis = st.selectbox("Prognosevariant", list(VARIANTS), key="prognosis",
                                  format_func=lambda k: k.replace("_", " "))
         st.caption(VARIANTS[prognosis].description)
-    return Choices(year=int(year), norms_key=norms_key, prognosis=prognosis)
+    return Choices(year=int(year), norms_key=norms_key, prognosis=prognosis, kern=kern,
+                   product=product)
+
+
+def page_context() -> Context:
+    """Load region and analysis for the current choices; on bad input show why and stop."""
+    try:
+        region, key = active_region()
+        choices = sidebar_choices(region)
+        result = gap_result(region, key, choices.year, choices.norms_key, choices.prognosis)
+    except WoonzorgError as exc:
+        st.error(f"De analyse kan niet worden uitgevoerd: {exc}")
+        st.stop()
+    demo_notice(region)
+    return Context(region=region, choices=choices, result=result)

@@ -1,0 +1,112 @@
+"""Kaart: one interactive map of ageing, housing stock, facilities and gaps."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import settings
+from geo.ranking import fmt_int, fmt_km
+from ui.cache import map_layers
+from ui.common import ALL, page_context
+from ui.maps import BASEMAPS, Legend, MapOptions, build_map, locate_click, themes
+
+ctx = page_context()
+result, region, choices = ctx.result, ctx.region, ctx.choices
+
+# A link from another page (?buurt=… or ?kern=…) selects a buurt or core area.
+qp_buurt = st.query_params.get("buurt")
+if qp_buurt and qp_buurt in set(result.buurt["buurt_code"]):
+    st.session_state["buurt"] = qp_buurt
+qp_kern = st.query_params.get("kern")
+if qp_kern and qp_kern in region.kerngebieden and st.session_state.get("kern") != qp_kern:
+    st.session_state["kern"] = qp_kern
+    st.query_params.pop("kern")
+    st.rerun()
+
+st.title("Kaart")
+all_themes = themes(list(result.norms.walking))
+default_theme = f"shortage_{choices.product}"
+
+with st.sidebar:
+    st.header("Kaartlagen")
+    theme_key = st.selectbox("Kleur gebieden op", list(all_themes), key="map_theme",
+                             index=list(all_themes).index(default_theme),
+                             format_func=lambda k: all_themes[k].label)
+    level = st.radio("Gebiedsniveau", ["buurt", "grid"], key="map_level", horizontal=True,
+                     format_func=lambda v: "Buurten" if v == "buurt" else "500 m-raster")
+    homes_mode = st.radio(
+        "Woningvoorraad", ["grid", "points", "off"], key="map_homes", horizontal=True,
+        format_func={"grid": "Per 250 m", "points": "Losse woningen", "off": "Uit"}.get,
+        help="Losse woningen alleen binnen één kerngebied (kies hierboven een kerngebied).")
+    owners = sorted(region.homes["owner"].unique())
+    owner = st.selectbox("Eigenaar woningen", ["(alle)", *owners], key="map_owner")
+    fac_types = st.multiselect(
+        "Voorzieningen", list(settings.FACILITY_TYPES), key="map_facilities",
+        default=["gp", "pharmacy", "supermarket", "nursing_somatic", "nursing_dementia",
+                 "clustered_housing"],
+        format_func=lambda t: settings.FACILITY_LABELS[t])
+    circles = st.selectbox("Loopafstandcirkels", ["(geen)", *result.norms.walking],
+                           key="map_circles",
+                           format_func=lambda t: t if t == "(geen)" else
+                           f"{settings.FACILITY_LABELS[t]} ({fmt_int(result.norms.walking[t])} m)")
+    labels = st.checkbox("Namen van kernen en dorpen", value=True, key="map_labels")
+    basemap = st.selectbox("Achtergrondkaart", list(BASEMAPS), key="map_basemap",
+                           format_func=lambda k: BASEMAPS[k][0],
+                           help="Zonder internet: 'Geen achtergrond'. PDOK is de Nederlandse "
+                                "standaard, OpenStreetMap een alternatief.")
+
+kern = None if choices.kern == ALL else choices.kern
+if homes_mode == "points" and kern is None:
+    st.info("Losse woningen worden alleen binnen één kerngebied getoond; hieronder staan ze "
+            "per 250 m-cel. Kies een kerngebied in de zijbalk.")
+options = MapOptions(
+    theme=theme_key, level=level, kern=kern, facility_types=tuple(fac_types),
+    norm_circles=None if circles == "(geen)" else circles, homes=homes_mode,
+    owner=None if owner == "(alle)" else owner, labels=labels, basemap=basemap)
+
+key = (region.source_path and str(region.source_path), result.year, result.norms.key,
+       result.prognosis.name)
+layers = map_layers(region, result, key)
+fmap, legends = build_map(result, layers, options)
+
+
+def _legend(legend: Legend) -> None:
+    rows = "".join(
+        f'<div style="display:flex;align-items:center;gap:6px;font-size:13px">'
+        f'<span style="display:inline-block;width:14px;height:14px;background:{c};'
+        f'border:1px solid #777"></span>{html.escape(label)}</div>'
+        for c, label in legend.items)
+    st.html(f'<div style="margin-bottom:8px"><b style="font-size:13px">'
+            f"{html.escape(legend.title)}</b>{rows}</div>")
+
+
+map_col, side_col = st.columns([3, 1])
+with map_col:
+    event = st_folium(fmap, height=620, use_container_width=True, key="kaart",
+                      returned_objects=["last_object_clicked"])
+    st.caption(f"{region.name} · {result.year} · {result.norms.name}. "
+               "Klik op een buurt voor het profiel. Lagen aan/uit met het lagenicoon rechtsboven.")
+clicked = locate_click(event, layers["buurt"])
+if clicked and clicked != st.session_state.get("buurt_clicked"):
+    st.session_state["buurt_clicked"] = clicked
+    st.session_state["buurt"] = clicked
+
+with side_col:
+    st.subheader("Legenda")
+    for legend in legends:
+        _legend(legend)
+    code = st.session_state.get("buurt")
+    if code and code in set(result.buurt["buurt_code"]):
+        row = result.buurt.set_index("buurt_code").loc[code]
+        st.subheader(row["buurt_name"])
+        st.caption(f"{code} · kerngebied {row['kerngebied']} · {result.year}")
+        st.metric("Inwoners 75+", fmt_int(row["pop_75plus"]))
+        st.metric(f"Tekort {settings.PRODUCT_LABELS[choices.product].lower()}",
+                  fmt_int(row[f"shortage_{choices.product}"]))
+        st.markdown(f"Huisarts gem. {fmt_km(row['dist_gp'])}, supermarkt gem. "
+                    f"{fmt_km(row['dist_supermarket'])} (75-plussers).")
+        st.page_link("pages/buurtprofiel.py", label="Open buurtprofiel",
+                     icon=":material/home_work:")

@@ -1,0 +1,470 @@
+"""Folium map construction for the Kaart page (no Streamlit here: unit-testable).
+
+Rules that keep the map fast, safe and offline:
+
+- one ``GeoJson`` per layer with precomputed colours and only the tooltip columns;
+- every text from data is HTML-escaped before it reaches a tooltip or popup;
+- legends are drawn by the page (Streamlit), not by branca, so no d3 from a CDN;
+- only Leaflet core (GeoJson, Circle, CircleMarker, DivIcon); see ``ui/assets.py``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from geo import settings
+from geo.display import to_display
+from geo.gaps import GapResult
+from geo.ranking import fmt_int
+from geo.region import Region
+from geo.supply import SUITABILITY_CLASSES, SUITABILITY_LABELS
+
+# Colour-blind-safe palettes.
+# Sequential (more = darker), ColorBrewer "YlOrBr" 6 classes.
+SEQUENTIAL = ["#ffffd4", "#fee391", "#fec44f", "#fe9929", "#d95f0e", "#993404"]
+# Ageing, viridis reversed (light = few, dark = many).
+AGEING = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"]
+# Diverging for shortage (orange = shortage, purple = surplus), ColorBrewer "PuOr".
+DIVERGING = ["#542788", "#998ec3", "#d8daeb", "#f7f7f7", "#fee0b6", "#f1a340", "#b35806"]
+# Homes per cell by share suitable, ColorBrewer "Blues" (distinct from the choropleths).
+HOME_SHADES = ["#c6dbef", "#6baed6", "#08519c"]
+# Okabe-Ito for categories.
+SUITABILITY_COLOURS = {"suitable": "#0072B2", "adaptable": "#E69F00", "unsuitable": "#CC79A7"}
+FACILITY_STYLE: dict[str, tuple[str, str]] = {  # type -> (colour, short symbol)
+    "gp": ("#0072B2", "H"),
+    "pharmacy": ("#009E73", "A"),
+    "supermarket": ("#E69F00", "S"),
+    "community_centre": ("#56B4E9", "O"),
+    "nursing_somatic": ("#D55E00", "V"),
+    "nursing_dementia": ("#CC79A7", "D"),
+    "clustered_housing": ("#000000", "G"),
+    "day_care": ("#F0E442", "B"),
+    "bus_stop": ("#666666", "b"),
+    "gp_post": ("#0072B2", "P"),
+    "hospital": ("#D55E00", "Z"),
+}
+
+BASEMAPS: dict[str, tuple[str, str | None, str]] = {
+    "none": ("Geen achtergrond (offline)", None, ""),
+    "pdok": (
+        "PDOK BRT-Achtergrondkaart",
+        "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png",
+        "Kaartgegevens &copy; Kadaster (PDOK, BRT-Achtergrondkaart)",
+    ),
+    "osm": (
+        "OpenStreetMap",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "&copy; OpenStreetMap-bijdragers (ODbL)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A choropleth theme: which column colours the areas and how."""
+
+    key: str
+    label: str
+    column: str
+    kind: str  # "sequential", "ageing", "diverging"
+    unit: str
+    share: bool = False
+
+
+def themes(norms_walking: Sequence[str]) -> dict[str, Theme]:
+    """All choropleth themes, keyed for widgets."""
+    out: dict[str, Theme] = {}
+    for group, label in (("65plus", "65+"), ("75plus", "75+"), ("85plus", "85+")):
+        out[f"pop_{group}"] = Theme(f"pop_{group}", f"Aantal {label}", f"pop_{group}",
+                                    "ageing", "personen")
+        out[f"share_{group}"] = Theme(f"share_{group}", f"Aandeel {label}",
+                                      f"share_{group}", "ageing", "% van inwoners", share=True)
+    for product in settings.PRODUCTS:
+        out[f"shortage_{product}"] = Theme(
+            f"shortage_{product}", f"Tekort {settings.PRODUCT_LABELS[product].lower()}",
+            f"shortage_{product}", "diverging", "eenheden (negatief = overschot)")
+    for ftype in norms_walking:
+        out[f"uncov_{ftype}"] = Theme(
+            f"uncov_{ftype}",
+            f"75+ buiten loopafstand {settings.FACILITY_LABELS[ftype].lower()}",
+            f"uncov_share_{ftype}", "sequential", "% van 75-plussers", share=True)
+    return out
+
+
+@dataclass(frozen=True)
+class Legend:
+    """Colour classes of a map layer, for the page to draw."""
+
+    title: str
+    items: list[tuple[str, str]] = field(default_factory=list)  # (colour, label)
+
+
+def add_derived_columns(frame: pd.DataFrame, walking: Sequence[str]) -> pd.DataFrame:
+    """Shares used by themes (a new frame)."""
+    out = frame.copy()
+    total = out["pop_total"].where(out["pop_total"] > 0)
+    for group in ("65plus", "75plus", "85plus"):
+        out[f"share_{group}"] = out[f"pop_{group}"] / total
+    for ftype in walking:
+        out[f"uncov_share_{ftype}"] = 1.0 - out[f"cov75_share_{ftype}"]
+    return out
+
+
+def _fmt_value(value: float, share: bool) -> str:
+    if value is None or not np.isfinite(value):
+        return "–"
+    return f"{value:.0%}" if share else fmt_int(value)
+
+
+def classify(values: pd.Series, theme: Theme) -> tuple[list[str], Legend]:
+    """Colour per value and the legend (equal intervals; symmetric around 0 if diverging)."""
+    v = values.to_numpy(dtype=float)
+    finite = v[np.isfinite(v)]
+    if theme.kind == "diverging":
+        palette = DIVERGING
+        m = float(np.max(np.abs(finite))) if len(finite) else 1.0
+        m = m or 1.0
+        edges = np.linspace(-m, m, len(palette) + 1)
+    else:
+        palette = AGEING if theme.kind == "ageing" else SEQUENTIAL
+        lo = 0.0 if theme.share or not len(finite) else float(np.min(finite))
+        hi = float(np.max(finite)) if len(finite) else 1.0
+        if theme.share:
+            hi = max(hi, 1e-9)
+        if hi <= lo:
+            hi = lo + 1.0
+        edges = np.linspace(lo, hi, len(palette) + 1)
+    idx = np.clip(np.searchsorted(edges, v, side="right") - 1, 0, len(palette) - 1)
+    colours = [palette[i] if np.isfinite(x) else "#bdbdbd" for i, x in zip(idx, v, strict=True)]
+    items = []
+    for i, colour in enumerate(palette):
+        items.append((colour, f"{_fmt_value(edges[i], theme.share)} – "
+                              f"{_fmt_value(edges[i + 1], theme.share)}"))
+    items.append(("#bdbdbd", "geen gegevens"))
+    return colours, Legend(f"{theme.label} ({theme.unit})", items)
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]]:
+    minx, miny, maxx, maxy = gdf.total_bounds
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """What to draw (set by the page's widgets)."""
+
+    theme: str
+    level: str = "buurt"  # "buurt" or "grid"
+    kern: str | None = None  # None = whole municipality
+    facility_types: tuple[str, ...] = ()
+    norm_circles: str | None = None  # facility type whose walking norm is drawn
+    homes: str = "grid"  # "off", "grid" (aggregated), "points" (only within one kern)
+    owner: str | None = None  # filter homes by owner
+    labels: bool = True
+    basemap: str = "none"
+
+
+def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
+              options: MapOptions) -> tuple[folium.Map, list[Legend]]:
+    """Build the Kaart map.
+
+    Parameters
+    ----------
+    result
+        The gap analysis for the chosen year and norms.
+    display
+        Display copies (WGS84) of the layers (see :func:`display_layers`).
+    options
+        What to draw.
+
+    Returns
+    -------
+    tuple
+        The folium map and the legends of the visible layers.
+    """
+    legends: list[Legend] = []
+    all_themes = themes(list(result.norms.walking))
+    theme = all_themes[options.theme]
+    base = BASEMAPS.get(options.basemap, BASEMAPS["none"])
+    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.5)
+    if base[1]:
+        folium.TileLayer(tiles=base[1], attr=base[2], name=base[0], max_zoom=19).add_to(fmap)
+
+    kern_display = display["kern"]
+    focus = kern_display if options.kern is None else kern_display[
+        kern_display["kerngebied"] == options.kern]
+    fmap.fit_bounds(_bounds(focus if len(focus) else kern_display))
+
+    # --- choropleth (buurt or grid)
+    layer = display["grid" if options.level == "grid" else "buurt"]
+    if options.kern is not None:
+        layer = layer[layer["kerngebied"] == options.kern]
+    layer = layer.copy()
+    colours, legend = classify(layer[theme.column], theme)
+    legends.append(legend)
+    layer["_fill"] = colours
+    layer["_tip"] = [
+        _area_tooltip(row, theme, options.level) for _, row in layer.iterrows()
+    ]
+    keep = ["_fill", "_tip", "geometry"] + (["buurt_code"] if "buurt_code" in layer else [])
+    folium.GeoJson(
+        layer[keep].to_json(drop_id=True),
+        name=f"{theme.label} per {'buurt' if options.level == 'buurt' else '500 m-cel'}",
+        style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#555555",
+                                  "weight": 0.6, "fillOpacity": 0.7},
+        highlight_function=lambda _f: {"weight": 2.5, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
+        smooth_factor=1.0,
+    ).add_to(fmap)
+
+    # --- kerngebied outlines
+    folium.GeoJson(
+        kern_display[["kerngebied", "geometry"]].assign(
+            kerngebied=kern_display["kerngebied"].map(_esc)).to_json(drop_id=True),
+        name="Kerngebieden (grenzen)",
+        style_function=lambda _f: {"fill": False, "color": "#111111", "weight": 2.5},
+        interactive=False,
+    ).add_to(fmap)
+
+    # --- homes
+    if options.homes != "off":
+        homes_group = folium.FeatureGroup(name="Woningvoorraad", show=True)
+        homes = display["homes"]
+        if options.owner:
+            homes = homes[homes["owner"] == options.owner]
+        if options.kern is not None:
+            homes = homes[homes["kerngebied"] == options.kern]
+        if options.homes == "points" and options.kern is not None:
+            _add_home_points(homes_group, homes)
+            legends.append(Legend("Woningen naar geschiktheid", [
+                (SUITABILITY_COLOURS[c], SUITABILITY_LABELS[c]) for c in SUITABILITY_CLASSES]))
+        else:
+            _add_home_cells(homes_group, homes)
+            legends.append(Legend("Woningen per 250 m-cel (kleur: aandeel geschikt, "
+                                  "grootte: aantal)", [
+                                      (HOME_SHADES[0], "< 10 % geschikt"),
+                                      (HOME_SHADES[1], "10–25 % geschikt"),
+                                      (HOME_SHADES[2], "≥ 25 % geschikt")]))
+        homes_group.add_to(fmap)
+
+    # --- walking-norm circles
+    fac = display["facilities"]
+    if options.norm_circles:
+        metres = float(result.norms.walking.get(options.norm_circles, 500.0))
+        circles = folium.FeatureGroup(
+            name=f"Loopafstand {fmt_int(metres)} m: "
+                 f"{settings.FACILITY_LABELS[options.norm_circles].lower()}")
+        colour = FACILITY_STYLE[options.norm_circles][0]
+        for _, f in fac[fac["type"] == options.norm_circles].iterrows():
+            folium.Circle(location=[f.geometry.y, f.geometry.x], radius=metres, color=colour,
+                          weight=1.5, fill=True, fill_opacity=0.08, interactive=False
+                          ).add_to(circles)
+        circles.add_to(fmap)
+        legends.append(Legend("Loopafstandnorm", [
+            (colour, f"{fmt_int(metres)} m rond "
+                     f"{settings.FACILITY_LABELS[options.norm_circles].lower()}")]))
+
+    # --- facilities: one GeoJson layer per type (Leaflet core only, no jQuery popups)
+    if options.facility_types:
+        for ftype in options.facility_types:
+            shown = fac[fac["type"] == ftype]
+            if shown.empty:
+                continue
+            _add_facility_layer(fmap, ftype, shown)
+        legends.append(Legend("Voorzieningen", [
+            (FACILITY_STYLE[t][0], f"{FACILITY_STYLE[t][1]} — {settings.FACILITY_LABELS[t]}")
+            for t in options.facility_types]))
+
+    # --- labels
+    if options.labels:
+        labels = folium.FeatureGroup(name="Namen van kernen en dorpen")
+        for _, v in display["villages"].iterrows():
+            big = v["inhabitants"] >= 3000
+            labels.add_child(folium.Marker(
+                location=[v.geometry.y, v.geometry.x], interactive=False,
+                icon=folium.DivIcon(
+                    html=(f'<div style="font:{"bold 13px" if big else "11px"} sans-serif;'
+                          'color:#111;text-shadow:0 0 3px #fff,0 0 3px #fff;'
+                          f'white-space:nowrap">{_esc(v["name"])}</div>'),
+                    icon_size=(150, 16), icon_anchor=(-6, 8), class_name="wza-label")))
+        labels.add_to(fmap)
+
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap, legends
+
+
+def _area_tooltip(row: pd.Series, theme: Theme, level: str) -> str:
+    value = _fmt_value(row[theme.column], theme.share)
+    if level == "grid":
+        head = f"500 m-cel {_esc(row['cell_id'])}"
+    else:
+        head = f"<b>{_esc(row['buurt_name'])}</b> ({_esc(row['buurt_code'])})"
+    return (f"{head}<br>{_esc(theme.label)}: <b>{value}</b><br>"
+            f"Inwoners {fmt_int(row['pop_total'])}, 75+ {fmt_int(row['pop_75plus'])}")
+
+
+def _add_facility_layer(fmap: folium.Map, ftype: str, shown: gpd.GeoDataFrame) -> None:
+    colour, symbol = FACILITY_STYLE[ftype]
+    text_colour = "#000" if colour in ("#F0E442", "#56B4E9", "#E69F00") else "#fff"
+    icon = folium.DivIcon(
+        html=(f'<div style="background:{colour};color:{text_colour};'
+              "border:1.5px solid #fff;border-radius:50%;width:20px;height:20px;"
+              "font:bold 11px/20px sans-serif;text-align:center;"
+              f'box-shadow:0 0 2px #000">{symbol}</div>'),
+        icon_size=(20, 20), icon_anchor=(10, 10), class_name=f"wza-fac wza-fac-{ftype}")
+    features = [
+        {"type": "Feature",
+         "geometry": {"type": "Point", "coordinates": [round(f.geometry.x, 5),
+                                                       round(f.geometry.y, 5)]},
+         "properties": {"_tip": _facility_tooltip(f), "_pop": _facility_popup(f)}}
+        for _, f in shown.iterrows()
+    ]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=f"{settings.FACILITY_LABELS[ftype]} ({len(features)})",
+        marker=folium.Marker(icon=icon),
+        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["_pop"], labels=False),
+    ).add_to(fmap)
+
+
+def _facility_tooltip(f: pd.Series) -> str:
+    return f"{_esc(settings.FACILITY_LABELS[f['type']])}: {_esc(f['name'])}"
+
+
+def _facility_popup(f: pd.Series) -> str:
+    cap = f["capacity"]
+    parts = [f"<b>{_esc(f['name'])}</b>", _esc(settings.FACILITY_LABELS[f["type"]])]
+    if str(f.get("operator", "")).strip():
+        parts.append(f"Exploitant: {_esc(f['operator'])}")
+    if cap is not None and not (isinstance(cap, float) and math.isnan(cap)):
+        parts.append(f"Capaciteit: {fmt_int(cap)}")
+    if str(f.get("woonplaats", "") or "").strip():
+        parts.append(f"Plaats: {_esc(f['woonplaats'])}")
+    return "<br>".join(parts)
+
+
+def _add_home_cells(group: folium.FeatureGroup, homes: gpd.GeoDataFrame) -> None:
+    """Aggregate homes into 250 m cells; one circle per cell."""
+    if homes.empty:
+        return
+    cells = homes.groupby("cell250", sort=True)
+    stats = cells.agg(n=("suitability", "size"), lat=("lat", "mean"), lon=("lon", "mean"))
+    counts = pd.crosstab(homes["cell250"], homes["suitability"]).reindex(
+        columns=list(SUITABILITY_CLASSES), fill_value=0)
+    stats = stats.join(counts)
+    features = []
+    for key, row in stats.iterrows():
+        share = row["suitable"] / row["n"]
+        colour = HOME_SHADES[2] if share >= 0.25 else HOME_SHADES[1] if share >= 0.10 else \
+            HOME_SHADES[0]
+        tip = (f"{int(row['n'])} woningen: {int(row['suitable'])} geschikt, "
+               f"{int(row['adaptable'])} aanpasbaar, {int(row['unsuitable'])} ongeschikt")
+        features.append({"type": "Feature",
+                         "geometry": {"type": "Point",
+                                      "coordinates": [round(row["lon"], 5),
+                                                      round(row["lat"], 5)]},
+                         "properties": {"_tip": tip, "_c": colour,
+                                        "_r": round(1.5 + 0.8 * math.sqrt(row["n"]), 1),
+                                        "cell": str(key)}})
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Woningen (250 m)",
+        marker=folium.CircleMarker(radius=4, weight=0.8, color="#333", fill=True,
+                                   fill_opacity=0.75),
+        style_function=lambda f: {"fillColor": f["properties"]["_c"],
+                                  "radius": f["properties"]["_r"]},
+        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
+    ).add_to(group)
+
+
+def _add_home_points(group: folium.FeatureGroup, homes: gpd.GeoDataFrame) -> None:
+    features = [
+        {"type": "Feature",
+         "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+         "properties": {"_c": SUITABILITY_COLOURS[s],
+                        "_tip": f"{SUITABILITY_LABELS[s]}, {_esc(t)}, {int(y)}, "
+                                f"{int(a)} m², {_esc(o)}"}}
+        for lon, lat, s, t, y, a, o in zip(
+            homes["lon"], homes["lat"], homes["suitability"], homes["dwelling_label"],
+            homes["construction_year"], homes["floor_area"], homes["owner"], strict=True)
+    ]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Woningen",
+        marker=folium.CircleMarker(radius=3, weight=0, fill=True, fill_opacity=0.85),
+        style_function=lambda f: {"fillColor": f["properties"]["_c"]},
+        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
+    ).add_to(group)
+
+
+def display_layers(region: Region, result: GapResult) -> dict[str, gpd.GeoDataFrame]:
+    """WGS84 display copies of the layers the map draws (compute once per analysis)."""
+    walking = list(result.norms.walking)
+    buurt = add_derived_columns(result.buurt, walking)
+    grid = add_derived_columns(result.grid, walking)
+    cols = [c for c in buurt.columns if c != "geometry"]
+    gcols = [c for c in grid.columns if c != "geometry"]
+    homes = result.homes
+    xy = shapely.get_coordinates(homes.geometry.values)
+    to_wgs = Transformer.from_crs(settings.METRIC_CRS, settings.DISPLAY_CRS, always_xy=True)
+    lon, lat = to_wgs.transform(xy[:, 0], xy[:, 1])
+    kern_of = result.buurt.set_index("buurt_code")["kerngebied"]
+    cell = (np.floor(xy[:, 0] / 250).astype(np.int64) * 10_000_000
+            + np.floor(xy[:, 1] / 250).astype(np.int64))
+    homes_display = pd.DataFrame({
+        "lon": lon, "lat": lat, "cell250": cell,
+        "suitability": homes["suitability"].astype(str).to_numpy(),
+        "owner": homes["owner"].to_numpy(),
+        "dwelling_label": np.where(homes["dwelling_type"] == "multi_family", "meergezins",
+                                   "eengezins"),
+        "construction_year": homes["construction_year"].to_numpy(),
+        "floor_area": homes["floor_area"].to_numpy(),
+        "kerngebied": kern_of.reindex(homes["buurt_code"]).to_numpy(),
+    })
+    fac = to_display(region.facilities, tolerance=0)
+    villages = (to_display(region.villages, tolerance=0) if region.villages is not None
+                else gpd.GeoDataFrame({"name": [], "inhabitants": []}, geometry=[],
+                                      crs=settings.DISPLAY_CRS))
+    return {
+        "buurt": to_display(buurt, columns=cols),
+        "grid": to_display(grid, tolerance=0, columns=gcols),
+        "kern": to_display(result.kern, tolerance=20, columns=["kerngebied"]),
+        "homes": homes_display,
+        "facilities": fac,
+        "villages": villages,
+    }
+
+
+def locate_click(event: dict | None, buurt_display: gpd.GeoDataFrame) -> str | None:
+    """Buurt code at the clicked point of an ``st_folium`` event (``None`` if none)."""
+    if not event:
+        return None
+    clicked = event.get("last_object_clicked") or event.get("last_clicked")
+    if not clicked or "lat" not in clicked or "lng" not in clicked:
+        return None
+    try:
+        point = shapely.Point(float(clicked["lng"]), float(clicked["lat"]))
+    except (TypeError, ValueError):
+        return None
+    hits = buurt_display[buurt_display.geometry.contains(point)]
+    if hits.empty:
+        near = buurt_display.geometry.distance(point)
+        if near.min() > 0.001:  # ~100 m outside every buurt
+            return None
+        hits = buurt_display.loc[[near.idxmin()]]
+    return str(hits["buurt_code"].iloc[0])
