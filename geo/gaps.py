@@ -160,16 +160,25 @@ def analyse(
     pts_area = np.concatenate([inside[in_region], empty])
     share = 1.0 / np.maximum(n_homes, 1)[pts_area]  # each point's share of its buurt
     pop_arr = pop.to_numpy(dtype=float)
-    pts_pop = pop_arr[pts_area] * share[:, None]  # (points, bands)
     grp75 = [bands.index(c) for c in settings.band_columns(settings.AGE_GROUPS["75+"])]
-    pts_75 = pts_pop[:, grp75].sum(axis=1)
+    pts_75 = pop_arr[:, grp75].sum(axis=1)[pts_area] * share
+    n_area = len(areas)
 
-    # grid cells of the people points
+    # people grouped by (grid cell, buurt): all members share one buurt, so a group's
+    # population is its buurt's population times the group's share of the buurt's homes
     cell_ix = np.floor(pts_xy / size).astype(np.int64)
-    cell_key = cell_ix[:, 0] * 10_000_000 + cell_ix[:, 1]
+    cell_uniq, cell_inv = np.unique(cell_ix, axis=0, return_inverse=True)
+    cell_inv = cell_inv.ravel()
+    uniq, grp = np.unique(cell_inv * n_area + pts_area, return_inverse=True)
+    n_grp = len(uniq)
+    grp_area, grp_cell = uniq % n_area, uniq // n_area
+    grp_n = np.bincount(grp, minlength=n_grp).astype(float)
+    grp_xy = np.column_stack([np.bincount(grp, weights=pts_xy[:, 0], minlength=n_grp),
+                              np.bincount(grp, weights=pts_xy[:, 1], minlength=n_grp)])
+    grp_xy /= grp_n[:, None]
+    grp_pop = pop_arr[grp_area] * np.bincount(grp, weights=share, minlength=n_grp)[:, None]
 
     # 3. supply per buurt
-    n_area = len(areas)
     home_area = inside[in_region]
     cls_codes = classes.cat.codes.to_numpy()[in_region]
     per_area: dict[str, np.ndarray] = {
@@ -189,27 +198,30 @@ def analyse(
         per_area[f"supply_{product}"] = np.bincount(fac_area[sel], weights=cap[sel],
                                                     minlength=n_area)
 
-    # 4. coverage (75+ within walking norms) per people point
-    cov: dict[str, np.ndarray] = {}
-    dist: dict[str, np.ndarray] = {}
-    for facility_type, metres in norms.walking.items():
-        targets = fac_xy[ftype == facility_type]
-        d = nearest_distance(pts_xy, targets)
-        dist[facility_type] = d
-        cov[facility_type] = pts_75 * (d <= float(metres))
+    # grid cells: cells with people, plus cells with a facility inside the region
+    fac_in = fac_area >= 0
+    fac_cells = np.floor(fac_xy[fac_in] / size).astype(np.int64)
+    all_cells = np.unique(np.vstack([cell_uniq, fac_cells]), axis=0)
+    n_cell = len(all_cells)
+    cell_of_cell = _row_index(all_cells, cell_uniq)
+    grp_ci = cell_of_cell[grp_cell]
+    pt_ci = cell_of_cell[cell_inv]
+    per_cell: dict[str, np.ndarray] = {}
 
-    # 5. accessibility: group people by (cell, buurt) for the catchment computation
-    group_key = cell_key * 100_000 + pts_area
-    uniq, grp = np.unique(group_key, return_inverse=True)
-    n_grp = len(uniq)
-    grp_w = np.bincount(grp, minlength=n_grp).astype(float)
-    grp_xy = np.column_stack([np.bincount(grp, weights=pts_xy[:, 0], minlength=n_grp),
-                              np.bincount(grp, weights=pts_xy[:, 1], minlength=n_grp)])
-    grp_xy /= grp_w[:, None]
-    grp_pop = np.column_stack([np.bincount(grp, weights=pts_pop[:, b], minlength=n_grp)
-                               for b in range(len(bands))])
-    acc_scores: dict[str, np.ndarray] = {}
-    acc_demand: dict[str, np.ndarray] = {}
+    # 4. coverage (75+ within walking norms), aggregated per buurt and cell at once
+    w_dist = pts_75 + 1e-9 * share  # weights for mean distances (people 75+, else homes)
+    for facility_type, metres in norms.walking.items():
+        d = nearest_distance(pts_xy, fac_xy[ftype == facility_type])
+        covered = pts_75 * (d <= float(metres))
+        per_area[f"cov75_{facility_type}"] = np.bincount(pts_area, weights=covered,
+                                                         minlength=n_area)
+        per_area[f"dist_{facility_type}"] = _weighted_mean(pts_area, d, w_dist, n_area)
+        per_cell[f"cov75_{facility_type}"] = np.bincount(pt_ci, weights=covered,
+                                                         minlength=n_cell)
+        per_cell[f"dist_{facility_type}"] = _weighted_mean(pt_ci, d, w_dist, n_cell)
+    del pts_xy, pts_75, w_dist
+
+    # 5. accessibility (2SFCA/E2SFCA) with the groups as demand points
     for key, spec in norms.access.items():
         cols = [bands.index(c) for c in settings.band_columns(settings.AGE_GROUPS[spec.population])]
         demand_g = grp_pop[:, cols].sum(axis=1)
@@ -217,22 +229,12 @@ def analyse(
         radius = max([spec.radius, *[d for d, _ in spec.steps]]) if spec.steps else spec.radius
         catchment = build_catchment(grp_xy, fac_xy[sel], radius)
         score = fca_from_catchment(catchment, demand_g, cap[sel],
-                                   weights=list(spec.steps) or None)
-        acc_scores[key] = score * spec.per
-        acc_demand[key] = demand_g
+                                   weights=list(spec.steps) or None) * spec.per
+        per_area[f"acc_{key}"] = _weighted_mean(grp_area, score, demand_g + 1e-12, n_area)
+        per_cell[f"acc_{key}"] = _weighted_mean(grp_ci, score, demand_g + 1e-12, n_cell)
 
     # --- per buurt
-    grp_area = np.zeros(n_grp, dtype=np.int64)
-    grp_area[grp] = pts_area
     buurt = _frame_for(areas, pop, per_area)
-    for facility_type in norms.walking:
-        buurt[f"cov75_{facility_type}"] = np.bincount(pts_area, weights=cov[facility_type],
-                                                      minlength=n_area)
-        buurt[f"dist_{facility_type}"] = _weighted_mean(
-            pts_area, dist[facility_type], pts_75 + 1e-9 * share, n_area)
-    for key in norms.access:
-        buurt[f"acc_{key}"] = _weighted_mean(grp_area, acc_scores[key], acc_demand[key] + 1e-12,
-                                             n_area)
     buurt = _finish(buurt, norms)
     buurt.insert(0, "buurt_code", areas.index.to_numpy())
     meta_cols = ["buurt_name", "wijk_code", "wijk_name", "gemeente_code", "gemeente_name",
@@ -251,9 +253,23 @@ def analyse(
     gemeente.insert(0, "gemeente_code", region.areas["gemeente_code"].iloc[0])
 
     # --- per grid cell
-    grid = _grid_layer(cell_key, pts_pop, pts_75, pts_area, cov, dist, in_region, home_xy,
-                       cls_codes, units, fac_xy, ftype, cap, fac_area, size, norms, grp,
-                       acc_scores, acc_demand, areas, year)
+    home_ci = pt_ci[: int(in_region.sum())]
+    for b, col in enumerate(bands):
+        per_cell[col] = np.bincount(grp_ci, weights=grp_pop[:, b], minlength=n_cell)
+    per_cell["homes_total"] = np.bincount(home_ci, minlength=n_cell).astype(float)
+    per_cell["homes_suitable"] = np.bincount(home_ci, weights=cls_codes == 0, minlength=n_cell)
+    per_cell["homes_adaptable"] = np.bincount(home_ci, weights=cls_codes == 1, minlength=n_cell)
+    per_cell["homes_unsuitable"] = np.bincount(home_ci, weights=cls_codes == 2,
+                                               minlength=n_cell)
+    per_cell["supply_step_free"] = np.bincount(home_ci, weights=units[in_region],
+                                               minlength=n_cell)
+    fac_ci = _row_index(all_cells, fac_cells)
+    for product, facility_type in PRODUCT_FACILITY.items():
+        sel = ftype[fac_in] == facility_type
+        per_cell[f"supply_{product}"] = np.bincount(fac_ci[sel], weights=cap[fac_in][sel],
+                                                    minlength=n_cell)
+    main_area = _majority(grp_ci, grp_area, grp_pop.sum(axis=1) + 1e-9 * grp_n, n_cell)
+    grid = _grid_layer(all_cells, per_cell, main_area, areas, size, norms, year)
 
     from geo.ranking import rank_gaps  # local import: ranking depends on this module's layout
 
@@ -368,57 +384,30 @@ def _group_wmean(frame: pd.DataFrame, by: str, col: str, weights: pd.Series) -> 
     return (num / den).where(den > 0)
 
 
-def _grid_layer(cell_key: np.ndarray, pts_pop: np.ndarray, pts_75: np.ndarray,
-                pts_area: np.ndarray, cov: dict[str, np.ndarray], dist: dict[str, np.ndarray],
-                in_region: np.ndarray, home_xy: np.ndarray, cls_codes: np.ndarray,
-                units: np.ndarray, fac_xy: np.ndarray, ftype: np.ndarray, cap: np.ndarray,
-                fac_area: np.ndarray, size: float, norms: Norms, grp: np.ndarray,
-                acc_scores: dict[str, np.ndarray], acc_demand: dict[str, np.ndarray],
-                areas: gpd.GeoDataFrame, year: int) -> gpd.GeoDataFrame:
-    bands = settings.band_columns()
-    home_cells = np.floor(home_xy[in_region] / size).astype(np.int64)
-    home_key = home_cells[:, 0] * 10_000_000 + home_cells[:, 1]
-    fac_in = fac_area >= 0
-    fac_cells = np.floor(fac_xy[fac_in] / size).astype(np.int64)
-    fac_key = fac_cells[:, 0] * 10_000_000 + fac_cells[:, 1]
-    keys = np.unique(np.concatenate([cell_key, fac_key]))
-    n = len(keys)
-    ci = np.searchsorted(keys, cell_key)
-    hi = np.searchsorted(keys, home_key)
-    fi = np.searchsorted(keys, fac_key)
-    cols: dict[str, np.ndarray] = {}
-    for b, col in enumerate(bands):
-        cols[col] = np.bincount(ci, weights=pts_pop[:, b], minlength=n)
-    cols["homes_total"] = np.bincount(hi, minlength=n).astype(float)
-    cols["homes_suitable"] = np.bincount(hi, weights=cls_codes == 0, minlength=n)
-    cols["homes_adaptable"] = np.bincount(hi, weights=cls_codes == 1, minlength=n)
-    cols["homes_unsuitable"] = np.bincount(hi, weights=cls_codes == 2, minlength=n)
-    cols["supply_step_free"] = np.bincount(hi, weights=units[in_region], minlength=n)
-    for product, facility_type in PRODUCT_FACILITY.items():
-        sel = ftype[fac_in] == facility_type
-        cols[f"supply_{product}"] = np.bincount(fi[sel], weights=cap[fac_in][sel], minlength=n)
-    for facility_type in norms.walking:
-        cols[f"cov75_{facility_type}"] = np.bincount(ci, weights=cov[facility_type],
-                                                     minlength=n)
-    frame = _finish(pd.DataFrame(cols), norms)
-    for facility_type in norms.walking:
-        frame[f"dist_{facility_type}"] = _weighted_mean(ci, dist[facility_type],
-                                                        pts_75 + 1e-9, n)
-    grp_cell = np.zeros(grp.max() + 1 if len(grp) else 0, dtype=np.int64)
-    grp_cell[grp] = ci
-    for key in norms.access:
-        frame[f"acc_{key}"] = _weighted_mean(grp_cell, acc_scores[key],
-                                             acc_demand[key] + 1e-12, n)
-    # the buurt holding most of the cell's people, for filtering by core area
-    main_area = _majority(ci, pts_area, pts_pop.sum(axis=1) + 1e-9, n)
-    cx, cy = keys // 10_000_000, keys % 10_000_000
+def _row_index(table: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Index in ``table`` (unique rows, lexicographically sorted) of each row of ``rows``."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64)
+    view = np.ascontiguousarray(table).view([("x", np.int64), ("y", np.int64)]).ravel()
+    want = np.ascontiguousarray(rows).view([("x", np.int64), ("y", np.int64)]).ravel()
+    return np.searchsorted(view, want)
+
+
+def _grid_layer(cells: np.ndarray, per_cell: dict[str, np.ndarray], main_area: np.ndarray,
+                areas: gpd.GeoDataFrame, size: float, norms: Norms,
+                year: int) -> gpd.GeoDataFrame:
+    """Grid-cell layer from per-cell sums (``cells``: integer cell indices x, y)."""
+    extra = {k: v for k, v in per_cell.items() if k.startswith(("dist_", "acc_"))}
+    frame = _finish(pd.DataFrame({k: v for k, v in per_cell.items() if k not in extra}), norms)
+    for key, values in extra.items():
+        frame[key] = values
+    cx, cy = cells[:, 0], cells[:, 1]
     frame.insert(0, "cell_id", [f"E{x * size:.0f}N{y * size:.0f}" for x, y in zip(cx, cy,
                                                                                      strict=True)])
     has_area = main_area >= 0
-    codes = np.where(has_area, areas.index.to_numpy()[np.maximum(main_area, 0)], None)
-    kerns = np.where(has_area, areas["kerngebied"].to_numpy()[np.maximum(main_area, 0)], None)
-    frame.insert(1, "buurt_code", codes)
-    frame.insert(2, "kerngebied", kerns)
+    idx = np.maximum(main_area, 0)
+    frame.insert(1, "buurt_code", np.where(has_area, areas.index.to_numpy()[idx], None))
+    frame.insert(2, "kerngebied", np.where(has_area, areas["kerngebied"].to_numpy()[idx], None))
     frame["year"] = year
     boxes = shapely.box(cx * size, cy * size, (cx + 1) * size, (cy + 1) * size)
     return gpd.GeoDataFrame(frame, geometry=boxes, crs=settings.METRIC_CRS)

@@ -1,8 +1,209 @@
-"""Placeholder, being written."""
+"""Data & methode: what data is loaded, the norms and prognosis in force, how figures are made."""
 
+import math
+
+import pandas as pd
 import streamlit as st
 
+from geo import profile, settings
+from geo.ranking import fmt_int
 from ui.common import page_context
 
 ctx = page_context()
-st.title("methode")
+result, region = ctx.result, ctx.region
+norms, prog = result.norms, result.prognosis
+
+
+def _num(value: float, decimals: int = 0) -> str:
+    """Dutch number: thousands with '.', decimals with ','; '–' when missing."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _signed_pct(value: float) -> str:
+    if value == 0:
+        return "0"
+    return ("+" if value > 0 else "−") + _num(abs(value) * 100, 1) + " %"
+
+
+st.title("Data & methode")
+st.caption("Welke gegevens en aannames achter elk getal in de Woonzorgatlas zitten, en hoe de "
+           "getallen worden berekend. Alle keuzes in de zijbalk (jaar, normset, prognose) "
+           "werken hier door.")
+
+# --- data -------------------------------------------------------------------------------------
+st.header("Geladen data")
+meta = region.metadata
+if region.is_demo:
+    st.error(
+        "**Demodata — niet gebruiken voor echte besluiten.** Dorpsnamen, ligging en "
+        "inwonertallen zijn openbare feiten; buurtgrenzen, leeftijdsopbouw, woningen en "
+        "voorzieningen zijn gegenereerd. Laad de eigen data van de gemeente voordat u met "
+        "de uitkomsten plant.",
+        icon="⚠️",
+    )
+else:
+    st.success("Eigen data geladen (geen demodata).")
+st.subheader(region.name)
+c = st.columns(4)
+c[0].metric("Soort data", "Demodata" if region.is_demo else "Eigen data")
+c[1].metric("Basisjaar bevolking", str(region.base_year))
+c[2].metric("Peildatum", meta.get("reference_date", "onbekend"))
+c[3].metric("Gemeentecode", meta.get("gemeente_code", "onbekend"))
+st.markdown(f"**Licentie:** {meta.get('licence', 'niet vermeld')}")
+if meta.get("notice"):
+    st.markdown(f"**Toelichting bij de data:** {meta['notice']}")
+st.markdown("**Lagen en bronnen:**")
+layers = profile.data_layers(region)
+st.markdown("\n".join(
+    f"- **{label}** (laag `{layer}`, {fmt_int(rows)} rijen): {source}"
+    for layer, label, rows, source in layers.itertuples(index=False)
+))
+st.caption("Alle ruimtelijke lagen in EPSG:28992 (RD New). Bij het laden wordt elk regiopakket "
+           "gecontroleerd (lagen, kolommen, coördinatenstelsel, geldige geometrie, unieke "
+           "codes, geen negatieve aantallen).")
+
+# --- norms ------------------------------------------------------------------------------------
+st.header("Normen in gebruik")
+st.markdown(f"**{norms.name}** (`{norms.key}`, {norms.year})")
+st.markdown(f"**Bron:** {norms.source}")
+
+st.subheader("Vraagnormen per 1.000 inwoners van een leeftijdsgroep")
+rates = profile.demand_rates_table(norms)
+group_cols = [col for col in rates.columns if col not in ("product", "label", "unit")]
+rates_view = pd.DataFrame({"Product": rates["label"], "Eenheid": rates["unit"]})
+for col in group_cols:
+    rates_view[col] = [_num(v, 1 if v % 1 else 0) if math.isfinite(v) else "–"
+                       for v in rates[col]]
+st.dataframe(rates_view, hide_index=True, width="stretch")
+st.caption("Vraag van een product = Σ over de leeftijdsgroepen van norm × inwoners van die "
+           "groep / 1.000. '65+' telt alle 65-plussers, '75–84' alleen die klasse; een "
+           "product met normen voor 65+ én 75+ telt 75-plussers dus twee keer mee (zo is de "
+           "norm bedoeld).")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Loopnormen")
+    walk = profile.walking_table(norms)
+    st.dataframe(pd.DataFrame({"Voorziening": walk["label"],
+                               "Loopnorm": [f"{fmt_int(v)} m" for v in walk["norm_m"]]}),
+                 hide_index=True, width="stretch")
+    st.caption("Methode ANBO/ActiZ: supermarkt en bushalte 500 m, huisarts 1.000 m; apotheek "
+               "1.000 m naast de huisarts. Afstanden in rechte lijn.")
+with right:
+    st.subheader("Geschiktheid van woningen")
+    st.dataframe(pd.DataFrame({
+        "Instelling": ["Weging aanpasbare woning (adaptable_weight)",
+                       "Minimale oppervlakte begane grond (adaptable_min_area)",
+                       "Aandeel begane grond zonder opgave (ground_floor_share)"],
+        "Waarde": [_num(norms.adaptable_weight, 2), f"{_num(norms.adaptable_min_area)} m²",
+                   _num(norms.ground_floor_share, 2)],
+    }), hide_index=True, width="stretch")
+    st.caption("Nultredenaanbod = geschikte woningen + weging × aanpasbare woningen "
+               "(Geroscoop: ½).")
+
+st.subheader("Bereikbaarheid (2SFCA/E2SFCA)")
+acc = profile.access_table(norms)
+st.dataframe(pd.DataFrame({
+    "Maat (capaciteit per groep)": acc["label"],
+    "Bevolkingsgroep": acc["population"],
+    "Zoekstraal": [f"{_num(v / 1000, 1)} km" for v in acc["radius_m"]],
+    "Methode": acc["method"],
+    "Afstandsverval (gewicht per afstand)": [s or "geen: alles binnen de straal telt volledig"
+                                             for s in acc["steps"]],
+}), hide_index=True, width="stretch")
+st.caption("Capaciteit: patiëntplaatsen van huisartspraktijken, plaatsen van verpleeghuizen, "
+           "wooneenheden geclusterd wonen (kolom capacity van de voorzieningen).")
+
+# --- prognosis --------------------------------------------------------------------------------
+st.header("Prognose in gebruik")
+st.markdown(f"**Variant {prog.name.replace('_', ' ')}.** {prog.description}")
+st.markdown(f"**Bron en aannames:** {prog.source}")
+st.markdown(f"**Geboortecijfer:** {_num(prog.birth_rate_per_1000, 1)} per 1.000 inwoners per "
+            "jaar (instroom in 0–14).")
+ptab = profile.prognosis_table(prog)
+st.dataframe(pd.DataFrame({
+    "Leeftijdsklasse": ptab["label"],
+    "Breedte (jaar)": [_num(w) if math.isfinite(w) else "open" for w in ptab["width"]],
+    "Overlevingskans per jaar": [_num(v, 4) for v in ptab["survival"]],
+    "Netto migratie per jaar": [_signed_pct(v) for v in ptab["migration_rate"]],
+}), hide_index=True, width="stretch")
+
+# --- method -----------------------------------------------------------------------------------
+st.header("Hoe elk getal wordt berekend")
+walking_text = ", ".join(f"{settings.FACILITY_LABELS[f].lower()} {fmt_int(m)} m"
+                         for f, m in norms.walking.items())
+st.markdown(f"""
+Alle afstanden zijn rechte lijnen in RD New (meters). Elke standaardwaarde hieronder is
+aan te passen met een normbestand of een andere normset.
+
+**1. Bevolking in een jaar.** De bevolking per buurt in het basisjaar ({region.base_year})
+wordt per jaar doorgerekend met een cohortmodel op leeftijdsklassen: eerst sterfte (een
+overlevingskans per klasse, afgeronde benadering van de CBS-overlevingstafels 2023), dan
+schuift 1/breedte van de overlevenden door naar de volgende klasse (leeftijden gelijk
+verdeeld binnen een klasse), dan netto migratie als fractie per klasse, dan geboorten
+({_num(prog.birth_rate_per_1000, 1)} per 1.000 inwoners) in 0–14. Varianten: *basis*
+(geen migratie), *vergrijzing plus* (jongeren trekken weg, jonge ouderen komen) en *groei*
+(gezinnen komen). Het is een doorzichtige planningsbenadering, geen officiële prognose; door
+de gelijke verdeling binnen klassen valt het aandeel 65-plussers lager uit dan in de
+provinciale prognose (33 % in 2040).
+
+**2. Mensen op adressen.** De bevolking van een buurt wordt gelijk verdeeld over de woningen
+(adrespunten) van die buurt, zoals het CBS doet voor de nabijheidsstatistiek. Een buurt
+zonder woningen houdt haar inwoners op één punt binnen de buurt.
+
+**3. Vraag.** Per product is de vraag = Σ over leeftijdsgroepen van norm × inwoners / 1.000
+(zie de tabel vraagnormen). Producten: nultredenwoningen, geclusterd wonen en
+verpleegzorgplaatsen, somatisch en PG (dementie) apart.
+
+**4. Aanbod en geschiktheid.** Woningen vallen in drie klassen (naar de Geroscoop-regel):
+*geschikt* = nultreden; *aanpasbaar* = niet nultreden, eengezinswoning met een begane grond
+groter dan {_num(norms.adaptable_min_area)} m² (zonder opgave van de begane grond:
+{_num(norms.ground_floor_share, 2)} × woonoppervlak); *ongeschikt* = de rest.
+Nultredenaanbod = geschikt + {_num(norms.adaptable_weight, 2)} × aanpasbaar. Het aanbod telt
+elke geschikte woning, wie er ook woont: een overschot betekent "er zijn genoeg van zulke
+woningen", niet "ze zijn beschikbaar voor ouderen". Geclusterd wonen en zorgplaatsen zijn
+de capaciteit van de voorzieningen van dat type in het gebied.
+
+**5. Tekort** = vraag − aanbod; negatief is een overschot. Per kerngebied en gemeente worden
+vraag en aanbod eerst opgeteld, dus tekorten en overschotten van buurten vallen daar tegen
+elkaar weg.
+
+**6. Dekking (loopnormen).** Voor elke woning de afstand tot de dichtstbijzijnde
+voorziening van elk type (voorzieningen net buiten de gemeente tellen mee). Gerapporteerd:
+aantal en aandeel 75-plussers binnen de loopnorm ({walking_text}) en hun gemiddelde afstand,
+gewogen naar het aantal 75-plussers.
+
+**7. Bereikbaarheid.** Two-step floating catchment (2SFCA, Luo & Wang 2003) en de versie met
+afstandsverval (E2SFCA, Luo & Qi 2009): stap 1 deelt de capaciteit van elke voorziening door
+de (gewogen) bevolking binnen de zoekstraal; stap 2 telt voor elke woonplek de verhoudingen
+van alle voorzieningen binnen bereik op. Mensen worden daarvoor gegroepeerd per rastercel en
+buurt; de score van een gebied is het bevolkingsgewogen gemiddelde, per 1.000 inwoners of
+75-plussers (zie de tabel bereikbaarheid).
+
+**8. Rangorde (pagina Tekorten).** Per buurt het tekort aan nultredenwoningen en per
+loopnorm het aantal 75-plussers dat verder weg woont; per kerngebied de tekorten aan
+geclusterd wonen en verpleegzorg (die bedienen een heel kerngebied). Rijen staan op volgorde
+van het aantal woningen, plaatsen of mensen dat ontbreekt; alleen rijen met een tekort van
+minstens 0,5. Elke rij krijgt een toelichting in één zin uit haar eigen getallen.
+
+Uitkomsten worden ook per rastercel van {_num(settings.GRID_SIZE_M)} m berekend (kaart).
+""")
+
+# --- own norms --------------------------------------------------------------------------------
+st.header("Eigen normen gebruiken")
+st.markdown(
+    "Elke standaardnorm is aan te passen met een normbestand (TOML of JSON). Begin bij een "
+    "normset en overschrijf alleen wat afwijkt; een product onder `[demand.…]` krijgt "
+    "daarmee helemaal nieuwe normen. Gebruik het bestand op de opdrachtregel:"
+)
+st.code("python -m geo analyse --norms eigen-normen.toml --year 2035 --out tekorten.gpkg",
+        language="bash")
+st.code(profile.EXAMPLE_NORMS_TOML, language="toml")
+st.caption("Sleutels: preset, name, source, year, demand.<product>.<leeftijdsgroep>, "
+           "walking.<voorziening>, access.<maat> (facility_type, population, radius, steps, "
+           "per, label), adaptable_weight, adaptable_min_area, ground_floor_share. "
+           f"Producten: {', '.join(settings.PRODUCTS)}. Leeftijdsgroepen: "
+           f"{', '.join(settings.AGE_GROUPS)}.")

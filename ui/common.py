@@ -17,6 +17,7 @@ from geo.norms import PRESETS
 from geo.prognosis import VARIANTS
 from geo.region import Region
 from ui.cache import default_region, gap_result
+from ui.navigation import ensure_navigation
 
 ALL = "Hele gemeente"
 
@@ -83,6 +84,7 @@ def sidebar_choices(region: Region) -> Choices:
 
 def page_context() -> Context:
     """Load region and analysis for the current choices; on bad input show why and stop."""
+    ensure_navigation()
     try:
         region, key = active_region()
         choices = sidebar_choices(region)

@@ -137,12 +137,10 @@ def classify(values: pd.Series, theme: Theme) -> tuple[list[str], Legend]:
         edges = np.linspace(-m, m, len(palette) + 1)
     else:
         palette = AGEING if theme.kind == "ageing" else SEQUENTIAL
-        lo = 0.0 if theme.share or not len(finite) else float(np.min(finite))
+        lo = float(np.min(finite)) if len(finite) else 0.0
         hi = float(np.max(finite)) if len(finite) else 1.0
-        if theme.share:
-            hi = max(hi, 1e-9)
         if hi <= lo:
-            hi = lo + 1.0
+            hi = lo + (0.01 if theme.share else 1.0)
         edges = np.linspace(lo, hi, len(palette) + 1)
     idx = np.clip(np.searchsorted(edges, v, side="right") - 1, 0, len(palette) - 1)
     colours = [palette[i] if np.isfinite(x) else "#bdbdbd" for i, x in zip(idx, v, strict=True)]
@@ -379,13 +377,13 @@ def _add_home_cells(group: folium.FeatureGroup, homes: gpd.GeoDataFrame) -> None
                                       "coordinates": [round(row["lon"], 5),
                                                       round(row["lat"], 5)]},
                          "properties": {"_tip": tip, "_c": colour,
-                                        "_r": round(1.5 + 0.8 * math.sqrt(row["n"]), 1),
+                                        "_r": round(1.0 + 0.6 * math.sqrt(row["n"]), 1),
                                         "cell": str(key)}})
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name="Woningen (250 m)",
-        marker=folium.CircleMarker(radius=4, weight=0.8, color="#333", fill=True,
-                                   fill_opacity=0.75),
+        marker=folium.CircleMarker(radius=4, weight=0.5, color="#333", fill=True,
+                                   fill_opacity=0.6),
         style_function=lambda f: {"fillColor": f["properties"]["_c"],
                                   "radius": f["properties"]["_r"]},
         tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
@@ -463,8 +461,8 @@ def locate_click(event: dict | None, buurt_display: gpd.GeoDataFrame) -> str | N
         return None
     hits = buurt_display[buurt_display.geometry.contains(point)]
     if hits.empty:
-        near = buurt_display.geometry.distance(point)
+        near = shapely.distance(buurt_display.geometry.values, point)  # degrees
         if near.min() > 0.001:  # ~100 m outside every buurt
             return None
-        hits = buurt_display.loc[[near.idxmin()]]
+        hits = buurt_display.iloc[[int(np.argmin(near))]]
     return str(hits["buurt_code"].iloc[0])
