@@ -167,8 +167,14 @@ def analyse(
     # people grouped by (grid cell, buurt): all members share one buurt, so a group's
     # population is its buurt's population times the group's share of the buurt's homes
     cell_ix = np.floor(pts_xy / size).astype(np.int64)
-    cell_uniq, cell_inv = np.unique(cell_ix, axis=0, return_inverse=True)
-    cell_inv = cell_inv.ravel()
+    fac_cells_all = np.floor(shapely.get_coordinates(region.facilities.geometry.values)
+                             / size).astype(np.int64)
+    origin = np.minimum(cell_ix.min(axis=0, initial=0), fac_cells_all.min(axis=0, initial=0))
+    span = int(max(cell_ix[:, 1].max(initial=0), fac_cells_all[:, 1].max(initial=0))
+               - origin[1] + 1)
+    cell_key = (cell_ix[:, 0] - origin[0]) * span + (cell_ix[:, 1] - origin[1])
+    cell_uniq, cell_inv = np.unique(cell_key, return_inverse=True)
+    del cell_ix
     uniq, grp = np.unique(cell_inv * n_area + pts_area, return_inverse=True)
     n_grp = len(uniq)
     grp_area, grp_cell = uniq % n_area, uniq // n_area
@@ -200,10 +206,11 @@ def analyse(
 
     # grid cells: cells with people, plus cells with a facility inside the region
     fac_in = fac_area >= 0
-    fac_cells = np.floor(fac_xy[fac_in] / size).astype(np.int64)
-    all_cells = np.unique(np.vstack([cell_uniq, fac_cells]), axis=0)
+    fac_cells = fac_cells_all[fac_in]
+    fac_key = (fac_cells[:, 0] - origin[0]) * span + (fac_cells[:, 1] - origin[1])
+    all_cells = np.unique(np.concatenate([cell_uniq, fac_key]))
     n_cell = len(all_cells)
-    cell_of_cell = _row_index(all_cells, cell_uniq)
+    cell_of_cell = np.searchsorted(all_cells, cell_uniq)
     grp_ci = cell_of_cell[grp_cell]
     pt_ci = cell_of_cell[cell_inv]
     per_cell: dict[str, np.ndarray] = {}
@@ -248,8 +255,10 @@ def analyse(
 
     # --- per kerngebied and municipality (sums of counts; weighted means of scores)
     kern = _aggregate(buurt, "kerngebied", norms, year)
-    buurt_tmp = buurt.assign(_all=region.areas["gemeente_name"].iloc[0])
-    gemeente = _aggregate(buurt_tmp, "_all", norms, year).rename(columns={"_all": "gemeente"})
+    # sums and weighted means are associative: aggregate the (few) kerngebieden again
+    kern_tmp = kern.assign(_all=region.areas["gemeente_name"].iloc[0])
+    gemeente = _aggregate(kern_tmp, "_all", norms, year).rename(columns={"_all": "gemeente"})
+    gemeente["n_buurten"] = len(buurt)
     gemeente.insert(0, "gemeente_code", region.areas["gemeente_code"].iloc[0])
 
     # --- per grid cell
@@ -263,13 +272,14 @@ def analyse(
                                                minlength=n_cell)
     per_cell["supply_step_free"] = np.bincount(home_ci, weights=units[in_region],
                                                minlength=n_cell)
-    fac_ci = _row_index(all_cells, fac_cells)
+    fac_ci = np.searchsorted(all_cells, fac_key)
     for product, facility_type in PRODUCT_FACILITY.items():
         sel = ftype[fac_in] == facility_type
         per_cell[f"supply_{product}"] = np.bincount(fac_ci[sel], weights=cap[fac_in][sel],
                                                     minlength=n_cell)
     main_area = _majority(grp_ci, grp_area, grp_pop.sum(axis=1) + 1e-9 * grp_n, n_cell)
-    grid = _grid_layer(all_cells, per_cell, main_area, areas, size, norms, year)
+    cells_xy = np.column_stack([all_cells // span + origin[0], all_cells % span + origin[1]])
+    grid = _grid_layer(cells_xy, per_cell, main_area, areas, size, norms, year)
 
     from geo.ranking import rank_gaps  # local import: ranking depends on this module's layout
 
@@ -384,15 +394,6 @@ def _group_wmean(frame: pd.DataFrame, by: str, col: str, weights: pd.Series) -> 
     return (num / den).where(den > 0)
 
 
-def _row_index(table: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Index in ``table`` (unique rows, lexicographically sorted) of each row of ``rows``."""
-    if len(rows) == 0:
-        return np.zeros(0, dtype=np.int64)
-    view = np.ascontiguousarray(table).view([("x", np.int64), ("y", np.int64)]).ravel()
-    want = np.ascontiguousarray(rows).view([("x", np.int64), ("y", np.int64)]).ravel()
-    return np.searchsorted(view, want)
-
-
 def _grid_layer(cells: np.ndarray, per_cell: dict[str, np.ndarray], main_area: np.ndarray,
                 areas: gpd.GeoDataFrame, size: float, norms: Norms,
                 year: int) -> gpd.GeoDataFrame:
@@ -402,8 +403,9 @@ def _grid_layer(cells: np.ndarray, per_cell: dict[str, np.ndarray], main_area: n
     for key, values in extra.items():
         frame[key] = values
     cx, cy = cells[:, 0], cells[:, 1]
-    frame.insert(0, "cell_id", [f"E{x * size:.0f}N{y * size:.0f}" for x, y in zip(cx, cy,
-                                                                                     strict=True)])
+    east = pd.Series(np.round(cx * size).astype(np.int64)).astype(str)
+    north = pd.Series(np.round(cy * size).astype(np.int64)).astype(str)
+    frame.insert(0, "cell_id", ("E" + east + "N" + north).to_numpy())
     has_area = main_area >= 0
     idx = np.maximum(main_area, 0)
     frame.insert(1, "buurt_code", np.where(has_area, areas.index.to_numpy()[idx], None))

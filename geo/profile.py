@@ -27,6 +27,7 @@ English identifiers.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -59,6 +60,7 @@ __all__ = [
     "filter_ranking",
     "fmt_indicator",
     "group_label",
+    "md_escape",
     "prognosis_table",
     "ranking_totals",
     "topic_unit",
@@ -189,6 +191,24 @@ def group_label(group: str) -> str:
     if group == "total":
         return "alle leeftijden"
     return settings.AGE_BAND_LABELS.get(group, group)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$~])")
+
+
+def md_escape(text: object) -> str:
+    r"""Escape Markdown in data text (names, sources) so the app shows it literally.
+
+    Streamlit renders Markdown in titles, captions, help texts and ``st.markdown``; a
+    name from a data file could otherwise turn into a link, an image (a request to
+    another host), LaTeX (``$…$``), a coloured directive or emphasis.
+
+    Examples
+    --------
+    >>> md_escape("![x](http://a) $5 *b* Eë-Oost (demo)")
+    '!\\[x\\](http://a) \\$5 \\*b\\* Eë-Oost (demo)'
+    """
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 # --- buurt profile --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from geo import settings
@@ -49,39 +50,58 @@ def fmt_km(metres: float) -> str:
     return f"{metres / 1000:.1f} km".replace(".", ",")
 
 
-def _product_row(level: str, code: str, name: str, kern: str, product: str,
-                 row: pd.Series) -> dict[str, object]:
-    demand = float(row[f"demand_{product}"])
-    supply = float(row[f"supply_{product}"])
+def _fmt_ints(values: np.ndarray) -> list[str]:
+    return [fmt_int(float(v)) for v in values]
+
+
+def _product_rows(level: str, codes: np.ndarray, names: np.ndarray, kerns: np.ndarray,
+                  product: str, frame: pd.DataFrame) -> pd.DataFrame:
+    demand = frame[f"demand_{product}"].to_numpy(dtype=float)
+    supply = frame[f"supply_{product}"].to_numpy(dtype=float)
     missing = demand - supply
+    keep = missing >= 0.5
     label = settings.PRODUCT_LABELS[product].lower()
+    group = _GROUP_OF[product]
+    group_pop = frame["pop_65plus" if product == "step_free" else "pop_75plus"].to_numpy()
+    sel = {name: arr[keep] for name, arr in (("demand", demand), ("supply", supply),
+                                            ("missing", missing), ("pop", group_pop))}
     if product == "step_free":
-        detail = (f"aanbod {fmt_int(supply)} ({fmt_int(row['homes_suitable'])} geschikt + "
-                  f"deel van {fmt_int(row['homes_adaptable'])} aanpasbaar)")
-        group_pop = row["pop_65plus"]
+        suit = _fmt_ints(frame["homes_suitable"].to_numpy()[keep])
+        adapt = _fmt_ints(frame["homes_adaptable"].to_numpy()[keep])
+        details = [f"aanbod {s} ({a} geschikt + deel van {b} aanpasbaar)" for s, a, b in
+                   zip(_fmt_ints(sel["supply"]), suit, adapt, strict=True)]
     else:
-        detail = f"aanbod {fmt_int(supply)}"
-        group_pop = row["pop_75plus"]
-    text = (f"{name}: vraag {fmt_int(demand)} {label} voor {fmt_int(group_pop)} "
-            f"{_GROUP_OF[product]}, {detail} → tekort {fmt_int(missing)}.")
-    return {"level": level, "code": code, "name": name, "kerngebied": kern, "topic": product,
-            "topic_label": settings.PRODUCT_LABELS[product], "missing": missing,
-            "demand": demand, "supply": supply, "explanation": text}
+        details = [f"aanbod {s}" for s in _fmt_ints(sel["supply"])]
+    texts = [f"{n}: vraag {d} {label} voor {g} {group}, {det} → tekort {m}."
+             for n, d, g, det, m in zip(names[keep], _fmt_ints(sel["demand"]),
+                                        _fmt_ints(sel["pop"]), details,
+                                        _fmt_ints(sel["missing"]), strict=True)]
+    return pd.DataFrame({"level": level, "code": codes[keep], "name": names[keep],
+                         "kerngebied": kerns[keep], "topic": product,
+                         "topic_label": settings.PRODUCT_LABELS[product],
+                         "missing": sel["missing"], "demand": sel["demand"],
+                         "supply": sel["supply"], "explanation": texts})
 
 
-def _coverage_row(code: str, name: str, kern: str, ftype: str, metres: float,
-                  row: pd.Series) -> dict[str, object]:
-    total = float(row["pop_75plus"])
-    covered = float(row[f"cov75_{ftype}"])
+def _coverage_rows(codes: np.ndarray, names: np.ndarray, kerns: np.ndarray, ftype: str,
+                   metres: float, frame: pd.DataFrame) -> pd.DataFrame:
+    total = frame["pop_75plus"].to_numpy(dtype=float)
+    covered = frame[f"cov75_{ftype}"].to_numpy(dtype=float)
     missing = total - covered
-    share = missing / total if total > 0 else 0.0
+    keep = missing >= 0.5
+    total, covered, missing = total[keep], covered[keep], missing[keep]
+    dist = frame[f"dist_{ftype}"].to_numpy(dtype=float)[keep]
+    share = np.where(total > 0, missing / np.where(total > 0, total, 1.0), 0.0)
     label = settings.FACILITY_LABELS[ftype].lower()
-    text = (f"{name}: {fmt_int(missing)} van de {fmt_int(total)} 75-plussers "
-            f"({share:.0%}) wonen verder dan {fmt_int(metres)} m van een {label}; "
-            f"gemiddeld {fmt_km(float(row[f'dist_{ftype}']))} naar de dichtstbijzijnde.")
-    return {"level": "buurt", "code": code, "name": name, "kerngebied": kern,
-            "topic": f"coverage_{ftype}", "topic_label": f"Loopafstand {label}",
-            "missing": missing, "demand": total, "supply": covered, "explanation": text}
+    norm = fmt_int(metres)
+    texts = [f"{n}: {m} van de {t} 75-plussers ({s:.0%}) wonen verder dan {norm} m van een "
+             f"{label}; gemiddeld {fmt_km(d)} naar de dichtstbijzijnde."
+             for n, m, t, s, d in zip(names[keep], _fmt_ints(missing), _fmt_ints(total), share,
+                                      dist, strict=True)]
+    return pd.DataFrame({"level": "buurt", "code": codes[keep], "name": names[keep],
+                         "kerngebied": kerns[keep], "topic": f"coverage_{ftype}",
+                         "topic_label": f"Loopafstand {label}", "missing": missing,
+                         "demand": total, "supply": covered, "explanation": texts})
 
 
 def rank_gaps(buurt: pd.DataFrame, kern: pd.DataFrame, norms: Norms) -> pd.DataFrame:
@@ -102,19 +122,20 @@ def rank_gaps(buurt: pd.DataFrame, kern: pd.DataFrame, norms: Norms) -> pd.DataF
         Columns :data:`RANKING_COLUMNS`, best-ranked first; only rows with something
         missing (``missing`` ≥ 0.5).
     """
-    rows: list[dict[str, object]] = []
-    for _, row in buurt.iterrows():
-        code, name, kern_name = row["buurt_code"], row["buurt_name"], row["kerngebied"]
-        rows.append(_product_row("buurt", code, name, kern_name, "step_free", row))
-        for ftype, metres in norms.walking.items():
-            rows.append(_coverage_row(code, name, kern_name, ftype, float(metres), row))
-    for _, row in kern.iterrows():
-        for product in ("clustered", "nursing_somatic", "nursing_dementia"):
-            rows.append(_product_row("kerngebied", row["kerngebied"],
-                                     f"Kerngebied {row['kerngebied']}", row["kerngebied"],
-                                     product, row))
-    frame = pd.DataFrame(rows, columns=[c for c in RANKING_COLUMNS if c != "rank"])
-    frame = frame[frame["missing"] >= 0.5]
-    frame = frame.sort_values("missing", ascending=False, kind="stable").reset_index(drop=True)
-    frame.insert(0, "rank", range(1, len(frame) + 1))
-    return frame
+    codes = buurt["buurt_code"].to_numpy(dtype=object)
+    names = buurt["buurt_name"].to_numpy(dtype=object)
+    kerns = buurt["kerngebied"].to_numpy(dtype=object)
+    parts = [_product_rows("buurt", codes, names, kerns, "step_free", buurt)]
+    for ftype, metres in norms.walking.items():
+        parts.append(_coverage_rows(codes, names, kerns, ftype, float(metres), buurt))
+    kcodes = kern["kerngebied"].to_numpy(dtype=object)
+    knames = np.array([f"Kerngebied {k}" for k in kcodes], dtype=object)
+    for product in ("clustered", "nursing_somatic", "nursing_dementia"):
+        parts.append(_product_rows("kerngebied", kcodes, knames, kcodes, product, kern))
+    frame = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
+        len(p) for p in parts) else pd.DataFrame(columns=list(RANKING_COLUMNS[1:]))
+    # stable order: by missing (descending), ties in the order rows were built
+    order = np.argsort(-frame["missing"].to_numpy(dtype=float), kind="stable")
+    frame = frame.iloc[order].reset_index(drop=True)
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
+    return frame[list(RANKING_COLUMNS)]

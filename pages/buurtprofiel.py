@@ -9,6 +9,8 @@ from geo.errors import WoonzorgError
 from geo.ranking import fmt_int, fmt_km
 from ui.common import ALL, page_context
 
+md = profile.md_escape  # data text shown where Streamlit renders Markdown
+
 SELECT_KEY = "buurtprofiel_buurt"
 SCALE_KEY = "buurtprofiel_schaal"
 GROUP_LABELS = {"pop_65plus": "65+", "pop_75plus": "75+", "pop_85plus": "85+"}
@@ -18,13 +20,6 @@ ctx = page_context()
 result, region, choices = ctx.result, ctx.region, ctx.choices
 norms = result.norms
 all_codes = list(result.buurt["buurt_code"])
-
-
-def _md(text: str) -> str:
-    """Escape Markdown characters in data text (names), so it shows literally."""
-    for char in "\\`*_[]<>#|":
-        text = text.replace(char, "\\" + char)
-    return text
 
 
 def _pct(value: float) -> str:
@@ -47,7 +42,7 @@ elif st.session_state.get("buurt") in all_codes:
 else:
     code = (ctx.buurten() or all_codes)[0]
 if requested and requested not in all_codes:
-    st.warning(f"Buurtcode '{requested}' uit de link bestaat niet in {region.name}; "
+    st.warning(f"Buurtcode '{md(requested)}' uit de link bestaat niet in {md(region.name)}; "
                "kies hieronder een buurt.")
 st.session_state["buurt"] = code
 if st.query_params.get("buurt") != code:
@@ -70,15 +65,16 @@ try:
     compare = profile.comparison(result, code)
     texts = profile.explanations(result, code)
 except WoonzorgError as exc:
-    st.error(f"Het buurtprofiel kan niet worden gemaakt: {exc} Kies een andere buurt of "
+    st.error(f"Het buurtprofiel kan niet worden gemaakt: {md(exc)} Kies een andere buurt of "
              "controleer de data (zie Data & methode).")
     st.stop()
 
-st.title(f"Buurtprofiel {name}")
+name_md, kern_md, gem_md, norms_md = md(name), md(kern), md(gemeente), md(norms.name)
+st.title(f"Buurtprofiel {name_md}")
 wijk = str(row.get("wijk_name", ""))
-st.caption(f"{code} · wijk {wijk} · kerngebied {kern} · gemeente {gemeente} · "
+st.caption(f"{md(code)} · wijk {md(wijk)} · kerngebied {kern_md} · gemeente {gem_md} · "
            f"jaar {year}{' (basisjaar)' if year == region.base_year else ' (prognose)'} · "
-           f"normset {norms.name} · prognose {result.prognosis.name.replace('_', ' ')}")
+           f"normset {norms_md} · prognose {md(result.prognosis.name.replace('_', ' '))}")
 
 head_left, head_right = st.columns([3, 1], vertical_alignment="bottom")
 with head_left:
@@ -90,7 +86,8 @@ with head_right:
     st.page_link("pages/kaart.py", label="Toon op de kaart", icon=":material/map:",
                  query_params={"buurt": code})
 if outside_kern:
-    st.caption(f"{name} ligt niet in kerngebied {choices.kern}; de lijst toont alle buurten.")
+    st.caption(f"{name_md} ligt niet in kerngebied {md(choices.kern)}; de lijst toont alle "
+               "buurten.")
 
 # --- big numbers ------------------------------------------------------------------------------
 pop, pop65, pop75 = row["pop_total"], row["pop_65plus"], row["pop_75plus"]
@@ -105,7 +102,7 @@ cols[2].metric("75-plussers", fmt_int(pop75),
 cols[3].metric("Nultreden: tekort" if shortage >= 0 else "Nultreden: overschot",
                fmt_int(abs(shortage)),
                help=f"Vraag {fmt_int(row['demand_step_free'])} − aanbod "
-                    f"{fmt_int(row['supply_step_free'])} woningen ({norms.name}, {year}).")
+                    f"{fmt_int(row['supply_step_free'])} woningen ({norms_md}, {year}).")
 if sm_norm is not None:
     cols[4].metric("75+ nabij supermarkt", _pct(row["cov75_share_supermarket"]),
                    help=f"Aandeel 75-plussers van wie de woning binnen {fmt_int(sm_norm)} m "
@@ -118,7 +115,7 @@ scale_names = {"buurt": f"Buurt {name}", "kerngebied": f"Kerngebied {kern}",
 scale_in = {"buurt": f"buurt {name}", "kerngebied": f"kerngebied {kern}",
             "gemeente": f"gemeente {gemeente}"}
 scale = st.radio("Schaal van de trend en van vraag en aanbod", list(scale_names),
-                 key=SCALE_KEY, horizontal=True, format_func=scale_names.get)
+                 key=SCALE_KEY, horizontal=True, format_func=lambda k: md(scale_names[k]))
 scale_key = {"buurt": code, "kerngebied": kern, "gemeente": None}[scale]
 scale_codes = {"buurt": [code],
                "kerngebied": list(result.buurt.loc[result.buurt["kerngebied"] == kern,
@@ -148,12 +145,12 @@ with left:
             color=alt.Color("group:N", title=None,
                             scale=alt.Scale(domain=["jonger dan 65", "65+"],
                                             range=["#9ecae1", "#d6604d"]),
-                            legend=alt.Legend(orient="bottom")),
+                            legend=alt.Legend(orient="right")),
             tooltip=[alt.Tooltip("label:N", title="Leeftijd"),
                      alt.Tooltip("inwoners:N", title="Inwoners"),
                      alt.Tooltip("aandeel:N", title="Aandeel")],
         )
-        .properties(height=300)
+        .properties(height=alt.Step(30))
     )
     st.altair_chart(chart, width="stretch")
 with right:
@@ -175,7 +172,7 @@ with right:
             color=alt.Color("groep:N", title="Leeftijd",
                             scale=alt.Scale(domain=list(GROUP_LABELS.values()),
                                             range=GROUP_COLOURS),
-                            legend=alt.Legend(orient="bottom")),
+                            legend=alt.Legend(orient="right")),
             tooltip=[alt.Tooltip("year:Q", title="Jaar", format="d"),
                      alt.Tooltip("groep:N", title="Leeftijd"),
                      alt.Tooltip("aantal:N", title="Aantal")],
@@ -183,13 +180,13 @@ with right:
     )
     rule = alt.Chart(pd.DataFrame({"year": [year]})).mark_rule(
         strokeDash=[4, 4], color="#888").encode(x="year:Q")
-    st.altair_chart((lines + rule).properties(height=300), width="stretch")
+    st.altair_chart((lines + rule).properties(height=330), width="stretch")
 st.caption(f"Bevolking per leeftijdsklasse in {year}: basisjaar {region.base_year} uit de "
            "bevolkingslaag, doorgerekend met het cohortmodel (overleving, doorstroming, "
            "migratie, geboorte). Een planningsbenadering, geen officiële prognose.")
 
 # --- demand and supply ------------------------------------------------------------------------
-st.subheader(f"Vraag en aanbod per product — {scale_in[scale]}, {year}")
+st.subheader(f"Vraag en aanbod per product — {md(scale_in[scale])}, {year}")
 table = pd.DataFrame({
     "Product": supply["label"],
     "Eenheid": supply["unit"],
@@ -216,25 +213,25 @@ bar_chart = (
         color=alt.Color("soort:N", title=None,
                         scale=alt.Scale(domain=["Vraag", "Aanbod"],
                                         range=["#d6604d", "#4393c3"]),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=alt.Legend(orient="right")),
         tooltip=[alt.Tooltip("label:N", title="Product"),
                  alt.Tooltip("soort:N", title="Soort"),
                  alt.Tooltip("tekst:N", title="Aantal"),
                  alt.Tooltip("unit:N", title="Eenheid")],
     )
-    .properties(height=230)
+    .properties(height=alt.Step(14))
 )
 st.altair_chart(bar_chart, width="stretch")
 note = ("Geclusterd wonen en verpleegzorg bedienen een heel kerngebied; in één buurt "
         "staat vaak geen aanbod. Vergelijk die op kerngebiedniveau. "
         if scale == "buurt" else "")
 st.caption(f"{note}Vraag = norm × inwoners van de leeftijdsgroep / 1.000 "
-           f"(normset {norms.name}); aanbod = geschikte woningen + "
+           f"(normset {norms_md}); aanbod = geschikte woningen + "
            f"{profile.fmt_indicator(norms.adaptable_weight, 'rate')} × aanpasbare, of de "
            "capaciteit van de voorzieningen in het gebied; tekort = vraag − aanbod.")
 
 # --- distances --------------------------------------------------------------------------------
-st.subheader(f"Afstand tot voorzieningen — 75-plussers in {name}, {year}")
+st.subheader(f"Afstand tot voorzieningen — 75-plussers in {name_md}, {year}")
 dcols = st.columns(max(len(distances), 1))
 for col, (_, d) in zip(dcols, distances.iterrows(), strict=False):
     col.metric(d["label"], fmt_km(d["mean_distance_m"]),
@@ -245,18 +242,18 @@ for col, (_, d) in zip(dcols, distances.iterrows(), strict=False):
                 f"norm · {fmt_int(d['beyond_norm'])} verder weg")
 st.caption("Gemiddelde van de 75-plussers (bevolking gelijk verdeeld over de woningen van de "
            "buurt), rechte lijn in meters; loopnormen volgens de methode van ANBO/ActiZ "
-           f"({norms.name}).")
+           f"({norms_md}).")
 
 # --- explanations -----------------------------------------------------------------------------
 st.subheader("Wat ontbreekt hier?")
 if texts:
-    st.markdown("\n".join(f"- {_md(t)}" for t in texts))
-    st.caption(f"Uit de rangorde op de pagina Tekorten ({year}, {norms.name}): eerst de buurt "
-               f"zelf (nultredenwoningen, loopnormen), dan kerngebied {kern} (geclusterd wonen "
+    st.markdown("\n".join(f"- {md(t)}" for t in texts))
+    st.caption(f"Uit de rangorde op de pagina Tekorten ({year}, {norms_md}): eerst de buurt "
+               f"zelf (nultredenwoningen, loopnormen), dan kerngebied {kern_md} (geclusterd wonen "
                "en verpleegzorg).")
 else:
-    st.success(f"Volgens {norms.name} ontbreekt er in {year} niets in {name} of kerngebied "
-               f"{kern}.")
+    st.success(f"Volgens {norms_md} ontbreekt er in {year} niets in {name_md} of kerngebied "
+               f"{kern_md}.")
 
 # --- comparison -------------------------------------------------------------------------------
 st.subheader(f"Vergelijking: buurt, kerngebied en gemeente ({year})")
@@ -277,7 +274,8 @@ st.caption("Aandelen en gemiddelden van kerngebied en gemeente zijn berekend ove
            "(2SFCA/E2SFCA).")
 
 st.divider()
-st.caption(f"Bronnen: {region.name}; bevolking: {region.source('population')} Woningen: "
-           f"{region.source('homes')} Voorzieningen: {region.source('facilities')} "
+st.caption(f"Bronnen: {md(region.name)}; bevolking: {md(region.source('population'))} "
+           f"Woningen: {md(region.source('homes'))} Voorzieningen: "
+           f"{md(region.source('facilities'))} "
            "Hoe elk getal wordt berekend staat op de pagina Data & methode.")
 st.page_link("pages/methode.py", label="Data & methode", icon=":material/menu_book:")

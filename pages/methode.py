@@ -9,6 +9,8 @@ from geo import profile, settings
 from geo.ranking import fmt_int
 from ui.common import page_context
 
+md = profile.md_escape  # data text shown where Streamlit renders Markdown
+
 ctx = page_context()
 result, region = ctx.result, ctx.region
 norms, prog = result.norms, result.prognosis
@@ -46,19 +48,19 @@ if region.is_demo:
     )
 else:
     st.success("Eigen data geladen (geen demodata).")
-st.subheader(region.name)
+st.subheader(md(region.name))
 c = st.columns(4)
 c[0].metric("Soort data", "Demodata" if region.is_demo else "Eigen data")
 c[1].metric("Basisjaar bevolking", str(region.base_year))
 c[2].metric("Peildatum", meta.get("reference_date", "onbekend"))
 c[3].metric("Gemeentecode", meta.get("gemeente_code", "onbekend"))
-st.markdown(f"**Licentie:** {meta.get('licence', 'niet vermeld')}")
+st.markdown(f"**Licentie:** {md(meta.get('licence', 'niet vermeld'))}")
 if meta.get("notice"):
-    st.markdown(f"**Toelichting bij de data:** {meta['notice']}")
+    st.markdown(f"**Toelichting bij de data:** {md(meta['notice'])}")
 st.markdown("**Lagen en bronnen:**")
 layers = profile.data_layers(region)
 st.markdown("\n".join(
-    f"- **{label}** (laag `{layer}`, {fmt_int(rows)} rijen): {source}"
+    f"- **{label}** (laag `{layer}`, {fmt_int(rows)} rijen): {md(source)}"
     for layer, label, rows, source in layers.itertuples(index=False)
 ))
 st.caption("Alle ruimtelijke lagen in EPSG:28992 (RD New). Bij het laden wordt elk regiopakket "
@@ -67,8 +69,8 @@ st.caption("Alle ruimtelijke lagen in EPSG:28992 (RD New). Bij het laden wordt e
 
 # --- norms ------------------------------------------------------------------------------------
 st.header("Normen in gebruik")
-st.markdown(f"**{norms.name}** (`{norms.key}`, {norms.year})")
-st.markdown(f"**Bron:** {norms.source}")
+st.markdown(f"**{md(norms.name)}** (sleutel {md(norms.key)}, {norms.year})")
+st.markdown(f"**Bron:** {md(norms.source)}")
 
 st.subheader("Vraagnormen per 1.000 inwoners van een leeftijdsgroep")
 rates = profile.demand_rates_table(norms)
@@ -119,8 +121,8 @@ st.caption("Capaciteit: patiëntplaatsen van huisartspraktijken, plaatsen van ve
 
 # --- prognosis --------------------------------------------------------------------------------
 st.header("Prognose in gebruik")
-st.markdown(f"**Variant {prog.name.replace('_', ' ')}.** {prog.description}")
-st.markdown(f"**Bron en aannames:** {prog.source}")
+st.markdown(f"**Variant {md(prog.name.replace('_', ' '))}.** {md(prog.description)}")
+st.markdown(f"**Bron en aannames:** {md(prog.source)}")
 st.markdown(f"**Geboortecijfer:** {_num(prog.birth_rate_per_1000, 1)} per 1.000 inwoners per "
             "jaar (instroom in 0–14).")
 ptab = profile.prognosis_table(prog)

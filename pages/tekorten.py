@@ -18,16 +18,19 @@ COLUMNS = {
     "explanation": "Toelichting",
 }
 
+md = profile.md_escape  # data text shown where Streamlit renders Markdown
+
 ctx = page_context()
 result, region, choices = ctx.result, ctx.region, ctx.choices
 ranking = result.ranking
 norms = result.norms
 
 st.title("Tekorten")
-kern_text = "alle kerngebieden" if choices.kern == ALL else f"kerngebied {choices.kern}"
+kern_text = "alle kerngebieden" if choices.kern == ALL else f"kerngebied {md(choices.kern)}"
 st.caption(f"Waar ontbreken geschikte woningen, zorgplaatsen en voorzieningen op loopafstand "
-           f"het meest? {region.name} · {result.year} · normset {norms.name} · prognose "
-           f"{result.prognosis.name.replace('_', ' ')} · {kern_text} (kies in de zijbalk).")
+           f"het meest? {md(region.name)} · {result.year} · normset {md(norms.name)} · "
+           f"prognose {md(result.prognosis.name.replace('_', ' '))} · {kern_text} (kies in de "
+           "zijbalk).")
 
 # --- filters ----------------------------------------------------------------------------------
 topics = list(dict.fromkeys(ranking["topic_label"]))
@@ -134,9 +137,9 @@ st.caption("Rangorde: per rij het aantal woningen, plaatsen of mensen dat ontbre
            "(≥ 0,5). Klik op een kolomkop om te sorteren. Zie Data & methode voor de "
            "berekening.")
 with st.expander("Bronnen en aannames"):
-    st.markdown(f"**Normen:** {norms.name} ({norms.year}). {norms.source}")
-    st.markdown(f"**Prognose:** {result.prognosis.description}")
-    st.markdown(f"**Data:** {region.name}, basisjaar {region.base_year}.")
+    st.markdown(f"**Normen:** {md(norms.name)} ({norms.year}). {md(norms.source)}")
+    st.markdown(f"**Prognose:** {md(result.prognosis.description)}")
+    st.markdown(f"**Data:** {md(region.name)}, basisjaar {region.base_year}.")
     st.dataframe(pd.DataFrame({"Laag": profile.data_layers(region)["label"],
                                "Bron": profile.data_layers(region)["source"]}),
                  hide_index=True, width="stretch")

@@ -391,12 +391,16 @@ def _add_home_cells(group: folium.FeatureGroup, homes: gpd.GeoDataFrame) -> None
 
 
 def _add_home_points(group: folium.FeatureGroup, homes: gpd.GeoDataFrame) -> None:
+    """Individual homes (one kerngebied at most), with short properties to stay small."""
+    owners = {"eigenaar-bewoner": "koop", "particuliere verhuurder": "part. huur"}
+    homes = homes.assign(dwelling_label=homes["dwelling_label"].map(
+        {"eengezins": "egw", "meergezins": "mgw"}).fillna(homes["dwelling_label"]))
     features = [
         {"type": "Feature",
          "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
-         "properties": {"_c": SUITABILITY_COLOURS[s],
-                        "_tip": f"{SUITABILITY_LABELS[s]}, {_esc(t)}, {int(y)}, "
-                                f"{int(a)} m², {_esc(o)}"}}
+         "properties": {"c": SUITABILITY_CLASSES.index(s),
+                        "t": f"{SUITABILITY_LABELS[s]} {t} {int(y)}, {int(a)} m2, "
+                             f"{_esc(owners.get(o, o))}"}}
         for lon, lat, s, t, y, a, o in zip(
             homes["lon"], homes["lat"], homes["suitability"], homes["dwelling_label"],
             homes["construction_year"], homes["floor_area"], homes["owner"], strict=True)
@@ -405,8 +409,9 @@ def _add_home_points(group: folium.FeatureGroup, homes: gpd.GeoDataFrame) -> Non
         {"type": "FeatureCollection", "features": features},
         name="Woningen",
         marker=folium.CircleMarker(radius=3, weight=0, fill=True, fill_opacity=0.85),
-        style_function=lambda f: {"fillColor": f["properties"]["_c"]},
-        tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
+        style_function=lambda f: {
+            "fillColor": SUITABILITY_COLOURS[SUITABILITY_CLASSES[f["properties"]["c"]]]},
+        tooltip=folium.GeoJsonTooltip(fields=["t"], labels=False),
     ).add_to(group)
 
 

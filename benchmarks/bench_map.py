@@ -1,0 +1,196 @@
+"""Benchmark the Kaart page: map payload size and time to interactive in headless Chromium.
+
+Starts ``streamlit run app.py`` on 127.0.0.1, drives the real page with Playwright and
+Debian's ``/usr/bin/chromium``, and prints figures. Targets (issue 3): map HTML for the
+default region ≤ 1.5 MB; Kaart interactive within 3 s; a filter change does not
+recompute what did not change.
+
+Usage::
+
+    python benchmarks/bench_map.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+READY_JS = """() => {
+  if (!window.map) return 0;
+  let n = 0;
+  window.map.eachLayer(l => { if (l.feature && l.feature.properties
+                                  && l.feature.properties.buurt_code) n++; });
+  return n;
+}"""
+
+
+def payload_figures() -> None:
+    from streamlit_folium import _get_header, _get_html, _get_map_string
+
+    from geo.gaps import analyse
+    from geo.region import load_default_region
+    from ui.assets import configure_folium
+    from ui.maps import MapOptions, build_map, display_layers
+
+    configure_folium()
+    region = load_default_region()
+    result = analyse(region)
+    layers = display_layers(region, result)
+    cases = {
+        "default view (buurten, homes per 250 m, 6 facility types, labels)": MapOptions(
+            theme="shortage_step_free", facility_types=("gp", "pharmacy", "supermarket",
+                                                        "nursing_somatic", "nursing_dementia",
+                                                        "clustered_housing")),
+        "500 m grid + all facility types + GP circles": MapOptions(
+            theme="uncov_gp", level="grid", facility_types=tuple(
+                ["gp", "pharmacy", "supermarket", "community_centre", "nursing_somatic",
+                 "nursing_dementia", "clustered_housing", "day_care", "bus_stop", "gp_post",
+                 "hospital"]), norm_circles="gp"),
+        "kerngebied Beilen, individual homes": MapOptions(
+            theme="pop_75plus", kern="Beilen", homes="points",
+            facility_types=("gp", "supermarket")),
+    }
+    print("== map payload (default region)")
+    for label, options in cases.items():
+        fmap, _ = build_map(result, layers, options)
+        t0 = time.perf_counter()
+        html = fmap.get_root().render()
+        render_s = time.perf_counter() - t0
+        fmap, _ = build_map(result, layers, options)
+        sent = len(_get_map_string(fmap)) + len(_get_header(fmap)) + len(_get_html(fmap))
+        ok = len(html) <= 1.5e6
+        print(f"  {label}: HTML {len(html) / 1e6:.2f} MB, sent to st_folium "
+              f"{sent / 1e6:.2f} MB, render {render_s * 1000:.0f} ms "
+              f"(target ≤ 1.5 MB) -> {'PASS' if ok else 'FAIL'}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def browser_figures(runs: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+         "--server.enableStaticServing", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path="/usr/bin/chromium", headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                      "--disable-background-networking", "--disable-component-update"])
+            times = []
+            external: list[str] = []
+            for i in range(runs + 1):
+                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                page.on("request", lambda r: external.append(r.url)
+                        if "127.0.0.1" not in r.url and not r.url.startswith(
+                            ("data:", "blob:", "about:")) else None)
+                t0 = time.perf_counter()
+                page.goto(f"{base}/")
+                ready = _wait_map(page)
+                elapsed = time.perf_counter() - t0
+                label = "cold (first load: analysis + map)" if i == 0 else f"warm run {i}"
+                print(f"  Kaart interactive ({label}): {elapsed:.2f} s, {ready} buurt shapes")
+                if i:
+                    times.append(elapsed)
+                if i == runs:
+                    # a filter change: the year (new analysis) and a layer toggle (cached)
+                    for what, name, option in (("year 2040", "Jaar", "2040"),
+                                               ("layer theme", "Kleur gebieden op",
+                                                "Aantal 85+")):
+                        before = _state(page)
+                        t0 = time.perf_counter()
+                        page.get_by_role("combobox", name=name, exact=True).click()
+                        page.get_by_role("option", name=option, exact=True).click()
+                        while _state(page) == before:
+                            time.sleep(0.05)
+                        print(f"  filter change ({what}): map updated after "
+                              f"{time.perf_counter() - t0:.2f} s")
+                page.close()
+            browser.close()
+        median = statistics.median(times)
+        print(f"  warm median {median:.2f} s (target ≤ 3 s) -> "
+              f"{'PASS' if median <= 3 else 'FAIL'}; external requests: {len(external)}")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def _frame(page):
+    for frame in page.frames:
+        if "streamlit_folium" in frame.url:
+            return frame
+    return None
+
+
+def _state(page):
+    frame = _frame(page)
+    if frame is None:
+        return None
+    try:
+        return frame.evaluate("""() => { const out = []; if (!window.map) return out;
+          window.map.eachLayer(l => { if (l.feature && l.feature.properties._fill)
+            out.push(l.feature.properties._fill + l.feature.properties._tip); });
+          return out; }""")
+    except Exception:
+        return None
+
+
+def _wait_map(page, timeout_s: float = 60.0) -> int:
+    deadline = time.perf_counter() + timeout_s
+    last_error: Exception | None = None
+    while time.perf_counter() < deadline:
+        frame = _frame(page)
+        if frame is not None:
+            try:
+                n = frame.evaluate(READY_JS)
+                if n:
+                    return n
+            except Exception as exc:  # the frame is still loading or being replaced
+                last_error = exc
+        time.sleep(0.05)
+    shot = ROOT / "benchmarks" / "out" / "bench_map_failure.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot))
+    raise SystemExit(f"the map did not become interactive (screenshot: {shot}; frames: "
+                     f"{[f.url[:80] for f in page.frames]}; last error: {last_error})")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="warm page loads to time")
+    args = parser.parse_args()
+    payload_figures()
+    print("== Kaart page in headless Chromium")
+    browser_figures(args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
