@@ -37,6 +37,7 @@ READY_JS = """() => {
 def payload_figures() -> None:
     from streamlit_folium import _get_header, _get_html, _get_map_string
 
+    from geo import settings
     from geo.gaps import analyse
     from geo.region import load_default_region
     from ui.assets import configure_folium
@@ -52,10 +53,8 @@ def payload_figures() -> None:
                                                         "nursing_somatic", "nursing_dementia",
                                                         "clustered_housing")),
         "500 m grid + all facility types + GP circles": MapOptions(
-            theme="uncov_gp", level="grid", facility_types=tuple(
-                ["gp", "pharmacy", "supermarket", "community_centre", "nursing_somatic",
-                 "nursing_dementia", "clustered_housing", "day_care", "bus_stop", "gp_post",
-                 "hospital"]), norm_circles="gp"),
+            theme="uncov_gp", level="grid", facility_types=settings.FACILITY_TYPES,
+            norm_circles="gp"),
         "kerngebied Beilen, individual homes": MapOptions(
             theme="pop_75plus", kern="Beilen", homes="points",
             facility_types=("gp", "supermarket")),
