@@ -10,21 +10,25 @@ from streamlit_folium import st_folium
 from geo import settings
 from geo.ranking import fmt_int, fmt_km
 from ui.cache import map_layers
-from ui.common import ALL, page_context
+from ui.common import ALL, active_region, page_context
 from ui.maps import BASEMAPS, Legend, MapOptions, build_map, locate_click, themes
+from ui.navigation import ensure_navigation
+
+ensure_navigation()
+# A link from another page (?kern=…) selects a core area: set it before the sidebar exists.
+qp_kern = st.query_params.get("kern")
+if qp_kern:
+    if qp_kern in active_region()[0].kerngebieden:
+        st.session_state["kern"] = qp_kern
+    del st.query_params["kern"]
 
 ctx = page_context()
 result, region, choices = ctx.result, ctx.region, ctx.choices
 
-# A link from another page (?buurt=… or ?kern=…) selects a buurt or core area.
+# … and ?buurt=… selects a buurt.
 qp_buurt = st.query_params.get("buurt")
 if qp_buurt and qp_buurt in set(result.buurt["buurt_code"]):
     st.session_state["buurt"] = qp_buurt
-qp_kern = st.query_params.get("kern")
-if qp_kern and qp_kern in region.kerngebieden and st.session_state.get("kern") != qp_kern:
-    st.session_state["kern"] = qp_kern
-    st.query_params.pop("kern")
-    st.rerun()
 
 st.title("Kaart")
 all_themes = themes(list(result.norms.walking))

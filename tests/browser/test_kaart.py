@@ -18,9 +18,22 @@ if TYPE_CHECKING:
 DEFAULT_FACILITY_TYPES = ("gp", "pharmacy", "supermarket", "nursing_somatic",
                           "nursing_dementia", "clustered_housing")
 
-_BUURT_STATE = """() => {
+# the live Leaflet map in the iframe (window.map can point at a map a remount replaced)
+LIVE_MAP_JS = """const m = (() => {
+    const live = v => v && window.L && v instanceof window.L.Map && v._container
+                      && v._container.isConnected;
+    if (live(window.map)) return window.map;
+    for (const k of Object.keys(window)) {
+      let v = null; try { v = window[k]; } catch (e) { continue; }
+      if (live(v)) return v;
+    }
+    return null;
+  })();"""
+
+_BUURT_STATE = "() => {\n" + LIVE_MAP_JS + """
   const out = [];
-  window.map.eachLayer(l => {
+  if (!m) return out;
+  m.eachLayer(l => {
     if (l.feature && l.feature.properties && l.feature.properties.buurt_code
         && l.feature.properties._fill) {
       out.push([l.feature.properties.buurt_code, l.feature.properties._fill,
@@ -38,12 +51,14 @@ def _map_frame(page: Page, timeout_s: float = 30.0) -> Frame:
         for frame in page.frames:
             if "streamlit_folium" in frame.url:
                 try:
-                    if frame.evaluate("() => !!window.map") and frame.evaluate(_BUURT_STATE):
+                    if frame.evaluate(_BUURT_STATE):
                         return frame
                 except Exception:  # frame still loading or replaced by a remount
                     pass
         time.sleep(0.25)
-    pytest.fail("no Leaflet map with buurt shapes appeared in the streamlit-folium iframe")
+    path = screenshot(page, "failure-no-map")
+    pytest.fail("no Leaflet map with buurt shapes appeared in the streamlit-folium iframe "
+                f"(screenshot {path}; frames {[f.url[:60] for f in page.frames]})")
 
 
 def _buurt_state(page: Page) -> list:
@@ -125,18 +140,29 @@ def test_clicking_a_buurt_opens_its_profile(page: Page) -> None:
     point = display.set_index("buurt_code").geometry[code].representative_point()
     _open_kaart(page)
     frame = _map_frame(page)
-    xy = frame.evaluate("([lat, lng]) => { const p = window.map.latLngToContainerPoint("
-                        "[lat, lng]); return [p.x, p.y]; }", [point.y, point.x])
+    xy = frame.evaluate("([lat, lng]) => {" + LIVE_MAP_JS + " const p = "
+                        "m.latLngToContainerPoint([lat, lng]); return [p.x, p.y]; }",
+                        [point.y, point.x])
     box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
     page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
     page.get_by_text(name, exact=True).first.wait_for(timeout=30_000)
     wait_for_app(page)
     page.get_by_role("link", name="Open buurtprofiel").click()
+    page.get_by_role("heading", name=f"Buurtprofiel {name}").wait_for(timeout=30_000)
     wait_for_app(page)
     assert_no_exception(page)
-    assert name in page.locator("[data-testid='stMain']").inner_text()
     screenshot(page, "buurtprofiel-na-klik")
     assert page.external_requests == []
+
+
+def test_kerngebied_link_selects_core_area(page: Page) -> None:
+    page.goto(f"{page.base_url}/?kern=Smilde")
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert page.get_by_role("combobox", name="Kerngebied", exact=True).input_value() == "Smilde"
+    areas = load_default_region().areas
+    smilde = set(areas.loc[areas["kerngebied"] == "Smilde", "buurt_code"])
+    assert {code for code, _, _ in _buurt_state(page)} == smilde
 
 
 @pytest.mark.parametrize("path", ["", "buurtprofiel", "tekorten", "overzicht", "methode"])
