@@ -11,9 +11,13 @@ dropped, because the maps use only Leaflet core (GeoJson, CircleMarker, DivIcon)
 from __future__ import annotations
 
 import shutil
+from functools import lru_cache
 from pathlib import Path
 
+import branca.element
 import folium
+import folium.features
+import jinja2
 import js_lib_leaflet
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -40,7 +44,25 @@ def ensure_vendored_assets() -> None:
     configure_folium()
 
 
+@lru_cache(maxsize=4096)
+def _compiled(source: str) -> jinja2.Template:
+    return jinja2.Template(source)
+
+
+def _cached_template(source: str, *args: object, **kwargs: object) -> jinja2.Template:
+    """``jinja2.Template`` with compiled templates reused per source string.
+
+    folium/branca compile a template for every element on every render (about 0.3 s per
+    map render here); most sources repeat, and a compiled template is immutable.
+    """
+    if args or kwargs:
+        return jinja2.Template(source, *args, **kwargs)
+    return _compiled(source)
+
+
 def configure_folium() -> None:
-    """Make every folium map load Leaflet from the app instead of CDNs."""
+    """Make every folium map load Leaflet from the app instead of CDNs; reuse templates."""
     folium.Map.default_js = [("leaflet", f"{URL_PREFIX}/leaflet.js")]
     folium.Map.default_css = [("leaflet_css", f"{URL_PREFIX}/leaflet.css")]
+    branca.element.Template = _cached_template
+    folium.features.Template = _cached_template

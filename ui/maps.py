@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from folium.utilities import JsCode
 from pyproj import Transformer
 
 from geo import settings
@@ -36,6 +37,10 @@ SEQUENTIAL = ["#ffffd4", "#fee391", "#fec44f", "#fe9929", "#d95f0e", "#993404"]
 AGEING = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"]
 # Diverging for shortage (orange = shortage, purple = surplus), ColorBrewer "PuOr".
 DIVERGING = ["#542788", "#998ec3", "#d8daeb", "#f7f7f7", "#fee0b6", "#f1a340", "#b35806"]
+# Village labels: plain text over the map (Leaflet tooltip class "wza-label").
+LABEL_CSS = (".wza-label{background:transparent;border:none;box-shadow:none;padding:0 2px;"
+             "font:12px sans-serif;color:#111;text-shadow:0 0 3px #fff,0 0 3px #fff}"
+             ".wza-label:before{display:none}")
 # Homes per cell by share suitable, ColorBrewer "Blues" (distinct from the choropleths).
 HOME_SHADES = ["#c6dbef", "#6baed6", "#08519c"]
 # Okabe-Ito for categories.
@@ -53,6 +58,20 @@ FACILITY_STYLE: dict[str, tuple[str, str]] = {  # type -> (colour, short symbol)
     "gp_post": ("#0072B2", "P"),
     "hospital": ("#D55E00", "Z"),
 }
+
+# JavaScript that binds `m` to the live Leaflet map inside the st_folium iframe (window.map
+# can point at a map that a remount replaced). Used by the browser tests and benchmarks.
+LIVE_MAP_JS = """const m = (() => {
+    const live = v => v && window.L && v instanceof window.L.Map && v._container
+                      && v._container.isConnected;
+    if (live(window.map)) return window.map;
+    for (const k of Object.keys(window)) {
+      let v = null; try { v = window[k]; } catch (e) { continue; }
+      if (live(v)) return v;
+    }
+    return null;
+  })();"""
+
 
 BASEMAPS: dict[str, tuple[str, str | None, str]] = {
     "none": ("Geen achtergrond (offline)", None, ""),
@@ -199,6 +218,7 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
     theme = all_themes[options.theme]
     base = BASEMAPS.get(options.basemap, BASEMAPS["none"])
     fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.5)
+    fmap.get_root().header.add_child(folium.Element(f"<style>{LABEL_CSS}</style>"))
     if base[1]:
         folium.TileLayer(tiles=base[1], attr=base[2], name=base[0], max_zoom=19).add_to(fmap)
 
@@ -287,19 +307,27 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
             (FACILITY_STYLE[t][0], f"{FACILITY_STYLE[t][1]} — {settings.FACILITY_LABELS[t]}")
             for t in options.facility_types]))
 
-    # --- labels
-    if options.labels:
-        labels = folium.FeatureGroup(name="Namen van kernen en dorpen")
-        for _, v in display["villages"].iterrows():
-            big = v["inhabitants"] >= 3000
-            labels.add_child(folium.Marker(
-                location=[v.geometry.y, v.geometry.x], interactive=False,
-                icon=folium.DivIcon(
-                    html=(f'<div style="font:{"bold 13px" if big else "11px"} sans-serif;'
-                          'color:#111;text-shadow:0 0 3px #fff,0 0 3px #fff;'
-                          f'white-space:nowrap">{_esc(v["name"])}</div>'),
-                    icon_size=(150, 16), icon_anchor=(-6, 8), class_name="wza-label")))
-        labels.add_to(fmap)
+    # --- labels: one layer, names as permanent tooltips on invisible points
+    if options.labels and len(display["villages"]):
+        villages = display["villages"]
+        features = [
+            {"type": "Feature",
+             "geometry": {"type": "Point", "coordinates": [round(g.x, 5), round(g.y, 5)]},
+             "properties": {"name": _esc(n) if k < 3000 else f"<b>{_esc(n)}</b>"}}
+            for g, n, k in zip(villages.geometry, villages["name"], villages["inhabitants"],
+                               strict=True)
+        ]
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            name="Namen van kernen en dorpen",
+            marker=folium.CircleMarker(radius=2, weight=0, fill=True, fill_color="#111",
+                                       fill_opacity=0.8, interactive=False),
+            # one permanent tooltip per village (a tooltip bound to the layer would be one)
+            on_each_feature=JsCode(
+                "function(feature, layer) { layer.bindTooltip(feature.properties.name, "
+                "{permanent: true, direction: 'right', className: 'wza-label', "
+                "interactive: false}); }"),
+        ).add_to(fmap)
 
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap, legends
@@ -356,29 +384,29 @@ def _facility_popup(f: pd.Series) -> str:
     return "<br>".join(parts)
 
 
-def _add_home_cells(group: folium.FeatureGroup, homes: gpd.GeoDataFrame) -> None:
-    """Aggregate homes into 250 m cells; one circle per cell."""
+def _add_home_cells(group: folium.FeatureGroup, homes: pd.DataFrame) -> None:
+    """Aggregate homes into 250 m cells; one circle per cell (vectorised)."""
     if homes.empty:
         return
-    cells = homes.groupby("cell250", sort=True)
-    stats = cells.agg(n=("suitability", "size"), lat=("lat", "mean"), lon=("lon", "mean"))
-    counts = pd.crosstab(homes["cell250"], homes["suitability"]).reindex(
-        columns=list(SUITABILITY_CLASSES), fill_value=0)
-    stats = stats.join(counts)
-    features = []
-    for key, row in stats.iterrows():
-        share = row["suitable"] / row["n"]
-        colour = HOME_SHADES[2] if share >= 0.25 else HOME_SHADES[1] if share >= 0.10 else \
-            HOME_SHADES[0]
-        tip = (f"{int(row['n'])} woningen: {int(row['suitable'])} geschikt, "
-               f"{int(row['adaptable'])} aanpasbaar, {int(row['unsuitable'])} ongeschikt")
-        features.append({"type": "Feature",
-                         "geometry": {"type": "Point",
-                                      "coordinates": [round(row["lon"], 5),
-                                                      round(row["lat"], 5)]},
-                         "properties": {"_tip": tip, "_c": colour,
-                                        "_r": round(1.0 + 0.6 * math.sqrt(row["n"]), 1),
-                                        "cell": str(key)}})
+    inv, _ = pd.factorize(homes["cell250"], sort=True)
+    n = np.bincount(inv).astype(float)
+    suit = homes["suitability"].to_numpy()
+    counts = {c: np.bincount(inv, weights=suit == c, minlength=len(n)).astype(int)
+              for c in SUITABILITY_CLASSES}
+    lat = np.bincount(inv, weights=homes["lat"].to_numpy()) / n
+    lon = np.bincount(inv, weights=homes["lon"].to_numpy()) / n
+    share = counts["suitable"] / n
+    colours = np.where(share >= 0.25, HOME_SHADES[2],
+                       np.where(share >= 0.10, HOME_SHADES[1], HOME_SHADES[0]))
+    radius = np.round(1.0 + 0.6 * np.sqrt(n), 1)
+    features = [
+        {"type": "Feature",
+         "geometry": {"type": "Point", "coordinates": [round(x, 5), round(y, 5)]},
+         "properties": {"_tip": f"{int(k)} woningen: {s} geschikt, {a} aanpasbaar, "
+                                f"{u} ongeschikt", "_c": c, "_r": float(r)}}
+        for x, y, k, s, a, u, c, r in zip(lon, lat, n, counts["suitable"], counts["adaptable"],
+                                          counts["unsuitable"], colours, radius, strict=True)
+    ]
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name="Woningen (250 m)",

@@ -9,6 +9,7 @@ import pytest
 
 from geo.display import to_display
 from geo.region import load_default_region
+from ui.maps import LIVE_MAP_JS
 
 from .conftest import assert_no_exception, screenshot, wait_for_app
 
@@ -17,18 +18,6 @@ if TYPE_CHECKING:
 
 DEFAULT_FACILITY_TYPES = ("gp", "pharmacy", "supermarket", "nursing_somatic",
                           "nursing_dementia", "clustered_housing")
-
-# the live Leaflet map in the iframe (window.map can point at a map a remount replaced)
-LIVE_MAP_JS = """const m = (() => {
-    const live = v => v && window.L && v instanceof window.L.Map && v._container
-                      && v._container.isConnected;
-    if (live(window.map)) return window.map;
-    for (const k of Object.keys(window)) {
-      let v = null; try { v = window[k]; } catch (e) { continue; }
-      if (live(v)) return v;
-    }
-    return null;
-  })();"""
 
 _BUURT_STATE = "() => {\n" + LIVE_MAP_JS + """
   const out = [];
@@ -47,18 +36,20 @@ _BUURT_STATE = "() => {\n" + LIVE_MAP_JS + """
 def _map_frame(page: Page, timeout_s: float = 30.0) -> Frame:
     """The streamlit-folium iframe once Leaflet has drawn the buurt layer."""
     deadline = time.monotonic() + timeout_s
+    last = None
+    iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
     while time.monotonic() < deadline:
-        for frame in page.frames:
-            if "streamlit_folium" in frame.url:
-                try:
-                    if frame.evaluate(_BUURT_STATE):
-                        return frame
-                except Exception:  # frame still loading or replaced by a remount
-                    pass
+        try:
+            frame = iframe.first.element_handle(timeout=1_000).content_frame()
+            last = frame.evaluate(_BUURT_STATE) if frame else None
+            if last:
+                return frame
+        except Exception as exc:  # iframe still loading or replaced by a remount
+            last = exc
         time.sleep(0.25)
     path = screenshot(page, "failure-no-map")
     pytest.fail("no Leaflet map with buurt shapes appeared in the streamlit-folium iframe "
-                f"(screenshot {path}; frames {[f.url[:60] for f in page.frames]})")
+                f"(screenshot {path}; last probe {last!r})")
 
 
 def _buurt_state(page: Page) -> list:
