@@ -16,7 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 PYTHON="${PYTHON:-python3}"
-APT_PACKAGES=(chromium fonts-liberation gdal-bin)
+APT_PACKAGES=(chromium fonts-liberation gdal-bin poppler-utils)
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 die() {
