@@ -1,4 +1,17 @@
-"""Command-line interface: ``python -m geo {analyse,info,generate-demo}``.
+"""Command-line interface: ``python -m geo {analyse,compare,info,generate-demo}``.
+
+Scenarios (see :mod:`geo.scenario` for the TOML format):
+
+- ``analyse --scenario FILE.toml`` applies the scenario to the region and analyses it with
+  the scenario's year, norms and prognosis. ``--year``, ``--norms`` and ``--prognosis``,
+  when given explicitly, override the scenario's values (a year override also decides
+  which projects are ready); the ``provenance`` layer records ``scenario_name``,
+  ``scenario_toml`` and any ``scenario_overrides``.
+- ``compare A.toml B.toml [C.toml …]`` prints the key figures per core area and for the
+  municipality side by side, with the difference of every scenario against the first.
+  The special name ``basis`` stands for the region without changes, analysed with the
+  year, norms and prognosis of the first scenario file given; with a single file,
+  ``basis`` is added in front automatically.
 
 Errors go to stderr with exit code 2 (bad input) or 1 (unexpected failure).
 """
@@ -30,11 +43,25 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     from geo.ranking import fmt_int
 
     region = _load(args.region)
+    scenario = None
+    if args.scenario:
+        from geo.scenario import analyse_scenario, load_scenario
+
+        scenario = load_scenario(args.scenario)
     start = time.perf_counter()
-    result = analyse(region, year=args.year, norms=args.norms, prognosis=args.prognosis)
+    if scenario is not None:
+        result = analyse_scenario(region, scenario, year=args.year, norms=args.norms,
+                                  prognosis=args.prognosis)
+    else:
+        result = analyse(region, year=args.year, norms=args.norms, prognosis=args.prognosis)
     elapsed = time.perf_counter() - start
     out = write_result(result, args.out)
     print(f"{region.name}: analyse {result.year} ({result.norms.name}) in {elapsed:.2f} s")
+    if scenario is not None:
+        print(f"Scenario: {scenario.name}")
+        if "scenario_overrides" in result.assumptions:
+            print(f"  overschreven op de opdrachtregel: "
+                  f"{result.assumptions['scenario_overrides']}")
     if region.is_demo:
         print("LET OP: demodata met gegenereerde details.")
     for _, row in result.kern.iterrows():
@@ -43,6 +70,72 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         print(f"  {row['kerngebied']:<12} tekort: " + "; ".join(parts))
     print(f"Geschreven: {out} (gaps_buurt {len(result.buurt)}, gaps_kern {len(result.kern)}, "
           f"gaps_grid {len(result.grid)}, ranking {len(result.ranking)})")
+    return 0
+
+
+def _fmt_value(key: str, value: float, *, diff: bool = False) -> str:
+    """Dutch display of a key figure (shares in %, counts whole) or of a difference."""
+    if value != value:  # NaN
+        return "–"
+    if key.startswith("cov75_share_"):
+        pct = round(value * 100, 1) + 0.0  # + 0.0: no "-0,0"
+        text = ("0,0 pp" if pct == 0 else f"{pct:+.1f} pp") if diff else f"{pct:.1f} %"
+        return text.replace(".", ",")
+    whole = round(value)
+    if diff:
+        return "0" if whole == 0 else f"{whole:+,}".replace(",", ".")
+    return f"{whole:,}".replace(",", ".")
+
+
+def _format_comparison(table, labels: list[str]) -> str:  # noqa: ANN001 - DataFrame
+    """Readable text of :func:`geo.scenario.compare` (one block per area)."""
+    width = max(len(x) for x in table["omschrijving"]) + 2
+    heads = labels + [f"{x} − {labels[0]}" for x in labels[1:]]
+    lines = []
+    for area, block in table.groupby("gebied", sort=False):
+        lines.append(f"{area:<{width}}" + "".join(f"{h:>12}" for h in heads))
+        for _, row in block.iterrows():
+            cells = [_fmt_value(row["kengetal"], row[x]) for x in labels]
+            cells += [_fmt_value(row["kengetal"], row[f"verschil {x}"], diff=True)
+                      for x in labels[1:]]
+            lines.append(f"  {row['omschrijving']:<{width - 2}}"
+                         + "".join(f"{c:>12}" for c in cells))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from geo.scenario import (
+        ScenarioError,
+        analyse_scenario,
+        compare,
+        load_scenario,
+        without_changes,
+    )
+
+    names = list(args.scenarios)
+    files = [n for n in names if n != "basis"]
+    if not files:
+        raise ScenarioError("vergelijken: geef minstens één scenariobestand (.toml).")
+    if len(names) == 1:
+        names.insert(0, "basis")
+    loaded = {n: load_scenario(n) for n in files}
+    region = _load(args.region)
+    first = loaded[files[0]]
+    results = {}
+    print(f"{region.name}: scenario's vergeleken (verschil ten opzichte van de eerste)")
+    for i, name in enumerate(names):
+        letter = chr(ord("A") + i) if i < 26 else f"S{i + 1}"
+        scenario = without_changes(first) if name == "basis" else loaded[name]
+        source = "basisregio" if name == "basis" else name
+        results[letter] = analyse_scenario(region, scenario, year=args.year)
+        print(f"  {letter} = {source}: {scenario.name}, jaar {results[letter].year}, "
+              f"{results[letter].norms.name}, prognose {results[letter].prognosis.name}")
+    if region.is_demo:
+        print("LET OP: demodata met gegenereerde details.")
+    print("Tekort = vraag − aanbod (negatief = overschot); pp = procentpunt.")
+    print()
+    print(_format_comparison(compare(results), list(results)))
     return 0
 
 
@@ -95,8 +188,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {settings.MAX_YEAR})")
     p.add_argument("--norms", help=f"normset ({', '.join(PRESETS)}) of .toml/.json-bestand")
     p.add_argument("--prognosis", choices=sorted(VARIANTS), help="prognosevariant")
+    p.add_argument("--scenario", help="scenariobestand (.toml); --year/--norms/--prognosis "
+                   "overschrijven de waarden uit het scenario")
     p.add_argument("--out", required=True, help="uitvoerbestand .gpkg")
     p.set_defaults(func=_cmd_analyse)
+
+    p = sub.add_parser("compare", help="scenario's naast elkaar per kerngebied")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                   help="scenariobestanden (.toml); 'basis' = de regio zonder wijzigingen "
+                   "(jaar, normen en prognose van het eerste bestand)")
+    p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
+    p.add_argument("--year", type=int, help="jaar voor alle scenario's (overschrijft 'year')")
+    p.set_defaults(func=_cmd_compare)
 
     p = sub.add_parser("info", help="samenvatting van een regiopakket")
     p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")

@@ -81,3 +81,98 @@ def test_bad_region_file(tmp_path, capsys):
     bad.write_bytes(b"PK\x03\x04 not a geopackage")
     assert main(["info", "--region", str(bad)]) == 2
     assert "geen GeoPackage" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- scenarios
+
+def _scenario_file(tmp_path, name="plan.toml", *, units="{ step_free = 60 }", year=2030,
+                   ready=2028, extra=""):
+    from regionkit import X0, Y0
+
+    path = tmp_path / name
+    path.write_text(
+        f'name = "Plan {name}"\nyear = {year}\n{extra}\n[[projects]]\nname = "Nieuwbouw"\n'
+        f"x = {X0 + 700.0}\ny = {Y0 + 1700.0}\nready = {ready}\nunits = {units}\n",
+        encoding="utf-8")
+    return path
+
+
+def test_analyse_with_scenario_records_provenance(tmp_path, region_file, capsys):
+    from geo.scenario import load_scenario, loads_scenario
+
+    scen_file = _scenario_file(tmp_path)
+    out = tmp_path / "s.gpkg"
+    assert main(["analyse", "--region", str(region_file), "--scenario", str(scen_file),
+                 "--out", str(out)]) == 0
+    assert "Scenario: Plan plan.toml" in capsys.readouterr().out
+    prov = pyogrio.read_dataframe(out, layer="provenance").set_index("key")["value"]
+    assert prov["scenario_name"] == "Plan plan.toml"
+    assert loads_scenario(prov["scenario_toml"]) == load_scenario(scen_file)
+    assert prov["year"] == "2030"  # the scenario's year
+    assert "scenario_overrides" not in prov.index
+    buurt = pyogrio.read_dataframe(out, layer="gaps_buurt").set_index("buurt_code")
+    base_out = tmp_path / "b.gpkg"
+    assert main(["analyse", "--region", str(region_file), "--year", "2030",
+                 "--out", str(base_out)]) == 0
+    base = pyogrio.read_dataframe(base_out, layer="gaps_buurt").set_index("buurt_code")
+    assert buurt.loc["BU99990000", "shortage_step_free"] == pytest.approx(
+        base.loc["BU99990000", "shortage_step_free"] - 60)
+
+
+def test_analyse_scenario_explicit_options_win(tmp_path, region_file, capsys):
+    scen_file = _scenario_file(tmp_path, extra='prognosis = "groei"')
+    out = tmp_path / "s.gpkg"
+    assert main(["analyse", "--region", str(region_file), "--scenario", str(scen_file),
+                 "--year", "2035", "--norms", "eigen_beleid", "--out", str(out)]) == 0
+    assert "overschreven" in capsys.readouterr().out
+    prov = pyogrio.read_dataframe(out, layer="provenance").set_index("key")["value"]
+    assert (prov["year"], prov["norms_key"], prov["prognosis_variant"]) == (
+        "2035", "eigen_beleid", "groei")
+    assert "year=2035" in prov["scenario_overrides"]
+    assert "norms=eigen_beleid" in prov["scenario_overrides"]
+
+
+def test_compare_two_scenarios(tmp_path, region_file, capsys):
+    a = _scenario_file(tmp_path, "a.toml", units="{ clustered = 10 }")
+    b = _scenario_file(tmp_path, "b.toml")
+    assert main(["compare", str(a), str(b), "--region", str(region_file)]) == 0
+    text = capsys.readouterr().out
+    assert "A = " in text and "B = " in text and "B − A" in text
+    assert "Tekort nultredenwoningen" in text and "Gemeente" in text
+    noord = text.split("Noord", 1)[1].split("\n\n", 1)[0]
+    line = next(x for x in noord.splitlines() if "nultredenwoningen" in x)
+    assert line.split()[-1] == "-60"
+    line = next(x for x in noord.splitlines() if "geclusterd" in x)
+    assert line.split()[-1] == "+10"
+
+
+def test_compare_single_file_against_basis(tmp_path, region_file, capsys):
+    plan = _scenario_file(tmp_path)
+    assert main(["compare", str(plan), "--region", str(region_file)]) == 0
+    text = capsys.readouterr().out
+    assert "A = basisregio" in text and "jaar 2030" in text
+    assert main(["compare", "basis", str(plan), "--region", str(region_file),
+                 "--year", "2035"]) == 0
+    assert "jaar 2035" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["compare", "basis", "basis"], "minstens één scenariobestand"),
+        (["compare", "missing.toml"], "bestaat niet"),
+        (["compare", "BAD"], "onbekend product 'stepfree'"),
+        (["analyse", "--scenario", "missing.toml", "--out", "OUT.gpkg"], "bestaat niet"),
+        (["analyse", "--scenario", "BAD", "--out", "OUT.gpkg"], "Bedoelt u 'step_free'"),
+        (["analyse", "--scenario", "LATE", "--out", "OUT.gpkg"], "buiten het bereik"),
+    ],
+)
+def test_scenario_errors_go_to_stderr(tmp_path, region_file, capsys, args, message):
+    bad = _scenario_file(tmp_path, "bad.toml", units="{ stepfree = 60 }")
+    late = _scenario_file(tmp_path, "late.toml", year=2045)
+    args = [a.replace("BAD", str(bad)).replace("LATE", str(late))
+            .replace("OUT", str(tmp_path / "out")) for a in args]
+    assert main([*args, "--region", str(region_file)]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and "Traceback" not in captured.err
+    assert not (tmp_path / "out.gpkg").exists()

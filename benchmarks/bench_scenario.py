@@ -1,0 +1,100 @@
+"""Benchmark scenario recomputation on the default (demo) region.
+
+Prints figures; it is not a timed test. Target (scenario issue): recomputing a scenario
+takes ≤ 100 ms "after the first analysis". The scenario here: a project of 60 step-free
+homes in Smilde centrum (ready 2028) plus closing one facility (F0012, Zorgcentrum Beilen),
+analysed for 2030.
+
+``analyse_scenario`` today applies the scenario to a copy of the region (validating the
+scenario and the changed region) and then runs the full :func:`geo.gaps.analyse`; nothing
+is cached between runs. The breakdown shows where the time goes.
+
+Usage::
+
+    python benchmarks/bench_scenario.py [--repeat 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from geo.gaps import analyse  # noqa: E402
+from geo.region import load_default_region  # noqa: E402
+from geo.scenario import (  # noqa: E402
+    analyse_scenario,
+    apply_scenario,
+    scenario_from_dict,
+    scenario_norms,
+    scenario_prognosis,
+    validate_scenario,
+)
+
+TARGET_S = 0.100
+
+SCENARIO = {
+    "name": "60 nultredenwoningen Smilde + sluiting F0012",
+    "year": 2030,
+    "projects": [{"name": "Nieuwbouw Smilde", "x": 226600.0, "y": 552400.0, "ready": 2028,
+                  "units": {"step_free": 60}}],
+    "facility_changes": [{"action": "close", "id": "F0012"}],
+}
+
+
+def _median(fn, repeat: int) -> tuple[float, float]:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times)), min(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    region = load_default_region()
+    load_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    analyse(region, year=2030)
+    first_s = time.perf_counter() - t0
+    scenario = scenario_from_dict(SCENARIO)
+
+    print("== scenario recomputation, default region (Midden-Drenthe demo)")
+    print(f"  buurten {len(region.areas)}, homes {len(region.homes)}, "
+          f"facilities {len(region.facilities)}")
+    print(f"  load + validate region:      {load_s * 1000:7.1f} ms")
+    print(f"  first default analysis:      {first_s * 1000:7.1f} ms (cold: imports, caches)")
+
+    analyse_scenario(region, scenario)  # warm-up of the scenario path (pyproj, tomli_w)
+    med, best = _median(lambda: analyse(region, year=2030), args.repeat)
+    print(f"  analyse (no scenario):       {med * 1000:7.1f} ms median, best {best * 1000:.1f}")
+    med_v, _ = _median(lambda: validate_scenario(scenario, region), args.repeat)
+    print(f"    validate_scenario:         {med_v * 1000:7.1f} ms median")
+    med_a, _ = _median(lambda: apply_scenario(region, scenario), args.repeat)
+    print(f"    apply_scenario (incl. validate_scenario + validate_region): "
+          f"{med_a * 1000:.1f} ms median")
+    applied = apply_scenario(region, scenario)
+    norms, prog = scenario_norms(scenario), scenario_prognosis(scenario)
+    med_g, _ = _median(lambda: analyse(applied, year=2030, norms=norms, prognosis=prog),
+                       args.repeat)
+    print(f"    analyse of applied region: {med_g * 1000:7.1f} ms median")
+    med_s, best_s = _median(lambda: analyse_scenario(region, scenario), args.repeat)
+    ok = med_s <= TARGET_S
+    print(f"  analyse_scenario (total):    {med_s * 1000:7.1f} ms median, best "
+          f"{best_s * 1000:.1f} ms over {args.repeat} runs (target ≤ {TARGET_S * 1000:.0f} ms)"
+          f" -> {'PASS' if ok else 'FAIL'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
