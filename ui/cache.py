@@ -43,3 +43,21 @@ def map_layers(
     from ui.maps import display_layers
 
     return display_layers(_region, _result)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Scenario doorrekenen…")
+def scenario_result(
+    _region: Region,
+    region_key: str,  # noqa: ARG001 - part of the cache key, identifies _region
+    toml_text: str,
+) -> GapResult:
+    """Gap analysis of a scenario given as TOML text (the text is the cache key).
+
+    Raises :class:`geo.errors.WoonzorgError` (e.g. ``ScenarioError``) for invalid scenarios.
+    """
+    from geo.scenario import analyse_scenario, loads_scenario, validate_scenario
+
+    scenario = loads_scenario(toml_text)
+    validate_scenario(scenario, _region)
+    return analyse_scenario(_region, scenario)
+
