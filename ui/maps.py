@@ -145,10 +145,19 @@ def _fmt_value(value: float, share: bool) -> str:
     return f"{value:.0%}" if share else fmt_int(value)
 
 
-def classify(values: pd.Series, theme: Theme) -> tuple[list[str], Legend]:
-    """Colour per value and the legend (equal intervals; symmetric around 0 if diverging)."""
+def classify(values: pd.Series, theme: Theme,
+             limits: tuple[float, float] | None = None) -> tuple[list[str], Legend]:
+    """Colour per value and the legend (equal intervals; symmetric around 0 if diverging).
+
+    ``limits`` = (lowest, highest) value fixes the class breaks instead of deriving them
+    from ``values`` (so several maps share one colour scale); values outside fall in the
+    first or last class.
+    """
     v = values.to_numpy(dtype=float)
     finite = v[np.isfinite(v)]
+    if limits is not None:
+        finite = np.asarray([float(limits[0]), float(limits[1])], dtype=float)
+        finite = finite[np.isfinite(finite)]
     if theme.kind == "diverging":
         palette = DIVERGING
         m = float(np.max(np.abs(finite))) if len(finite) else 1.0
@@ -193,6 +202,7 @@ class MapOptions:
     owner: str | None = None  # filter homes by owner
     labels: bool = True
     basemap: str = "none"
+    value_limits: tuple[float, float] | None = None  # fixed colour scale, see classify()
 
 
 def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
@@ -232,7 +242,7 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
     if options.kern is not None:
         layer = layer[layer["kerngebied"] == options.kern]
     layer = layer.copy()
-    colours, legend = classify(layer[theme.column], theme)
+    colours, legend = classify(layer[theme.column], theme, limits=options.value_limits)
     legends.append(legend)
     layer["_fill"] = colours
     layer["_tip"] = [

@@ -23,6 +23,9 @@ PAGES = [
     ("pages/buurtprofiel.py", "Buurtprofiel", ":material/home_work:", "buurtprofiel"),
     ("pages/tekorten.py", "Tekorten", ":material/format_list_numbered:", "tekorten"),
     ("pages/overzicht.py", "Kerngebieden", ":material/dashboard:", "overzicht"),
+    ("pages/scenarios.py", "Scenario's", ":material/edit_note:", "scenarios"),
+    ("pages/vergelijken.py", "Vergelijken", ":material/compare:", "vergelijken"),
+    ("pages/presentatie.py", "Presentatie", ":material/slideshow:", "presentatie"),
     ("pages/methode.py", "Data & methode", ":material/menu_book:", "methode"),
 ]
 
@@ -52,16 +55,15 @@ def run_app() -> None:
 
 
 def ensure_navigation() -> None:
-    """Restart the run through ``app.py`` if this page was started without it.
+    """Run this page through the app's navigation if it was started without ``app.py``.
 
-    Streamlit decides once per server whether ``pages/`` is a classic multipage folder
-    (``PagesManager.uses_pages_directory``) and flips it when ``st.navigation`` runs.
-    Flipping it here and rerunning sends this first deep link through ``app.py``; the
-    page's URL path is the same in both schemes (the file name), so it is kept.
+    Streamlit decides per server (and AppTest per run) whether ``pages/`` is a classic
+    multipage folder; in that mode a page script runs without ``app.py``. Then the app's
+    navigation is run here, which runs this same page (its URL path is the file name in
+    both schemes) with the app's configuration, and the outer run stops. No rerun, so
+    widget events of this run are kept.
     """
     if getattr(_state, "active", False):
         return
-    from streamlit.runtime.pages_manager import PagesManager
-
-    PagesManager.uses_pages_directory = False
-    st.rerun()
+    run_app()
+    st.stop()

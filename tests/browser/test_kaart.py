@@ -156,7 +156,8 @@ def test_kerngebied_link_selects_core_area(page: Page) -> None:
     assert {code for code, _, _ in _buurt_state(page)} == smilde
 
 
-@pytest.mark.parametrize("path", ["", "buurtprofiel", "tekorten", "overzicht", "methode"])
+@pytest.mark.parametrize("path", ["", "buurtprofiel", "tekorten", "overzicht", "scenarios",
+                                  "vergelijken", "presentatie", "methode"])
 def test_every_page_renders(page: Page, path: str) -> None:
     page.goto(f"{page.base_url}/{path}")
     wait_for_app(page)

@@ -1,0 +1,216 @@
+"""Presentatie: one big, readable screen per kerngebied for meetings (beamer).
+
+Pick a scenario and optionally a reference; step through the kerngebieden with the
+"Vorige" / "Volgende" buttons (the position is kept in ``st.session_state``; the buttons
+stop at the first and last screen). The sidebar is hidden on this page only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import streamlit as st
+
+from geo.errors import WoonzorgError
+from geo.gaps import GapResult
+from geo.handout import coverage_light, make_handout, shortage_light
+from geo.ranking import fmt_int
+from geo.scenario import loads_scenario
+from geo.store import ScenarioStore
+from ui.cache import gap_result, scenario_result
+from ui.common import active_region, sidebar_choices
+from ui.examples import EXAMPLES
+from ui.navigation import ensure_navigation
+
+BASIS = "basis"
+NONE = "(geen)"
+POS = "present_pos"
+
+# Static CSS (no data): big figures, no sidebar, traffic-light circles.
+CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], [data-testid="stSidebarNav"] {display: none !important;}
+[data-testid="stMainBlockContainer"] {max-width: 100% !important; padding-top: 2rem;}
+[data-testid="stMetricValue"] {font-size: 4.2rem !important; font-weight: 700; line-height: 1.1;}
+[data-testid="stMetricLabel"] p {font-size: 1.35rem !important;}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; height: auto !important;}
+[data-testid="stMetricLabel"] {min-height: 3.6rem; align-items: flex-start !important;}
+[data-testid="stMetricDelta"] {font-size: 1.3rem !important;}
+.wza-light {display: flex; align-items: center; gap: .5rem; font-size: 1.3rem; font-weight: 600;}
+.wza-light .dot {display: inline-block; width: 1.6rem; height: 1.6rem; border-radius: 50%;
+  color: #fff; font-size: 1rem; line-height: 1.6rem; text-align: center;}
+.wza-green .dot {background: #1a9850;} .wza-orange .dot {background: #f08c00;}
+.wza-red .dot {background: #d73027;} .wza-grey .dot {background: #9e9e9e;}
+[data-testid="stHeadingWithActionElements"] h2 {text-align: center; font-size: 2.6rem;}
+</style>"""
+LIGHT = {"green": ("✓", "goed"), "orange": ("!", "let op"), "red": ("×", "knelpunt"),
+         "grey": ("?", "geen gegevens")}
+# (column, kind, label): kind "shortage" (lower is better) or "coverage" (higher is better)
+FIGURES = (
+    ("step_free", "shortage", "Tekort nultredenwoningen"),
+    ("clustered", "shortage", "Tekort geclusterd wonen"),
+    ("nursing_dementia", "shortage", "Tekort verpleegzorg PG"),
+    ("gp", "coverage", "75+ nabij huisarts"),
+    ("supermarket", "coverage", "75+ nabij supermarkt"),
+)
+
+ensure_navigation()
+st.html(CSS)
+try:
+    region, region_key = active_region()
+    choices = sidebar_choices(region)  # hidden; keeps norms/prognosis of the other pages
+    base_result = gap_result(region, region_key, region.base_year, choices.norms_key,
+                             choices.prognosis)
+except WoonzorgError as exc:
+    st.error(f"De analyse kan niet worden uitgevoerd: {exc}")
+    st.stop()
+
+# --- sources ------------------------------------------------------------------------------
+labels: dict[str, str] = {BASIS: f"Basis (huidige situatie, {region.base_year})"}
+tomls: dict[str, str] = {}
+try:
+    store = ScenarioStore()
+    for item in store.list():
+        tomls[f"store:{item.id}"] = store.get(item.id).toml_text or ""
+        labels[f"store:{item.id}"] = item.name
+except WoonzorgError as exc:
+    st.error(f"De opgeslagen scenario's kunnen niet worden gelezen: {exc}")
+for name, text in EXAMPLES.items():
+    tomls[f"example:{name}"] = text
+    labels[f"example:{name}"] = name
+
+
+def _result(key: str) -> GapResult | None:
+    if key == BASIS:
+        return base_result
+    try:
+        return scenario_result(region, region_key, tomls[key])
+    except WoonzorgError as exc:
+        st.error(f"Scenario '{labels[key]}' kan niet worden doorgerekend: {exc} "
+                 "Pas het aan op de pagina Scenario's.")
+        return None
+
+
+def _name(key: str) -> str:
+    if key == BASIS:
+        return "Huidige situatie"
+    if key in tomls:
+        try:
+            return loads_scenario(tomls[key]).name or labels[key]
+        except WoonzorgError:
+            pass
+    return labels[key]
+
+
+screen = st.container()  # the slide; the settings are drawn below it
+with st.container(), st.expander("Instellingen presentatie", expanded=False):
+    c1, c2 = st.columns(2)
+    options = list(labels)
+    with c1:
+        chosen = st.selectbox("Scenario", options, index=1 if len(options) > 1 else 0,
+                              key="present_scenario", format_func=labels.get)
+    with c2:
+        refs = [NONE, *[k for k in options if k != chosen]]
+        ref_key = st.selectbox("Vergelijk met (verschil)", refs,
+                               index=1 if chosen != BASIS else 0, key="present_ref",
+                               format_func=lambda k: k if k == NONE else labels[k])
+    if not any(k.startswith("store:") for k in tomls):
+        st.caption("Nog geen eigen scenario's: maak er een op de pagina Scenario's. "
+                   "Tot die tijd staan hier de voorbeelden.")
+
+result = _result(chosen)
+if result is None:
+    st.stop()
+reference = None if ref_key == NONE else _result(ref_key)
+
+kerns = [str(k) for k in result.kern["kerngebied"]]
+pos = min(max(int(st.session_state.get(POS, 0)), 0), len(kerns) - 1)
+st.session_state[POS] = pos
+
+
+def _step(delta: int) -> None:
+    st.session_state[POS] = min(max(st.session_state.get(POS, 0) + delta, 0), len(kerns) - 1)
+
+
+# --- screen -----------------------------------------------------------------------------
+kern = kerns[pos]
+screen.title(f"{_name(chosen)} · {result.year}")
+nav_prev, nav_label, nav_next = screen.columns([1, 4, 1], vertical_alignment="center")
+with nav_prev:
+    st.button("◀ Vorige", key="present_prev", on_click=_step, args=(-1,),
+              disabled=pos == 0, width="stretch")
+with nav_label:
+    st.markdown(f"## {kern} ({pos + 1}/{len(kerns)})")
+with nav_next:
+    st.button("Volgende ▶", key="present_next", on_click=_step, args=(1,),
+              disabled=pos == len(kerns) - 1, width="stretch")
+
+row = result.kern.set_index("kerngebied").loc[kern]
+ref_row = None
+if reference is not None and kern in set(reference.kern["kerngebied"]):
+    ref_row = reference.kern.set_index("kerngebied").loc[kern]
+
+
+def _num(frame_row, col: str) -> float:
+    try:
+        return float(frame_row[col])
+    except (KeyError, TypeError, ValueError):
+        return math.nan
+
+
+figure_cols = screen.columns(len(FIGURES), gap="medium")
+for col, (key, kind, label) in zip(figure_cols, FIGURES, strict=True):
+    if kind == "shortage":
+        value = _num(row, f"shortage_{key}")
+        light = shortage_light(value, _num(row, f"demand_{key}"))
+        text = fmt_int(value)
+    else:
+        value = _num(row, f"cov75_share_{key}")
+        light = coverage_light(value)
+        text = "–" if not math.isfinite(value) else f"{round(value * 100)} %"
+    delta, delta_color = None, "off"
+    if ref_row is not None:
+        ref = _num(ref_row, f"{'shortage' if kind == 'shortage' else 'cov75_share'}_{key}")
+        if math.isfinite(value) and math.isfinite(ref):
+            d = round(value - ref) if kind == "shortage" else round((value - ref) * 100)
+            delta = ("±0" if d == 0 else f"{d:+,}".replace(",", ".")) + (
+                "" if kind == "shortage" else " %-pt")
+            delta_color = "off" if d == 0 else ("inverse" if kind == "shortage" else "normal")
+    with col:
+        st.metric(label, text, delta=delta, delta_color=delta_color,
+                  delta_arrow="off" if delta and delta.startswith("±0") else "auto",
+                  help=None if kind == "shortage" else
+                  f"Aandeel 75-plussers binnen de loopnorm "
+                  f"({fmt_int(result.norms.walking.get(key, math.nan))} m).")
+        mark, word = LIGHT[light]
+        st.html(f'<div class="wza-light wza-{light}"><span class="dot">{mark}</span>'
+                f"{word}</div>")
+
+screen.write("")
+screen.caption("Tekort = vraag − aanbod (negatief = overschot). "
+           + (f"Verschil t.o.v. {labels[ref_key]}." if ref_row is not None else ""))
+
+# --- handout ------------------------------------------------------------------------------
+handout_key = hashlib.sha256("\x1f".join([
+    region_key, chosen, tomls.get(chosen, ""), ref_key, tomls.get(ref_key, ""),
+    choices.norms_key, choices.prognosis]).encode()).hexdigest()
+cached = st.session_state.get("present_handout")
+if not cached or cached[0] != handout_key:
+    try:
+        pdf = make_handout(result, scenario_name=_name(chosen), base=reference,
+                           base_name=None if reference is None else labels[ref_key])
+    except WoonzorgError as exc:
+        st.error(f"De handout kan niet worden gemaakt: {exc}")
+        pdf = None
+    cached = (handout_key, pdf)
+    st.session_state["present_handout"] = cached
+if cached[1]:
+    st.download_button("Handout (PDF)", cached[1], file_name="woonzorgatlas-handout.pdf",
+                       mime="application/pdf", key="present_pdf",
+                       icon=":material/picture_as_pdf:")
+st.page_link("pages/vergelijken.py", label="Terug naar Vergelijken (zijbalk weer zichtbaar)",
+             icon=":material/arrow_back:")
+if region.is_demo:
+    st.caption(region.metadata.get("notice", "Demodata — niet gebruiken voor besluiten."))

@@ -1,0 +1,221 @@
+"""Vergelijken: two or three scenarios side by side — maps on one colour scale, key figures.
+
+Sources: the base analysis of the sidebar choices ("Basis"), every scenario saved on the
+Scenario's page, and two built-in examples. Cached results are never changed.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.errors import WoonzorgError
+from geo.gaps import GapResult
+from geo.ranking import fmt_int
+from geo.scenario import compare, loads_scenario
+from geo.store import ScenarioStore
+from ui.cache import map_layers, scenario_result
+from ui.common import ALL, active_region, page_context
+from ui.examples import EXAMPLES
+from ui.maps import Legend, MapOptions, build_map, themes
+
+BASIS = "basis"
+MAX_PICK = 3
+
+ctx = page_context()
+region, region_key = active_region()
+base_result, choices = ctx.result, ctx.choices
+
+st.title("Scenario's vergelijken")
+
+
+# --- sources ----------------------------------------------------------------------------
+
+def _year_of(toml_text: str) -> int | None:
+    try:
+        return loads_scenario(toml_text).year
+    except WoonzorgError:
+        return None
+
+
+base_label = (f"Basis (huidige situatie, {base_result.year})"
+              if base_result.year == region.base_year
+              else f"Basis (huidige voorraad, {base_result.year})")
+labels: dict[str, str] = {BASIS: base_label}
+tomls: dict[str, str] = {}
+try:
+    store = ScenarioStore()
+    stored = store.list()
+except WoonzorgError as exc:
+    store, stored = None, []
+    st.error(f"De opgeslagen scenario's kunnen niet worden gelezen: {exc} "
+             "Hieronder kunt u wel de voorbeelden vergelijken.")
+for item in stored:
+    key = f"store:{item.id}"
+    try:
+        tomls[key] = store.get(item.id).toml_text or ""
+    except WoonzorgError as exc:
+        st.error(f"Scenario '{item.name}' kan niet worden gelezen: {exc}")
+        continue
+    year = _year_of(tomls[key])
+    labels[key] = f"{item.name} ({year})" if year else item.name
+for name, text in EXAMPLES.items():
+    key = f"example:{name}"
+    tomls[key] = text
+    labels[key] = name
+if not stored:
+    st.info("Er zijn nog geen opgeslagen scenario's. Maak er een op de pagina "
+            "**Scenario's** (nieuw scenario → projecten en voorzieningen → Opslaan). "
+            "Tot die tijd kunt u de basis vergelijken met de twee voorbeelden.")
+
+options = list(labels)
+default = options[:2]
+picked = st.multiselect(
+    "Scenario's (twee of drie; het eerste is de referentie voor de verschillen)", options,
+    default=default, max_selections=MAX_PICK, key="cmp_pick", format_func=labels.get)
+if len(picked) < 2:
+    st.info("Kies ten minste twee scenario's om te vergelijken.")
+    st.stop()
+
+
+def _result(key: str) -> GapResult | None:
+    if key == BASIS:
+        return base_result
+    try:
+        return scenario_result(region, region_key, tomls[key])
+    except WoonzorgError as exc:
+        st.error(f"Scenario '{labels[key]}' kan niet worden doorgerekend: {exc} "
+                 "Pas het aan op de pagina Scenario's.")
+        return None
+
+
+results: dict[str, GapResult] = {}
+for key in picked:
+    res = _result(key)
+    if res is not None:
+        results[key] = res
+if len(results) < 2:
+    st.stop()
+
+years = {res.year for res in results.values()}
+if len(years) > 1:
+    st.caption("Let op: de scenario's gaan over verschillende jaren; de verschillen bevatten "
+               "dan ook de vergrijzing. Kies in de zijbalk het jaar van het scenario om de "
+               "basis in hetzelfde jaar te zien (alleen het effect van de wijzigingen).")
+
+# --- maps -----------------------------------------------------------------------------------
+
+common = None
+for res in results.values():
+    keys = {k for k in themes(list(res.norms.walking))
+            if k.startswith(("shortage_", "uncov_"))}
+    common = keys if common is None else common & keys
+all_themes = themes(list(base_result.norms.walking))
+for res in results.values():
+    all_themes |= themes(list(res.norms.walking))
+theme_keys = [k for k in all_themes if k in (common or set())]
+default_theme = f"shortage_{choices.product}"
+theme_key = st.selectbox(
+    "Kleur de buurten op", theme_keys, key="cmp_theme",
+    index=theme_keys.index(default_theme) if default_theme in theme_keys else 0,
+    format_func=lambda k: all_themes[k].label)
+theme = all_themes[theme_key]
+kern = None if choices.kern == ALL else choices.kern
+
+
+def _layers(key: str, res: GapResult) -> dict:
+    cache_key = ((region_key, res.year, res.norms.key, res.prognosis.name) if key == BASIS
+                 else (region_key, "scenario", tomls[key]))
+    return map_layers(region, res, cache_key)
+
+
+layers = {key: _layers(key, res) for key, res in results.items()}
+values = []
+for layer in layers.values():
+    frame = layer["buurt"]
+    if kern is not None:
+        frame = frame[frame["kerngebied"] == kern]
+    values.append(frame[theme.column].to_numpy(dtype=float))
+joined = np.concatenate(values) if values else np.array([])
+finite = joined[np.isfinite(joined)]
+limits = (float(finite.min()), float(finite.max())) if len(finite) else None
+map_options = MapOptions(theme=theme_key, level="buurt", kern=kern, homes="off",
+                         labels=True, value_limits=limits)
+
+legend: Legend | None = None
+for i, (col, (key, res)) in enumerate(zip(st.columns(len(results)), results.items(),
+                                         strict=True)):
+    with col:
+        st.markdown(f"**{labels[key]}**")
+        fmap, legends = build_map(res, layers[key], map_options)
+        legend = legend or legends[0]
+        st_folium(fmap, height=430, use_container_width=True, key=f"cmp-{i}",
+                  returned_objects=[])
+if legend is not None:
+    items = "".join(
+        f'<span style="display:inline-flex;align-items:center;gap:4px;margin-right:14px;'
+        f'font-size:13px"><span style="display:inline-block;width:14px;height:14px;'
+        f'background:{c};border:1px solid #777"></span>{html.escape(text)}</span>'
+        for c, text in legend.items)
+    st.html(f'<div><b style="font-size:13px">{html.escape(legend.title)}</b> — '
+            f"zelfde kleurschaal voor alle kaarten<br>{items}</div>")
+st.caption(f"{region.name} · {'hele gemeente' if kern is None else 'kerngebied ' + kern}. "
+           "Het kerngebied kiest u in de zijbalk.")
+
+# --- key figures ------------------------------------------------------------------------
+
+st.subheader("Kengetallen per kerngebied")
+named = {labels[key]: res for key, res in results.items()}
+try:
+    table = compare(named)
+except WoonzorgError as exc:
+    st.error(f"De vergelijking kan niet worden gemaakt: {exc}")
+    st.stop()
+ref = next(iter(named))
+others = list(named)[1:]
+
+
+def _fmt(value: float, share: bool) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{round(value * 100)} %" if share else fmt_int(value)
+
+
+def _fmt_diff(value: float, share: bool) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    d = round(value * 100) if share else round(value)
+    text = "0" if d == 0 else f"{d:+,}".replace(",", ".")
+    return f"{text} %-pt" if share else text
+
+
+shares = table["kengetal"].str.startswith("cov75_share_")
+show = pd.DataFrame({"Gebied": table["gebied"], "Kengetal": table["omschrijving"]})
+for label in named:
+    show[label] = [_fmt(v, s) for v, s in zip(table[label], shares, strict=True)]
+for label in others:
+    show[f"Verschil {label}"] = [_fmt_diff(v, s) for v, s in
+                                 zip(table[f"verschil {label}"], shares, strict=True)]
+kern_filter = st.segmented_control(
+    "Gebied", ["Alle", *dict.fromkeys(table["gebied"])], default="Alle", key="cmp_area")
+if kern_filter and kern_filter != "Alle":
+    show = show[show["Gebied"] == kern_filter]
+st.dataframe(show, hide_index=True, width="stretch", height=min(36 * len(show) + 40, 1100))
+st.caption(f"Verschil = scenario − {ref}. Tekort = vraag − aanbod (negatief = overschot); "
+           "aandelen in procentpunten (%-pt).")
+
+csv = pd.DataFrame({"gebied": table["gebied"], "kengetal": table["omschrijving"]})
+for label in named:
+    csv[label] = table[label]
+for label in others:
+    csv[f"verschil {label}"] = table[f"verschil {label}"]
+st.download_button(
+    "Vergelijking downloaden (CSV)",
+    csv.to_csv(sep=";", decimal=",", index=False, float_format="%.3f").encode("utf-8-sig"),
+    file_name="woonzorgatlas-vergelijking.csv", mime="text/csv", key="cmp_csv",
+    icon=":material/download:")
