@@ -34,7 +34,6 @@ import shapely
 
 from geo import settings
 from geo.accessibility import build_catchment, fca_from_catchment, nearest_distance
-from geo.demand import group_population, product_demand
 from geo.errors import AnalysisError
 from geo.norms import Norms, load_norms
 from geo.prognosis import PrognosisSettings, get_variant, project_population
@@ -337,21 +336,33 @@ def _frame_for(areas: pd.DataFrame, pop: pd.DataFrame,
     return out
 
 
-def _finish(frame: pd.DataFrame, norms: Norms) -> pd.DataFrame:
-    """Add totals, demand, shortage and coverage shares to a frame of counts."""
+def _group_sum(cols: dict[str, np.ndarray], group: str) -> np.ndarray:
+    return np.sum([cols[c] for c in settings.band_columns(settings.AGE_GROUPS[group])], axis=0)
+
+
+def _finish(frame: pd.DataFrame | dict[str, np.ndarray], norms: Norms) -> pd.DataFrame:
+    """Add totals, demand, shortage and coverage shares to counts (numpy, one frame build)."""
     bands = settings.band_columns()
-    frame = frame.copy()
-    frame["pop_total"] = frame[bands].sum(axis=1)
+    if isinstance(frame, pd.DataFrame):
+        cols = {c: frame[c].to_numpy() for c in frame.columns}
+    else:
+        cols = dict(frame)
+    band_arrays = [np.asarray(cols[b], dtype=float) for b in bands]
+    cols["pop_total"] = np.sum(band_arrays, axis=0)
     for group, col in (("65+", "pop_65plus"), ("75+", "pop_75plus"), ("85+", "pop_85plus")):
-        frame[col] = group_population(frame, group).to_numpy()
-    demand = product_demand(frame[bands], norms)
+        cols[col] = _group_sum(cols, group).astype(float)
     for product in settings.PRODUCTS:
-        frame[f"demand_{product}"] = demand[f"demand_{product}"].to_numpy()
-        frame[f"shortage_{product}"] = frame[f"demand_{product}"] - frame[f"supply_{product}"]
+        demand = np.zeros(len(cols["pop_total"]))
+        for group, rate in norms.demand[product].items():
+            demand = demand + _group_sum(cols, group) * (float(rate) / 1000.0)
+        cols[f"demand_{product}"] = demand
+        cols[f"shortage_{product}"] = demand - np.asarray(cols[f"supply_{product}"], float)
+    old = cols["pop_75plus"]
     with np.errstate(invalid="ignore", divide="ignore"):
         for ftype in norms.walking:
-            frame[f"cov75_share_{ftype}"] = np.where(
-                frame["pop_75plus"] > 0, frame[f"cov75_{ftype}"] / frame["pop_75plus"], np.nan)
+            cols[f"cov75_share_{ftype}"] = np.where(
+                old > 0, np.asarray(cols[f"cov75_{ftype}"], float) / np.where(old > 0, old, 1),
+                np.nan)
     order = ["pop_total", "pop_65plus", "pop_75plus", "pop_85plus", *bands,
              "homes_total", "homes_suitable", "homes_adaptable", "homes_unsuitable"]
     for product in settings.PRODUCTS:
@@ -359,39 +370,34 @@ def _finish(frame: pd.DataFrame, norms: Norms) -> pd.DataFrame:
     for ftype in norms.walking:
         order += [f"cov75_{ftype}", f"cov75_share_{ftype}", f"dist_{ftype}"]
     order += [f"acc_{k}" for k in norms.access]
-    return frame[[c for c in order if c in frame.columns]]
+    return pd.DataFrame({c: cols[c] for c in order if c in cols})
 
 
 def _aggregate(buurt: gpd.GeoDataFrame, by: str, norms: Norms, year: int) -> gpd.GeoDataFrame:
+    """Sum counts and take weighted means of distances and scores per value of ``by``."""
     counts = [c for c in _count_columns(norms) if c in buurt.columns and not c.startswith(
         ("demand_", "pop_total", "pop_65plus", "pop_75plus", "pop_85plus"))]
-    grouped = buurt.groupby(by, sort=False)
-    out = grouped[counts].sum()
-    w75 = buurt["pop_75plus"]
+    codes, uniques = pd.factorize(buurt[by], sort=False)
+    n = len(uniques)
+    cols: dict[str, np.ndarray] = {
+        c: np.bincount(codes, weights=buurt[c].to_numpy(dtype=float), minlength=n)
+        for c in counts
+    }
+    src = {c: buurt[c].to_numpy(dtype=float) for c in settings.band_columns()}
+    w75 = buurt["pop_75plus"].to_numpy(dtype=float)
     for ftype in norms.walking:
-        col = f"dist_{ftype}"
-        out[col] = _group_wmean(buurt, by, col, w75)
+        cols[f"dist_{ftype}"] = _weighted_mean(codes, buurt[f"dist_{ftype}"].to_numpy(float),
+                                               w75, n)
     for key, spec in norms.access.items():
-        w = group_population(buurt, spec.population)
-        out[f"acc_{key}"] = _group_wmean(buurt, by, f"acc_{key}", w)
-    dist_acc = [c for c in out.columns if c.startswith(("dist_", "acc_"))]
-    finished = _finish(out.drop(columns=dist_acc), norms)
-    for col in dist_acc:
-        finished[col] = out[col]
-    finished = finished.reset_index()
-    geoms = grouped.geometry.apply(lambda s: shapely.union_all(s.values))
-    finished["n_buurten"] = grouped.size().to_numpy()
+        cols[f"acc_{key}"] = _weighted_mean(codes, buurt[f"acc_{key}"].to_numpy(float),
+                                            _group_sum(src, spec.population), n)
+    finished = _finish(cols, norms)
+    finished.insert(0, by, np.asarray(uniques, dtype=object))
+    geoms = buurt.geometry.to_numpy()
+    unions = [shapely.union_all(geoms[codes == i]) for i in range(n)]
+    finished["n_buurten"] = np.bincount(codes, minlength=n)
     finished["year"] = year
-    return gpd.GeoDataFrame(finished, geometry=geoms.reindex(finished[by]).to_numpy(),
-                            crs=settings.METRIC_CRS)
-
-
-def _group_wmean(frame: pd.DataFrame, by: str, col: str, weights: pd.Series) -> pd.Series:
-    values = frame[col]
-    ok = values.notna()
-    num = (values.where(ok, 0.0) * weights.where(ok, 0.0)).groupby(frame[by], sort=False).sum()
-    den = weights.where(ok, 0.0).groupby(frame[by], sort=False).sum()
-    return (num / den).where(den > 0)
+    return gpd.GeoDataFrame(finished, geometry=unions, crs=settings.METRIC_CRS)
 
 
 def _grid_layer(cells: np.ndarray, per_cell: dict[str, np.ndarray], main_area: np.ndarray,
