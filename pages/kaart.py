@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -11,7 +9,7 @@ from geo import settings
 from geo.ranking import fmt_int, fmt_km
 from ui.cache import map_layers
 from ui.common import ALL, active_region, page_context
-from ui.maps import BASEMAPS, Legend, MapOptions, build_map, locate_click, themes
+from ui.maps import BASEMAPS, MapOptions, build_map, legend_html, locate_click, themes
 from ui.navigation import ensure_navigation
 
 ensure_navigation()
@@ -77,16 +75,6 @@ layers = map_layers(region, result, key)
 fmap, legends = build_map(result, layers, options)
 
 
-def _legend(legend: Legend) -> None:
-    rows = "".join(
-        f'<div style="display:flex;align-items:center;gap:6px;font-size:13px">'
-        f'<span style="display:inline-block;width:14px;height:14px;background:{c};'
-        f'border:1px solid #777"></span>{html.escape(label)}</div>'
-        for c, label in legend.items)
-    st.html(f'<div style="margin-bottom:8px"><b style="font-size:13px">'
-            f"{html.escape(legend.title)}</b>{rows}</div>")
-
-
 map_col, side_col = st.columns([3, 1])
 with map_col:
     event = st_folium(fmap, height=620, use_container_width=True, key="kaart",
@@ -101,7 +89,7 @@ if clicked and clicked != st.session_state.get("buurt_clicked"):
 with side_col:
     st.subheader("Legenda")
     for legend in legends:
-        _legend(legend)
+        st.html(legend_html(legend))
     code = st.session_state.get("buurt")
     if code and code in set(result.buurt["buurt_code"]):
         row = result.buurt.set_index("buurt_code").loc[code]

@@ -6,7 +6,6 @@ Scenario's page, and two built-in examples. Cached results are never changed.
 
 from __future__ import annotations
 
-import html
 import math
 
 import numpy as np
@@ -22,7 +21,7 @@ from geo.store import ScenarioStore
 from ui.cache import map_layers, scenario_result
 from ui.common import ALL, active_region, page_context
 from ui.examples import EXAMPLES
-from ui.maps import Legend, MapOptions, build_map, themes
+from ui.maps import Legend, MapOptions, build_map, legend_html, themes
 
 BASIS = "basis"
 MAX_PICK = 3
@@ -157,13 +156,7 @@ for i, (col, (key, res)) in enumerate(zip(st.columns(len(results)), results.item
         st_folium(fmap, height=430, use_container_width=True, key=f"cmp-{i}",
                   returned_objects=[])
 if legend is not None:
-    items = "".join(
-        f'<span style="display:inline-flex;align-items:center;gap:4px;margin-right:14px;'
-        f'font-size:13px"><span style="display:inline-block;width:14px;height:14px;'
-        f'background:{c};border:1px solid #777"></span>{html.escape(text)}</span>'
-        for c, text in legend.items)
-    st.html(f'<div><b style="font-size:13px">{html.escape(legend.title)}</b> — '
-            f"zelfde kleurschaal voor alle kaarten<br>{items}</div>")
+    st.html(legend_html(legend, inline=True, note="zelfde kleurschaal voor alle kaarten"))
 st.caption(f"{region.name} · {'hele gemeente' if kern is None else 'kerngebied ' + kern}. "
            "Het kerngebied kiest u in de zijbalk.")
 

@@ -128,6 +128,26 @@ class Legend:
     items: list[tuple[str, str]] = field(default_factory=list)  # (colour, label)
 
 
+def legend_html(legend: Legend, *, inline: bool = False, note: str = "") -> str:
+    """HTML of a legend (all text escaped); ``inline`` puts the items on one line."""
+    if inline:
+        items = "".join(
+            f'<span style="display:inline-flex;align-items:center;gap:4px;margin-right:14px;'
+            f'font-size:13px"><span style="display:inline-block;width:14px;height:14px;'
+            f'background:{c};border:1px solid #777"></span>{html.escape(text)}</span>'
+            for c, text in legend.items)
+        extra = f" — {html.escape(note)}" if note else ""
+        return (f'<div><b style="font-size:13px">{html.escape(legend.title)}</b>{extra}'
+                f"<br>{items}</div>")
+    rows = "".join(
+        f'<div style="display:flex;align-items:center;gap:6px;font-size:13px">'
+        f'<span style="display:inline-block;width:14px;height:14px;background:{c};'
+        f'border:1px solid #777"></span>{html.escape(text)}</div>'
+        for c, text in legend.items)
+    return (f'<div style="margin-bottom:8px"><b style="font-size:13px">'
+            f"{html.escape(legend.title)}</b>{rows}</div>")
+
+
 def add_derived_columns(frame: pd.DataFrame, walking: Sequence[str]) -> pd.DataFrame:
     """Shares used by themes (a new frame)."""
     out = frame.copy()
