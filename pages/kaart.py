@@ -40,7 +40,7 @@ with st.sidebar:
     level = st.radio("Gebiedsniveau", ["buurt", "grid"], key="map_level", horizontal=True,
                      format_func=lambda v: "Buurten" if v == "buurt" else "500 m-raster")
     homes_mode = st.radio(
-        "Woningvoorraad", ["grid", "points", "off"], key="map_homes", horizontal=True,
+        "Woningvoorraad", ["grid", "points", "off"], key="map_homes", horizontal=True, index=2,
         format_func={"grid": "Per 250 m", "points": "Losse woningen", "off": "Uit"}.get,
         help="Losse woningen alleen binnen één kerngebied (kies hierboven een kerngebied).")
     owners = sorted(region.homes["owner"].unique())
