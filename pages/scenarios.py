@@ -31,6 +31,9 @@ from ui.common import active_region, page_context
 PROJECT_COLUMNS = ["name", "x", "y", "ready", *settings.PRODUCTS, "owner"]
 CHANGE_COLUMNS = ["action", "id", "type", "name", "capacity", "x", "y"]
 NEW = "(nieuw scenario)"
+SHORT_LABELS = {"step_free": "Tekort nultredenwoningen", "clustered": "Tekort geclusterd wonen",
+                "nursing_somatic": "Tekort verpleegzorg somatisch",
+                "nursing_dementia": "Tekort verpleegzorg PG"}
 
 ctx = page_context()
 region, region_key = active_region()
@@ -287,7 +290,7 @@ for _, row in result.kern.iterrows():
     for col, product in zip(cols[1:], settings.PRODUCTS, strict=True):
         value = row[f"shortage_{product}"]
         delta = value - ref.loc[k, f"shortage_{product}"]
-        col.metric(f"Tekort {settings.PRODUCT_LABELS[product].lower()}", fmt_int(value),
+        col.metric(SHORT_LABELS[product], fmt_int(value),
                    delta=None if abs(delta) < 0.5 else fmt_int(delta), delta_color="inverse")
 
 # --- save, export, handout --------------------------------------------------------------
