@@ -37,7 +37,7 @@ from geo.accessibility import build_catchment, fca_from_catchment, nearest_dista
 from geo.errors import AnalysisError
 from geo.norms import Norms, load_norms
 from geo.prognosis import PrognosisSettings, get_variant, project_population
-from geo.region import Region
+from geo.region import Region, locate_points
 from geo.supply import PRODUCT_FACILITY, classify_homes, step_free_units
 
 __all__ = ["GapResult", "analyse"]
@@ -195,7 +195,7 @@ def analyse(
     }
     fac = region.facilities
     fac_xy = shapely.get_coordinates(fac.geometry.values)
-    fac_area = _locate(fac_xy, areas)
+    fac_area = locate_points(fac_xy, areas)
     cap = fac["capacity"].fillna(0.0).to_numpy(dtype=float)
     ftype = fac["type"].to_numpy(dtype=object)
     for product, facility_type in PRODUCT_FACILITY.items():
@@ -299,20 +299,6 @@ def analyse(
     return GapResult(year=year, norms=norms, prognosis=prog, buurt=buurt, kern=kern,
                      gemeente=gemeente, grid=grid, ranking=ranking, homes=homes_out,
                      assumptions=assumptions)
-
-
-def _locate(xy: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
-    """Index of the area containing each point, -1 outside all areas."""
-    tree = shapely.STRtree(areas.geometry.values)
-    pts = shapely.points(xy)
-    pt_idx, area_idx = tree.query(pts, predicate="intersects")
-    out = np.full(len(xy), -1, dtype=np.int64)
-    # first hit per point, deterministic
-    order = np.lexsort((area_idx, pt_idx))
-    pt_idx, area_idx = pt_idx[order], area_idx[order]
-    first = np.unique(pt_idx, return_index=True)[1]
-    out[pt_idx[first]] = area_idx[first]
-    return out
 
 
 def _weighted_mean(index: np.ndarray, values: np.ndarray, weights: np.ndarray,

@@ -52,9 +52,11 @@ __all__ = [
     "LAYER_COLUMNS",
     "REQUIRED_LAYERS",
     "Region",
+    "buurt_codes_at",
     "default_region_path",
     "load_default_region",
     "load_region",
+    "locate_points",
     "validate_region",
     "write_region",
 ]
@@ -400,7 +402,8 @@ def validate_region(region: Region) -> Region:
     homes["floor_area"] = homes["floor_area"].astype("float64")
     homes["construction_year"] = homes["construction_year"].astype("int64")
     if "buurt_code" not in homes.columns or homes["buurt_code"].isna().any():
-        homes["buurt_code"] = _assign_buurt(homes, areas)
+        homes["buurt_code"] = buurt_codes_at(
+            shapely.get_coordinates(homes.geometry.values), areas)
     facilities = facilities.copy()
     facilities["capacity"] = pd.to_numeric(facilities["capacity"], errors="coerce").astype(
         "float64"
@@ -418,17 +421,36 @@ def validate_region(region: Region) -> Region:
     )
 
 
-def _assign_buurt(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> pd.Series:
-    """Return the ``buurt_code`` of the area containing each point (NaN outside)."""
+def locate_points(xy: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
+    """Index (row position) of the area containing each point; -1 outside all areas.
+
+    A point on a shared border gets the area with the lowest row position, so the
+    result is deterministic.
+
+    Examples
+    --------
+    >>> areas = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
+    >>> locate_points(np.array([[0.5, 0.5], [1.0, 0.5], [5.0, 5.0]]), areas).tolist()
+    [0, 0, -1]
+    """
     tree = shapely.STRtree(areas.geometry.values)
-    pt_idx, area_idx = tree.query(points.geometry.values, predicate="intersects")
-    codes = np.full(len(points), None, dtype=object)
-    # A point on a shared border gets the first area; keep it deterministic.
+    pt_idx, area_idx = tree.query(shapely.points(np.asarray(xy, dtype=float)),
+                                  predicate="intersects")
+    out = np.full(len(xy), -1, dtype=np.int64)
     order = np.lexsort((area_idx, pt_idx))
     pt_idx, area_idx = pt_idx[order], area_idx[order]
     first = np.unique(pt_idx, return_index=True)[1]
-    codes[pt_idx[first]] = areas["buurt_code"].to_numpy()[area_idx[first]]
-    return pd.Series(codes, index=points.index, name="buurt_code")
+    out[pt_idx[first]] = area_idx[first]
+    return out
+
+
+def buurt_codes_at(xy: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
+    """``buurt_code`` of the area containing each point (``None`` outside)."""
+    idx = locate_points(xy, areas)
+    codes = np.full(len(idx), None, dtype=object)
+    inside = idx >= 0
+    codes[inside] = areas["buurt_code"].to_numpy()[idx[inside]]
+    return codes
 
 
 def write_region(region: Region, path: str | Path) -> Path:

@@ -102,7 +102,7 @@ from geo.errors import WoonzorgError
 from geo.gaps import GapResult, analyse
 from geo.norms import Norms, load_norms, norms_from_dict
 from geo.prognosis import PrognosisSettings, get_variant
-from geo.region import Region, validate_region
+from geo.region import Region, buurt_codes_at, validate_region
 from geo.supply import PRODUCT_FACILITY
 
 __all__ = [
@@ -795,18 +795,6 @@ def without_changes(scenario: Scenario, name: str = "basis (zonder wijzigingen)"
                     f"'{scenario.name}').")
 
 
-def _locate(xy: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
-    """``buurt_code`` of the first area containing each point (None outside)."""
-    tree = shapely.STRtree(areas.geometry.values)
-    pt_idx, area_idx = tree.query(shapely.points(xy), predicate="intersects")
-    codes = np.full(len(xy), None, dtype=object)
-    order = np.lexsort((area_idx, pt_idx))
-    pt_idx, area_idx = pt_idx[order], area_idx[order]
-    first = np.unique(pt_idx, return_index=True)[1]
-    codes[pt_idx[first]] = areas["buurt_code"].to_numpy()[area_idx[first]]
-    return codes
-
-
 def _append(frame: gpd.GeoDataFrame, rows: list[dict[str, Any]],
             xy: list[tuple[float, float]]) -> gpd.GeoDataFrame:
     if not rows:
@@ -891,7 +879,7 @@ def apply_scenario(region: Region, scenario: Scenario) -> Region:
                 })
                 fac_xy.append(xy)
     if home_rows:
-        codes = _locate(np.asarray(home_xy), region.areas)
+        codes = buurt_codes_at(np.asarray(home_xy), region.areas)
         for row, code in zip(home_rows, codes, strict=True):
             row["buurt_code"] = code
     homes = _append(region.homes, home_rows, home_xy)
