@@ -17,13 +17,11 @@ from geo.gaps import GapResult
 from geo.handout import coverage_light, make_handout, shortage_light
 from geo.ranking import fmt_int
 from geo.scenario import loads_scenario
-from geo.store import ScenarioStore
-from ui.cache import gap_result, scenario_result
+from ui.cache import gap_result
 from ui.common import active_region, sidebar_choices
-from ui.examples import EXAMPLES
+from ui.examples import BASIS, resolve_result, scenario_choices
 from ui.navigation import ensure_navigation
 
-BASIS = "basis"
 NONE = "(geen)"
 POS = "present_pos"
 
@@ -68,29 +66,11 @@ except WoonzorgError as exc:
     st.stop()
 
 # --- sources ------------------------------------------------------------------------------
-labels: dict[str, str] = {BASIS: f"Basis (huidige situatie, {region.base_year})"}
-tomls: dict[str, str] = {}
-try:
-    store = ScenarioStore()
-    for item in store.list():
-        tomls[f"store:{item.id}"] = store.get(item.id).toml_text or ""
-        labels[f"store:{item.id}"] = item.name
-except WoonzorgError as exc:
-    st.error(f"De opgeslagen scenario's kunnen niet worden gelezen: {exc}")
-for name, text in EXAMPLES.items():
-    tomls[f"example:{name}"] = text
-    labels[f"example:{name}"] = name
+labels, tomls, _ = scenario_choices(f"Basis (huidige situatie, {region.base_year})")
 
 
 def _result(key: str) -> GapResult | None:
-    if key == BASIS:
-        return base_result
-    try:
-        return scenario_result(region, region_key, tomls[key])
-    except WoonzorgError as exc:
-        st.error(f"Scenario '{labels[key]}' kan niet worden doorgerekend: {exc} "
-                 "Pas het aan op de pagina Scenario's.")
-        return None
+    return resolve_result(key, labels, tomls, base_result, region, region_key)
 
 
 def _name(key: str) -> str:

@@ -16,14 +16,12 @@ from streamlit_folium import st_folium
 from geo.errors import WoonzorgError
 from geo.gaps import GapResult
 from geo.ranking import fmt_int
-from geo.scenario import compare, loads_scenario
-from geo.store import ScenarioStore
-from ui.cache import map_layers, scenario_result
+from geo.scenario import compare
+from ui.cache import map_layers
 from ui.common import ALL, active_region, page_context
-from ui.examples import EXAMPLES
+from ui.examples import BASIS, resolve_result, scenario_choices
 from ui.maps import Legend, MapOptions, build_map, legend_html, themes
 
-BASIS = "basis"
 MAX_PICK = 3
 
 ctx = page_context()
@@ -35,39 +33,11 @@ st.title("Scenario's vergelijken")
 
 # --- sources ----------------------------------------------------------------------------
 
-def _year_of(toml_text: str) -> int | None:
-    try:
-        return loads_scenario(toml_text).year
-    except WoonzorgError:
-        return None
-
-
 base_label = (f"Basis (huidige situatie, {base_result.year})"
               if base_result.year == region.base_year
               else f"Basis (huidige voorraad, {base_result.year})")
-labels: dict[str, str] = {BASIS: base_label}
-tomls: dict[str, str] = {}
-try:
-    store = ScenarioStore()
-    stored = store.list()
-except WoonzorgError as exc:
-    store, stored = None, []
-    st.error(f"De opgeslagen scenario's kunnen niet worden gelezen: {exc} "
-             "Hieronder kunt u wel de voorbeelden vergelijken.")
-for item in stored:
-    key = f"store:{item.id}"
-    try:
-        tomls[key] = store.get(item.id).toml_text or ""
-    except WoonzorgError as exc:
-        st.error(f"Scenario '{item.name}' kan niet worden gelezen: {exc}")
-        continue
-    year = _year_of(tomls[key])
-    labels[key] = f"{item.name} ({year})" if year else item.name
-for name, text in EXAMPLES.items():
-    key = f"example:{name}"
-    tomls[key] = text
-    labels[key] = name
-if not stored:
+labels, tomls, n_saved = scenario_choices(base_label)
+if not n_saved:
     st.info("Er zijn nog geen opgeslagen scenario's. Maak er een op de pagina "
             "**Scenario's** (nieuw scenario → projecten en voorzieningen → Opslaan). "
             "Tot die tijd kunt u de basis vergelijken met de twee voorbeelden.")
@@ -83,14 +53,7 @@ if len(picked) < 2:
 
 
 def _result(key: str) -> GapResult | None:
-    if key == BASIS:
-        return base_result
-    try:
-        return scenario_result(region, region_key, tomls[key])
-    except WoonzorgError as exc:
-        st.error(f"Scenario '{labels[key]}' kan niet worden doorgerekend: {exc} "
-                 "Pas het aan op de pagina Scenario's.")
-        return None
+    return resolve_result(key, labels, tomls, base_result, region, region_key)
 
 
 results: dict[str, GapResult] = {}

@@ -26,3 +26,62 @@ units = { step_free = 60 }
 for _text in EXAMPLES.values():  # fail loudly at import if an example is ever broken
     loads_scenario(_text)
 
+
+
+BASIS = "basis"
+
+
+def scenario_choices(base_label: str) -> tuple[dict[str, str], dict[str, str], int]:
+    """Scenarios to choose from: the base, the saved ones and the built-in examples.
+
+    Returns ``(labels, tomls, n_saved)``: display label and TOML text per key
+    (``"basis"``, ``"store:<id>"``, ``"example:<name>"``). Store problems are shown with
+    ``st.error`` and leave the examples available.
+    """
+    import streamlit as st
+
+    from geo.errors import WoonzorgError
+    from geo.store import ScenarioStore
+
+    labels: dict[str, str] = {BASIS: base_label}
+    tomls: dict[str, str] = {}
+    try:
+        store = ScenarioStore()
+        stored = store.list()
+    except WoonzorgError as exc:
+        store, stored = None, []
+        st.error(f"De opgeslagen scenario's kunnen niet worden gelezen: {exc} "
+                 "De voorbeelden zijn wel beschikbaar.")
+    for item in stored:
+        key = f"store:{item.id}"
+        try:
+            tomls[key] = store.get(item.id).toml_text or ""
+        except WoonzorgError as exc:
+            st.error(f"Scenario '{item.name}' kan niet worden gelezen: {exc}")
+            continue
+        try:
+            labels[key] = f"{item.name} ({loads_scenario(tomls[key]).year})"
+        except ValueError:
+            labels[key] = item.name
+    for name, text in EXAMPLES.items():
+        tomls[f"example:{name}"] = text
+        labels[f"example:{name}"] = name
+    return labels, tomls, len(stored)
+
+
+def resolve_result(key: str, labels: dict[str, str], tomls: dict[str, str], base_result,
+                   region, region_key: str):  # noqa: ANN001, ANN201 - GapResult/Region
+    """The analysis of one choice (the base result for ``"basis"``); ``None`` on error."""
+    import streamlit as st
+
+    from geo.errors import WoonzorgError
+    from ui.cache import scenario_result
+
+    if key == BASIS:
+        return base_result
+    try:
+        return scenario_result(region, region_key, tomls[key])
+    except WoonzorgError as exc:
+        st.error(f"Scenario '{labels[key]}' kan niet worden doorgerekend: {exc} "
+                 "Pas het aan op de pagina Scenario's.")
+        return None
