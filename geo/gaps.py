@@ -240,8 +240,7 @@ def analyse(
         per_cell[f"acc_{key}"] = _weighted_mean(grp_ci, score, demand_g + 1e-12, n_cell)
 
     # --- per buurt
-    buurt = _frame_for(areas, pop, per_area)
-    buurt = _finish(buurt, norms)
+    buurt = _finish({**{c: pop[c].to_numpy() for c in bands}, **per_area}, norms)
     buurt.insert(0, "buurt_code", areas.index.to_numpy())
     meta_cols = ["buurt_name", "wijk_code", "wijk_name", "gemeente_code", "gemeente_name",
                  "kerngebied"]
@@ -309,17 +308,6 @@ def _weighted_mean(index: np.ndarray, values: np.ndarray, weights: np.ndarray,
     den = np.bincount(index, weights=w, minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / den, np.nan)
-
-
-def _frame_for(areas: pd.DataFrame, pop: pd.DataFrame,
-               per_area: dict[str, np.ndarray]) -> pd.DataFrame:
-    out = pd.DataFrame(index=pd.RangeIndex(len(areas)))
-    bands = settings.band_columns()
-    for col in bands:
-        out[col] = pop[col].to_numpy()
-    for col, values in per_area.items():
-        out[col] = values
-    return out
 
 
 def _group_sum(cols: dict[str, np.ndarray], group: str) -> np.ndarray:
