@@ -36,6 +36,7 @@ from geo import settings
 from geo.accessibility import build_catchment, fca_from_catchment, nearest_distance
 from geo.errors import AnalysisError
 from geo.norms import Norms, load_norms
+from geo.prepared import PreparedRegion, prepare_region
 from geo.prognosis import PrognosisSettings, get_variant, project_population
 from geo.region import Region, locate_points
 from geo.supply import PRODUCT_FACILITY, classify_homes, step_free_units
@@ -101,6 +102,7 @@ def analyse(
     norms: Norms | str | None = None,
     prognosis: PrognosisSettings | str | None = None,
     grid_size: float | None = None,
+    prepared: PreparedRegion | None = None,
 ) -> GapResult:
     """Run the gap analysis for one year.
 
@@ -117,6 +119,10 @@ def analyse(
         Prognosis settings or a variant name; ``"basis"`` when ``None``.
     grid_size
         Grid cell size in metres; :data:`geo.settings.GRID_SIZE_M` when ``None``.
+    prepared
+        Structures of this region, or of the base region it was derived from by
+        :func:`geo.scenario.apply_scenario` (:func:`geo.prepared.prepare_region`); reused
+        when they fit, otherwise computed anew (same numbers either way).
 
     Returns
     -------
@@ -139,17 +145,22 @@ def analyse(
     # 1. population for the year, per buurt
     pop = region.population.set_index("buurt_code")[bands]
     pop = project_population(pop, base_year, year, prog)
-    areas = region.areas.set_index("buurt_code")
+    homes = region.homes
+    home_xy = shapely.get_coordinates(homes.geometry.values)
+    prep = prepared if prepared is not None and prepared.extends(region, home_xy) \
+        else prepare_region(region)
+    areas = prep.areas
+    crs = region.areas.crs
     pop = pop.reindex(areas.index).fillna(0.0)
 
-    # 2. locate people on homes (or the buurt's representative point)
-    homes = region.homes
+    # 2. locate people on homes (or the buurt's representative point); homes beyond the
+    # prepared (base) homes are a scenario's new homes
     classes = classify_homes(homes, norms)
     units = step_free_units(classes, norms).to_numpy()
-    home_xy = shapely.get_coordinates(homes.geometry.values)
-    home_buurt = homes["buurt_code"].to_numpy(dtype=object)
-    inside = pd.Index(areas.index).get_indexer(home_buurt)
+    extra_codes = homes["buurt_code"].to_numpy(dtype=object)[prep.n_homes:]
+    inside = np.concatenate([prep.home_area, pd.Index(areas.index).get_indexer(extra_codes)])
     in_region = inside >= 0
+    n_base_pts = int((prep.home_area >= 0).sum())  # people points reusing cached distances
     n_homes = np.bincount(inside[in_region], minlength=len(areas))
     empty = np.flatnonzero(n_homes == 0)
     rep_xy = shapely.get_coordinates(areas.geometry.values[empty].representative_point()) \
@@ -217,7 +228,9 @@ def analyse(
     # 4. coverage (75+ within walking norms), aggregated per buurt and cell at once
     w_dist = pts_75 + 1e-9 * share  # weights for mean distances (people 75+, else homes)
     for facility_type, metres in norms.walking.items():
-        d = nearest_distance(pts_xy, fac_xy[ftype == facility_type])
+        targets = fac_xy[ftype == facility_type]
+        d = np.concatenate([prep.base_distances(targets),
+                            nearest_distance(pts_xy[n_base_pts:], targets)])
         covered = pts_75 * (d <= float(metres))
         per_area[f"cov75_{facility_type}"] = np.bincount(pts_area, weights=covered,
                                                          minlength=n_area)
@@ -240,24 +253,29 @@ def analyse(
         per_cell[f"acc_{key}"] = _weighted_mean(grp_ci, score, demand_g + 1e-12, n_cell)
 
     # --- per buurt
-    buurt = _finish({**{c: pop[c].to_numpy() for c in bands}, **per_area}, norms)
-    buurt.insert(0, "buurt_code", areas.index.to_numpy())
-    meta_cols = ["buurt_name", "wijk_code", "wijk_name", "gemeente_code", "gemeente_name",
-                 "kerngebied"]
-    for i, col in enumerate(meta_cols):
-        buurt.insert(1 + i, col, areas[col].to_numpy())
-    if "buurt_type" in areas.columns:
-        buurt.insert(len(meta_cols) + 1, "buurt_type", areas["buurt_type"].to_numpy())
-    buurt["year"] = year
-    buurt = gpd.GeoDataFrame(buurt, geometry=areas.geometry.to_numpy(), crs=settings.METRIC_CRS)
+    bcols = _finish({**{c: pop[c].to_numpy() for c in bands}, **per_area}, norms)
+    meta = {"buurt_code": areas.index.array}
+    for col in ("buurt_name", "wijk_code", "wijk_name", "gemeente_code", "gemeente_name",
+                "kerngebied", "buurt_type"):
+        if col in areas.columns:
+            meta[col] = areas[col].array
+    buurt = gpd.GeoDataFrame({**meta, **bcols, "year": np.full(n_area, year)},
+                             geometry=areas.geometry.array, crs=crs)
 
     # --- per kerngebied and municipality (sums of counts; weighted means of scores)
-    kern = _aggregate(buurt, "kerngebied", norms, year)
+    n_kern = len(prep.kern_names)
+    kcols = _aggregate(bcols, prep.kern_codes, n_kern, norms)
+    kern = gpd.GeoDataFrame(
+        {"kerngebied": prep.kern_names, **kcols,
+         "n_buurten": np.bincount(prep.kern_codes, minlength=n_kern),
+         "year": np.full(n_kern, year)}, geometry=prep.kern_geoms, crs=crs)
     # sums and weighted means are associative: aggregate the (few) kerngebieden again
-    kern_tmp = kern.assign(_all=region.areas["gemeente_name"].iloc[0])
-    gemeente = _aggregate(kern_tmp, "_all", norms, year).rename(columns={"_all": "gemeente"})
-    gemeente["n_buurten"] = len(buurt)
-    gemeente.insert(0, "gemeente_code", region.areas["gemeente_code"].iloc[0])
+    gcols = _aggregate(kcols, np.zeros(n_kern, dtype=np.int64), 1, norms)
+    gemeente = gpd.GeoDataFrame(
+        {"gemeente_code": [region.areas["gemeente_code"].iloc[0]],
+         "gemeente": [region.areas["gemeente_name"].iloc[0]], **gcols,
+         "n_buurten": [n_area], "year": [year]},
+        geometry=[prep.gemeente_geom], crs=crs)
 
     # --- per grid cell
     home_ci = pt_ci[: int(in_region.sum())]
@@ -277,7 +295,7 @@ def analyse(
                                                     minlength=n_cell)
     main_area = _majority(grp_ci, grp_area, grp_pop.sum(axis=1) + 1e-9 * grp_n, n_cell)
     cells_xy = np.column_stack([all_cells // span + origin[0], all_cells % span + origin[1]])
-    grid = _grid_layer(cells_xy, per_cell, main_area, areas, size, norms, year)
+    grid = _grid_layer(cells_xy, per_cell, main_area, areas, size, norms, year, crs)
 
     from geo.ranking import rank_gaps  # local import: ranking depends on this module's layout
 
@@ -314,13 +332,13 @@ def _group_sum(cols: dict[str, np.ndarray], group: str) -> np.ndarray:
     return np.sum([cols[c] for c in settings.band_columns(settings.AGE_GROUPS[group])], axis=0)
 
 
-def _finish(frame: pd.DataFrame | dict[str, np.ndarray], norms: Norms) -> pd.DataFrame:
-    """Add totals, demand, shortage and coverage shares to counts (numpy, one frame build)."""
+def _finish(counts: dict[str, np.ndarray], norms: Norms) -> dict[str, np.ndarray]:
+    """Add totals, demand, shortage and coverage shares to counts.
+
+    Returns the columns in layer order (counts, then distances and scores if given).
+    """
     bands = settings.band_columns()
-    if isinstance(frame, pd.DataFrame):
-        cols = {c: frame[c].to_numpy() for c in frame.columns}
-    else:
-        cols = dict(frame)
+    cols = dict(counts)
     band_arrays = [np.asarray(cols[b], dtype=float) for b in bands]
     cols["pop_total"] = np.sum(band_arrays, axis=0)
     for group, col in (("65+", "pop_65plus"), ("75+", "pop_75plus"), ("85+", "pop_85plus")):
@@ -344,55 +362,50 @@ def _finish(frame: pd.DataFrame | dict[str, np.ndarray], norms: Norms) -> pd.Dat
     for ftype in norms.walking:
         order += [f"cov75_{ftype}", f"cov75_share_{ftype}", f"dist_{ftype}"]
     order += [f"acc_{k}" for k in norms.access]
-    return pd.DataFrame({c: cols[c] for c in order if c in cols})
+    return {c: cols[c] for c in order if c in cols}
 
 
-def _aggregate(buurt: gpd.GeoDataFrame, by: str, norms: Norms, year: int) -> gpd.GeoDataFrame:
-    """Sum counts and take weighted means of distances and scores per value of ``by``."""
-    counts = [c for c in _count_columns(norms) if c in buurt.columns and not c.startswith(
+def _aggregate(cols: dict[str, np.ndarray], codes: np.ndarray, n: int,
+               norms: Norms) -> dict[str, np.ndarray]:
+    """Sum counts and take weighted means of distances and scores per code (0 … n-1).
+
+    Returns finished columns (see :func:`_finish`).
+    """
+    counts = [c for c in _count_columns(norms) if c in cols and not c.startswith(
         ("demand_", "pop_total", "pop_65plus", "pop_75plus", "pop_85plus"))]
-    codes, uniques = pd.factorize(buurt[by], sort=False)
-    n = len(uniques)
-    cols: dict[str, np.ndarray] = {
-        c: np.bincount(codes, weights=buurt[c].to_numpy(dtype=float), minlength=n)
+    out: dict[str, np.ndarray] = {
+        c: np.bincount(codes, weights=np.asarray(cols[c], dtype=float), minlength=n)
         for c in counts
     }
-    src = {c: buurt[c].to_numpy(dtype=float) for c in settings.band_columns()}
-    w75 = buurt["pop_75plus"].to_numpy(dtype=float)
+    w75 = cols["pop_75plus"]
     for ftype in norms.walking:
-        cols[f"dist_{ftype}"] = _weighted_mean(codes, buurt[f"dist_{ftype}"].to_numpy(float),
-                                               w75, n)
+        out[f"dist_{ftype}"] = _weighted_mean(codes, cols[f"dist_{ftype}"], w75, n)
     for key, spec in norms.access.items():
-        cols[f"acc_{key}"] = _weighted_mean(codes, buurt[f"acc_{key}"].to_numpy(float),
-                                            _group_sum(src, spec.population), n)
-    finished = _finish(cols, norms)
-    finished.insert(0, by, np.asarray(uniques, dtype=object))
-    geoms = buurt.geometry.to_numpy()
-    unions = [shapely.union_all(geoms[codes == i]) for i in range(n)]
-    finished["n_buurten"] = np.bincount(codes, minlength=n)
-    finished["year"] = year
-    return gpd.GeoDataFrame(finished, geometry=unions, crs=settings.METRIC_CRS)
+        out[f"acc_{key}"] = _weighted_mean(codes, cols[f"acc_{key}"],
+                                           _group_sum(cols, spec.population), n)
+    return _finish(out, norms)
 
 
 def _grid_layer(cells: np.ndarray, per_cell: dict[str, np.ndarray], main_area: np.ndarray,
                 areas: gpd.GeoDataFrame, size: float, norms: Norms,
-                year: int) -> gpd.GeoDataFrame:
+                year: int, crs: object) -> gpd.GeoDataFrame:
     """Grid-cell layer from per-cell sums (``cells``: integer cell indices x, y)."""
-    extra = {k: v for k, v in per_cell.items() if k.startswith(("dist_", "acc_"))}
-    frame = _finish(pd.DataFrame({k: v for k, v in per_cell.items() if k not in extra}), norms)
-    for key, values in extra.items():
-        frame[key] = values
+    cols = _finish(per_cell, norms)
+    cols.update({k: v for k, v in per_cell.items() if k.startswith(("dist_", "acc_"))
+                 and k not in cols})
     cx, cy = cells[:, 0], cells[:, 1]
-    east = pd.Series(np.round(cx * size).astype(np.int64)).astype(str)
-    north = pd.Series(np.round(cy * size).astype(np.int64)).astype(str)
-    frame.insert(0, "cell_id", ("E" + east + "N" + north).to_numpy())
+    east = np.round(cx * size).astype(np.int64).astype(str).astype(object)
+    north = np.round(cy * size).astype(np.int64).astype(str).astype(object)
     has_area = main_area >= 0
     idx = np.maximum(main_area, 0)
-    frame.insert(1, "buurt_code", np.where(has_area, areas.index.to_numpy()[idx], None))
-    frame.insert(2, "kerngebied", np.where(has_area, areas["kerngebied"].to_numpy()[idx], None))
-    frame["year"] = year
+    frame = {
+        "cell_id": "E" + east + "N" + north,
+        "buurt_code": np.where(has_area, areas.index.to_numpy()[idx], None),
+        "kerngebied": np.where(has_area, areas["kerngebied"].to_numpy()[idx], None),
+        **cols, "year": np.full(len(cx), year),
+    }
     boxes = shapely.box(cx * size, cy * size, (cx + 1) * size, (cy + 1) * size)
-    return gpd.GeoDataFrame(frame, geometry=boxes, crs=settings.METRIC_CRS)
+    return gpd.GeoDataFrame(frame, geometry=boxes, crs=crs)
 
 
 def _majority(cell: np.ndarray, area: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:

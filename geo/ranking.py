@@ -15,6 +15,7 @@ Each row carries a one-line Dutch explanation built from its numbers.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ __all__ = ["fmt_int", "fmt_km", "rank_gaps"]
 
 RANKING_COLUMNS = ("rank", "level", "code", "name", "kerngebied", "topic", "topic_label",
                    "missing", "demand", "supply", "explanation")
+_NUMERIC = ("missing", "demand", "supply")
 _GROUP_OF = {"step_free": "65-plussers", "clustered": "75-plussers",
              "nursing_somatic": "75-plussers", "nursing_dementia": "75-plussers"}
 
@@ -55,7 +57,7 @@ def _fmt_ints(values: np.ndarray) -> list[str]:
 
 
 def _product_rows(level: str, codes: np.ndarray, names: np.ndarray, kerns: np.ndarray,
-                  product: str, frame: pd.DataFrame) -> pd.DataFrame:
+                  product: str, frame: pd.DataFrame) -> dict[str, Any]:
     demand = frame[f"demand_{product}"].to_numpy(dtype=float)
     supply = frame[f"supply_{product}"].to_numpy(dtype=float)
     missing = demand - supply
@@ -76,15 +78,16 @@ def _product_rows(level: str, codes: np.ndarray, names: np.ndarray, kerns: np.nd
              for n, d, g, det, m in zip(names[keep], _fmt_ints(sel["demand"]),
                                         _fmt_ints(sel["pop"]), details,
                                         _fmt_ints(sel["missing"]), strict=True)]
-    return pd.DataFrame({"level": level, "code": codes[keep], "name": names[keep],
-                         "kerngebied": kerns[keep], "topic": product,
-                         "topic_label": settings.PRODUCT_LABELS[product],
-                         "missing": sel["missing"], "demand": sel["demand"],
-                         "supply": sel["supply"], "explanation": texts})
+    n = len(texts)
+    return {"level": [level] * n, "code": codes[keep], "name": names[keep],
+            "kerngebied": kerns[keep], "topic": [product] * n,
+            "topic_label": [settings.PRODUCT_LABELS[product]] * n,
+            "missing": sel["missing"], "demand": sel["demand"],
+            "supply": sel["supply"], "explanation": texts}
 
 
 def _coverage_rows(codes: np.ndarray, names: np.ndarray, kerns: np.ndarray, ftype: str,
-                   metres: float, frame: pd.DataFrame) -> pd.DataFrame:
+                   metres: float, frame: pd.DataFrame) -> dict[str, Any]:
     total = frame["pop_75plus"].to_numpy(dtype=float)
     covered = frame[f"cov75_{ftype}"].to_numpy(dtype=float)
     missing = total - covered
@@ -98,10 +101,11 @@ def _coverage_rows(codes: np.ndarray, names: np.ndarray, kerns: np.ndarray, ftyp
              f"{label}; gemiddeld {fmt_km(d)} naar de dichtstbijzijnde."
              for n, m, t, s, d in zip(names[keep], _fmt_ints(missing), _fmt_ints(total), share,
                                       dist, strict=True)]
-    return pd.DataFrame({"level": "buurt", "code": codes[keep], "name": names[keep],
-                         "kerngebied": kerns[keep], "topic": f"coverage_{ftype}",
-                         "topic_label": f"Loopafstand {label}", "missing": missing,
-                         "demand": total, "supply": covered, "explanation": texts})
+    n = len(texts)
+    return {"level": ["buurt"] * n, "code": codes[keep], "name": names[keep],
+            "kerngebied": kerns[keep], "topic": [f"coverage_{ftype}"] * n,
+            "topic_label": [f"Loopafstand {label}"] * n, "missing": missing,
+            "demand": total, "supply": covered, "explanation": texts}
 
 
 def rank_gaps(buurt: pd.DataFrame, kern: pd.DataFrame, norms: Norms) -> pd.DataFrame:
@@ -122,6 +126,8 @@ def rank_gaps(buurt: pd.DataFrame, kern: pd.DataFrame, norms: Norms) -> pd.DataF
         Columns :data:`RANKING_COLUMNS`, best-ranked first; only rows with something
         missing (``missing`` ≥ 0.5).
     """
+    # plain DataFrames: column access on a GeoDataFrame is slower and not needed here
+    buurt, kern = pd.DataFrame(buurt), pd.DataFrame(kern)
     codes = buurt["buurt_code"].to_numpy(dtype=object)
     names = buurt["buurt_name"].to_numpy(dtype=object)
     kerns = buurt["kerngebied"].to_numpy(dtype=object)
@@ -132,10 +138,11 @@ def rank_gaps(buurt: pd.DataFrame, kern: pd.DataFrame, norms: Norms) -> pd.DataF
     knames = np.array([f"Kerngebied {k}" for k in kcodes], dtype=object)
     for product in ("clustered", "nursing_somatic", "nursing_dementia"):
         parts.append(_product_rows("kerngebied", kcodes, knames, kcodes, product, kern))
-    frame = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
-        len(p) for p in parts) else pd.DataFrame(columns=list(RANKING_COLUMNS[1:]))
+    columns = RANKING_COLUMNS[1:]
+    merged = {c: np.concatenate([np.asarray(p[c], dtype=float if c in _NUMERIC else object)
+                                 for p in parts]) for c in columns}
     # stable order: by missing (descending), ties in the order rows were built
-    order = np.argsort(-frame["missing"].to_numpy(dtype=float), kind="stable")
-    frame = frame.iloc[order].reset_index(drop=True)
-    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
-    return frame[list(RANKING_COLUMNS)]
+    order = np.argsort(-merged["missing"], kind="stable")
+    frame = pd.DataFrame({"rank": np.arange(1, len(order) + 1),
+                          **{c: merged[c][order] for c in columns}})
+    return frame

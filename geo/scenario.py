@@ -101,8 +101,9 @@ from geo import settings
 from geo.errors import WoonzorgError
 from geo.gaps import GapResult, analyse
 from geo.norms import Norms, load_norms, norms_from_dict
+from geo.prepared import PreparedRegion
 from geo.prognosis import PrognosisSettings, get_variant
-from geo.region import Region, buurt_codes_at, validate_region
+from geo.region import Region, buurt_codes_at
 from geo.supply import PRODUCT_FACILITY
 
 __all__ = [
@@ -828,7 +829,9 @@ def apply_scenario(region: Region, scenario: Scenario) -> Region:
     Returns
     -------
     Region
-        The changed region; its metadata records ``scenario_name`` and ``scenario_toml``.
+        The changed region (new homes appended after the base homes, so a
+        :class:`geo.prepared.PreparedRegion` of the base still fits); its metadata records
+        ``scenario_name`` and ``scenario_toml``.
 
     Raises
     ------
@@ -883,11 +886,19 @@ def apply_scenario(region: Region, scenario: Scenario) -> Region:
         for row, code in zip(home_rows, codes, strict=True):
             row["buurt_code"] = code
     homes = _append(region.homes, home_rows, home_xy)
-    fac = _append(fac, fac_rows, fac_xy)
+    fac = _append(fac, fac_rows, fac_xy).reset_index(drop=True)
+    # The base region is valid and the added rows come from a validated scenario; only
+    # what the additions can break is checked (validating the whole region again would
+    # cost more than the analysis of a scenario).
+    dup = fac["facility_id"].duplicated()
+    if dup.any():
+        raise ScenarioError(
+            "faciliteit-id komt dubbel voor na het toepassen van het scenario: "
+            + ", ".join(sorted(set(fac.loc[dup, "facility_id"].astype(str))))
+            + ". Kies een andere id voor de nieuwe faciliteit.")
     metadata = {**region.metadata, "scenario_name": scenario.name,
                 "scenario_toml": dumps_scenario(scenario)}
-    return validate_region(dataclasses.replace(
-        region, homes=homes, facilities=fac.reset_index(drop=True), metadata=metadata))
+    return dataclasses.replace(region, homes=homes, facilities=fac, metadata=metadata)
 
 
 def analyse_scenario(
@@ -897,6 +908,7 @@ def analyse_scenario(
     year: int | None = None,
     norms: Norms | str | None = None,
     prognosis: PrognosisSettings | str | None = None,
+    prepared: PreparedRegion | None = None,
 ) -> GapResult:
     """Apply a scenario and run the gap analysis with its year, norms and prognosis.
 
@@ -910,6 +922,9 @@ def analyse_scenario(
         Explicit overrides of the scenario's settings (``None``: use the scenario's). A
         year override also decides which projects are ready. Overrides are recorded in
         ``assumptions["scenario_overrides"]``.
+    prepared
+        :func:`geo.prepared.prepare_region` of ``region``: recomputing a scenario then
+        reuses the base region's structures (see :mod:`geo.prepared`).
 
     Returns
     -------
@@ -930,7 +945,8 @@ def analyse_scenario(
     result = analyse(applied, year=scenario.year,
                      norms=norms if norms is not None else scenario_norms(scenario),
                      prognosis=prognosis if prognosis is not None
-                     else scenario_prognosis(scenario))
+                     else scenario_prognosis(scenario),
+                     prepared=prepared)
     assumptions = {**result.assumptions, "scenario_name": scenario.name,
                    "scenario_toml": applied.metadata["scenario_toml"]}
     if overrides:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.gaps import GapResult, analyse
+from geo.prepared import PreparedRegion, prepare_region
 from geo.region import Region, load_default_region
 
 
@@ -16,6 +17,19 @@ from geo.region import Region, load_default_region
 def default_region() -> Region:
     """The embedded demo region (loaded once per server)."""
     return load_default_region()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def prepared_region(
+    _region: Region,
+    region_key: str,  # noqa: ARG001 - part of the cache key, identifies _region
+) -> PreparedRegion:
+    """Structures of the region reused by every analysis and scenario of it.
+
+    The object keeps an internal cache of nearest-facility distances (bounded); it is
+    shared by all sessions, which only ever read the numbers it hands out.
+    """
+    return prepare_region(_region)
 
 
 @st.cache_resource(max_entries=64, show_spinner="Tekorten berekenen…")
@@ -30,7 +44,8 @@ def gap_result(
 
     ``region_key`` identifies the region (the underscore argument is not hashed).
     """
-    return analyse(_region, year=year, norms=norms_key, prognosis=prognosis)
+    return analyse(_region, year=year, norms=norms_key, prognosis=prognosis,
+                   prepared=prepared_region(_region, region_key))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -59,5 +74,6 @@ def scenario_result(
 
     scenario = loads_scenario(toml_text)
     validate_scenario(scenario, _region)
-    return analyse_scenario(_region, scenario)
+    return analyse_scenario(_region, scenario,
+                            prepared=prepared_region(_region, region_key))
 
