@@ -58,6 +58,8 @@ class GapResult:
         Ranked rows of where homes and services are most missing, with an explanation.
     homes
         Home points with their ``suitability`` class and ``buurt_code``.
+    facilities
+        The facilities the analysis used (a scenario's openings and closures included).
     assumptions
         Everything the numbers depend on: year, base year, norms, prognosis variant,
         sources of the region layers and the demo flag.
@@ -72,6 +74,7 @@ class GapResult:
     grid: gpd.GeoDataFrame
     ranking: pd.DataFrame
     homes: gpd.GeoDataFrame
+    facilities: gpd.GeoDataFrame | None = None
     assumptions: dict[str, Any] = field(default_factory=dict)
 
     def layers(self) -> dict[str, pd.DataFrame]:
@@ -315,6 +318,7 @@ def analyse(
     }
     return GapResult(year=year, norms=norms, prognosis=prog, buurt=buurt, kern=kern,
                      gemeente=gemeente, grid=grid, ranking=ranking, homes=homes_out,
+                     facilities=region.facilities,
                      assumptions=assumptions)
 
 

@@ -35,6 +35,7 @@ File format (UTF-8 TOML; keys are English, texts may be Dutch; ``#`` starts a co
     [[facility_changes]]       # een voorziening sluiten
     action = "close"
     id = "F0042"
+    from_year = 2027           # optioneel: geldt vanaf dit jaar (standaard: altijd)
 
     [[facility_changes]]       # een nieuwe voorziening openen
     action = "open"
@@ -66,8 +67,10 @@ opened facility, a year from the region's base year to :data:`MAX_SCENARIO_YEAR`
 products and facility types, no negative units or capacities, exactly one of ``x``/``y``
 or ``lon``/``lat``, projects inside the municipality, new facilities within
 :data:`NEW_FACILITY_MAX_DISTANCE_M` of it, and facility ids that exist (in the base
-region, or opened earlier in the list). Facility changes apply in the scenario year
-regardless of ``ready``; they are applied in the order given, before the projects.
+region, or opened earlier in the list). A facility change with ``from_year`` applies only
+when ``from_year <= year`` (without it: always); changes apply in the order given, before
+the projects. A capacity change of a facility that is not open in the scenario year
+(opened later in the list with a later ``from_year``) changes nothing.
 
 Modelling notes: new homes do not bring new residents (the prognosis has no
 housing-led migration), so demand stays the same and the shortage falls by exactly the
@@ -141,12 +144,13 @@ _DEFAULT_OWNER = "onbekend"
 _SCENARIO_KEYS = ("name", "description", "year", "prognosis", "norms", "projects",
                   "facility_changes")
 _PROJECT_KEYS = ("name", "description", "x", "y", "lon", "lat", "ready", "owner", "units")
-_CHANGE_KEYS = ("action", "id", "type", "name", "operator", "capacity", "x", "y", "lon",
-                "lat")
+_CHANGE_KEYS = ("action", "id", "from_year", "type", "name", "operator", "capacity", "x",
+                "y", "lon", "lat")
 _ACTION_KEYS: dict[str, tuple[str, ...]] = {
-    "close": ("action", "id"),
-    "open": ("action", "id", "type", "name", "operator", "capacity", "x", "y", "lon", "lat"),
-    "capacity": ("action", "id", "capacity"),
+    "close": ("action", "id", "from_year"),
+    "open": ("action", "id", "from_year", "type", "name", "operator", "capacity", "x", "y",
+             "lon", "lat"),
+    "capacity": ("action", "id", "from_year", "capacity"),
 }
 _HEADER = "# Woonzorgatlas-scenario (formaat: zie geo/scenario.py)\n"
 
@@ -263,6 +267,8 @@ class FacilityChange:
         New capacity (``capacity``) or capacity of an opened facility.
     x, y, lon, lat
         Location of an opened facility: RD New metres or WGS84 degrees.
+    from_year
+        First year in which the change applies (``None``: every year).
     """
 
     action: str
@@ -275,10 +281,15 @@ class FacilityChange:
     y: float | None = None
     lon: float | None = None
     lat: float | None = None
+    from_year: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form (keys that are ``None`` are left out)."""
         return _compact((f.name, getattr(self, f.name)) for f in _ordered(self, _CHANGE_KEYS))
+
+    def applies_in(self, year: int) -> bool:
+        """Whether the change is in force in ``year``."""
+        return self.from_year is None or self.from_year <= year
 
 
 def _ordered(obj: object, keys: tuple[str, ...]) -> list[dataclasses.Field]:
@@ -418,9 +429,10 @@ def _change_from_dict(data: object, i: int, problems: list[str]) -> FacilityChan
                                                                      "operator")}
     nums = {k: _typed(data, k, "number", where, problems)
             for k in ("capacity", "x", "y", "lon", "lat")}
+    from_year = _typed(data, "from_year", "int", where, problems)
     if len(problems) > n_before:
         return None
-    return FacilityChange(action=action, **texts, **nums)
+    return FacilityChange(action=action, **texts, **nums, from_year=from_year)
 
 
 def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
@@ -726,6 +738,9 @@ def validate_scenario(scenario: Scenario, region: Region) -> None:
             problems.append(f"{where}: onbekende actie {change.action!r}; kies uit "
                             f"{', '.join(ACTIONS)}.")
             continue
+        if change.from_year is not None and not _is_int(change.from_year):
+            problems.append(f"{where}: 'from_year' moet een jaartal zijn, niet "
+                            f"{change.from_year!r}.")
         allowed = _ACTION_KEYS[change.action]
         extra = [k for k, v in change.to_dict().items() if k not in allowed and v is not None]
         if extra:
@@ -843,14 +858,17 @@ def apply_scenario(region: Region, scenario: Scenario) -> Region:
     fac_rows: list[dict[str, Any]] = []
     fac_xy: list[tuple[float, float]] = []
     for i, change in enumerate(scenario.facility_changes, start=1):
+        if not change.applies_in(scenario.year):
+            continue
         if change.action == "close":
             fac = fac[fac["facility_id"] != change.id]
+            fac_rows = [r for r in fac_rows if r["facility_id"] != change.id]
         elif change.action == "capacity":
             if (fac["facility_id"] == change.id).any():
                 fac.loc[fac["facility_id"] == change.id, "capacity"] = float(change.capacity)
-            else:  # opened earlier in this scenario
-                row = next(r for r in fac_rows if r["facility_id"] == change.id)
-                row["capacity"] = float(change.capacity)
+            for row in fac_rows:  # opened earlier in this scenario (and open this year)
+                if row["facility_id"] == change.id:
+                    row["capacity"] = float(change.capacity)
         else:  # open
             fac_rows.append({
                 "facility_id": change.id or f"S{i}", "type": change.type,

@@ -29,7 +29,7 @@ from ui.cache import map_layers, scenario_result
 from ui.common import active_region, page_context
 
 PROJECT_COLUMNS = ["name", "x", "y", "ready", *settings.PRODUCTS, "owner"]
-CHANGE_COLUMNS = ["action", "id", "type", "name", "capacity", "x", "y"]
+CHANGE_COLUMNS = ["action", "id", "from_year", "type", "name", "capacity", "x", "y"]
 NEW = "(nieuw scenario)"
 SHORT_LABELS = {"step_free": "Tekort nultredenwoningen", "clustered": "Tekort geclusterd wonen",
                 "nursing_somatic": "Tekort verpleegzorg somatisch",
@@ -198,6 +198,9 @@ edited_changes = st.data_editor(
                                                                      "capacity"],
                                                    required=True),
         "id": st.column_config.TextColumn("Id"),
+        "from_year": st.column_config.NumberColumn(
+            "Vanaf jaar", min_value=2000, max_value=2060, step=1, format="%d",
+            help="Leeg: de wijziging geldt in elk scenariojaar."),
         "type": st.column_config.SelectboxColumn("Type (open)",
                                                  options=list(settings.FACILITY_TYPES)),
         "name": st.column_config.TextColumn("Naam (open)"),
@@ -247,6 +250,8 @@ def _rows_to_changes(frame: pd.DataFrame) -> list[dict]:
         for key in ("capacity", "x", "y"):
             if item[key] is not None:
                 item[key] = float(item[key])
+        if item["from_year"] is not None:
+            item["from_year"] = int(item["from_year"])
         out.append({k: v for k, v in item.items() if v is not None})
     return out
 

@@ -1,7 +1,9 @@
 """Vergelijken: two or three scenarios side by side — maps on one colour scale, key figures.
 
-Sources: the base analysis of the sidebar choices ("Basis"), every scenario saved on the
-Scenario's page, and two built-in examples. Cached results are never changed.
+Sources: "Basis" (no changes), every scenario saved on the Scenario's page, and two
+built-in examples. By default the basis is computed in the year, norms and prognosis of the
+first other scenario picked, so the differences show only the effect of the changes; a
+toggle switches it to the sidebar's choices. Cached results are never changed.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from streamlit_folium import st_folium
 from geo.errors import WoonzorgError
 from geo.gaps import GapResult
 from geo.ranking import fmt_int
-from geo.scenario import compare
-from ui.cache import map_layers
+from geo.scenario import compare, dumps_scenario, loads_scenario, without_changes
+from geo.settings import FACILITY_LABELS
+from geo.supply import PRODUCT_FACILITY
+from ui.cache import map_layers, scenario_result
 from ui.common import ALL, active_region, page_context
 from ui.examples import BASIS, resolve_result, scenario_choices
 from ui.maps import Legend, MapOptions, build_map, legend_html, themes
@@ -33,10 +37,7 @@ st.title("Scenario's vergelijken")
 
 # --- sources ----------------------------------------------------------------------------
 
-base_label = (f"Basis (huidige situatie, {base_result.year})"
-              if base_result.year == region.base_year
-              else f"Basis (huidige voorraad, {base_result.year})")
-labels, tomls, n_saved = scenario_choices(base_label)
+labels, tomls, n_saved = scenario_choices("Basis (zonder wijzigingen)")
 if not n_saved:
     st.info("Er zijn nog geen opgeslagen scenario's. Maak er een op de pagina "
             "**Scenario's** (nieuw scenario → projecten en voorzieningen → Opslaan). "
@@ -52,7 +53,21 @@ if len(picked) < 2:
     st.stop()
 
 
+follow = st.toggle(
+    "Basis in het jaar en met de normen en prognose van het eerste scenario", value=True,
+    key="cmp_follow",
+    help="Aan: de verschillen tonen alleen het effect van de bouwprojecten en "
+         "voorzieningen. Uit: de basis volgt de keuzes in de zijbalk.")
+first_other = next((k for k in picked if k != BASIS), None)
+
+
 def _result(key: str) -> GapResult | None:
+    if key == BASIS and follow and first_other is not None:
+        try:
+            reference = without_changes(loads_scenario(tomls[first_other]))
+            return scenario_result(region, region_key, dumps_scenario(reference))
+        except (WoonzorgError, ValueError):
+            pass  # the scenario itself reports its error below
     return resolve_result(key, labels, tomls, base_result, region, region_key)
 
 
@@ -63,12 +78,13 @@ for key in picked:
         results[key] = res
 if len(results) < 2:
     st.stop()
+base_used = results.get(BASIS)
+basis_from_scenario = base_used is not None and base_used is not base_result
 
 years = {res.year for res in results.values()}
 if len(years) > 1:
-    st.caption("Let op: de scenario's gaan over verschillende jaren; de verschillen bevatten "
-               "dan ook de vergrijzing. Kies in de zijbalk het jaar van het scenario om de "
-               "basis in hetzelfde jaar te zien (alleen het effect van de wijzigingen).")
+    st.caption("Let op: de gekozen scenario's gaan over verschillende jaren; de verschillen "
+               "bevatten dan ook de vergrijzing tussen die jaren.")
 
 # --- maps -----------------------------------------------------------------------------------
 
@@ -88,11 +104,26 @@ theme_key = st.selectbox(
     format_func=lambda k: all_themes[k].label)
 theme = all_themes[theme_key]
 kern = None if choices.kern == ALL else choices.kern
+if theme_key.startswith("shortage_"):
+    default_fac = [PRODUCT_FACILITY.get(theme_key[len("shortage_"):])]
+else:
+    default_fac = [theme_key[len("uncov_"):]]
+fac_types = st.multiselect(
+    "Voorzieningen op de kaart", list(FACILITY_LABELS),
+    default=[t for t in default_fac if t in FACILITY_LABELS], key=f"cmp_fac_{theme_key}",
+    format_func=FACILITY_LABELS.get,
+    help="Een scenario kan voorzieningen openen of sluiten; elke kaart toont die van het "
+         "eigen scenario.")
 
 
 def _layers(key: str, res: GapResult) -> dict:
-    cache_key = ((region_key, res.year, res.norms.key, res.prognosis.name) if key == BASIS
-                 else (region_key, "scenario", tomls[key]))
+    if key == BASIS and basis_from_scenario:
+        cache_key = (region_key, "scenario",
+                     dumps_scenario(without_changes(loads_scenario(tomls[first_other]))))
+    elif key == BASIS:
+        cache_key = (region_key, res.year, res.norms.key, res.prognosis.name)
+    else:
+        cache_key = (region_key, "scenario", tomls[key])
     return map_layers(region, res, cache_key)
 
 
@@ -107,13 +138,13 @@ joined = np.concatenate(values) if values else np.array([])
 finite = joined[np.isfinite(joined)]
 limits = (float(finite.min()), float(finite.max())) if len(finite) else None
 map_options = MapOptions(theme=theme_key, level="buurt", kern=kern, homes="off",
-                         labels=True, value_limits=limits)
+                         labels=True, value_limits=limits, facility_types=tuple(fac_types))
 
 legend: Legend | None = None
 for i, (col, (key, res)) in enumerate(zip(st.columns(len(results)), results.items(),
                                          strict=True)):
     with col:
-        st.markdown(f"**{labels[key]}**")
+        st.markdown(f"**{labels[key]}** · {res.year}")
         fmap, legends = build_map(res, layers[key], map_options)
         legend = legend or legends[0]
         st_folium(fmap, height=430, use_container_width=True, key=f"cmp-{i}",
@@ -126,7 +157,8 @@ st.caption(f"{region.name} · {'hele gemeente' if kern is None else 'kerngebied 
 # --- key figures ------------------------------------------------------------------------
 
 st.subheader("Kengetallen per kerngebied")
-named = {labels[key]: res for key, res in results.items()}
+named = {(f"{labels[key]} {res.year}" if key == BASIS else labels[key]): res
+         for key, res in results.items()}
 try:
     table = compare(named)
 except WoonzorgError as exc:

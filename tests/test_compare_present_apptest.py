@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 APP = Path(__file__).resolve().parents[1] / "app.py"
 SMILDE = "example:Voorbeeld: 60 nultredenwoningen Smilde 2028"
 AGEING = "example:Voorbeeld: Vergrijzing 2040, huidige voorraad"
+CLOSURE = "example:Voorbeeld: Sluiting dagbesteding Hooghalen 2027"
 
 
 @pytest.fixture(autouse=True)
@@ -61,20 +62,45 @@ def test_compare_defaults_and_empty_store_hint(_isolated):
 
 
 def test_smilde_project_lowers_step_free_shortage_by_60(_isolated):
-    # same year as the scenario (2030): the difference is the project only
+    # the basis follows the scenario's year (2030): the difference is the project only
     at = _open("vergelijken")
-    at.selectbox(key="year").set_value(2030).run()
-    assert any("2030" in o for o in at.multiselect(key="cmp_pick").options)
     at.multiselect(key="cmp_pick").set_value(["basis", SMILDE]).run()
     assert not at.exception, at.exception
     table = _comparison(at)
     diff = [c for c in table.columns if c.startswith("Verschil ")]
     assert diff == ["Verschil Voorbeeld: 60 nultredenwoningen Smilde 2028"]
+    assert "Basis (zonder wijzigingen) 2030" in table.columns
     step_free = table[table["Kengetal"] == "Tekort nultredenwoningen"].set_index("Gebied")
     assert step_free.loc["Smilde", diff[0]] == "-60"
     assert step_free.loc["Beilen", diff[0]] == "0"
     assert step_free.loc["Gemeente", diff[0]] == "-60"
     assert list(step_free.index) == ["Beilen", "Smilde", "Westerbork", "Gemeente"]
+
+
+def test_basis_can_follow_the_sidebar_instead(_isolated):
+    at = _open("vergelijken")
+    at.multiselect(key="cmp_pick").set_value(["basis", SMILDE]).run()
+    at.toggle(key="cmp_follow").set_value(False).run()
+    assert not at.exception, at.exception
+    table = _comparison(at)
+    assert "Basis (zonder wijzigingen) 2024" in table.columns
+    step_free = table[table["Kengetal"] == "Tekort nultredenwoningen"].set_index("Gebied")
+    diff = "Verschil Voorbeeld: 60 nultredenwoningen Smilde 2028"
+    assert step_free.loc["Beilen", diff] != "0"  # 2024 → 2030 ageing is in the difference
+    assert any("verschillende jaren" in c.value for c in at.caption)
+
+
+def test_maps_show_each_scenarios_own_facilities(_isolated):
+    at = _open("vergelijken")
+    at.multiselect(key="cmp_pick").set_value(["basis", CLOSURE]).run()
+    at.selectbox(key="cmp_theme").set_value("shortage_clustered").run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="cmp_fac_shortage_clustered").value == ["clustered_housing"]
+    at.multiselect(key="cmp_fac_shortage_clustered").set_value(["day_care"]).run()
+    basis_map, scenario_map = (c.args[0] for c in _isolated.call_args_list[-2:])
+    # the example closes the day care in Hooghalen from 2027 (scenario year 2030)
+    assert "Dagbesteding Hooghalen" in basis_map.get_root().render()
+    assert "Dagbesteding Hooghalen" not in scenario_map.get_root().render()
 
 
 def test_three_maps_share_one_colour_scale(_isolated):
@@ -83,9 +109,9 @@ def test_three_maps_share_one_colour_scale(_isolated):
     assert not at.exception, at.exception
     calls = _isolated.call_args_list[-3:]
     assert [c.kwargs["key"] for c in calls] == ["cmp-0", "cmp-1", "cmp-2"]
-    assert {"Basis (huidige situatie, 2024)", "Voorbeeld: Vergrijzing 2040, huidige voorraad",
-            "Voorbeeld: 60 nultredenwoningen Smilde 2028"} <= {m.value.strip("*")
-                                                               for m in at.markdown}
+    assert {"Basis (zonder wijzigingen)", "Voorbeeld: Vergrijzing 2040, huidige voorraad",
+            "Voorbeeld: 60 nultredenwoningen Smilde 2028"} <= {
+                m.value.split(" · ")[0].strip("*") for m in at.markdown}
     # one shared legend (class breaks fixed over all maps)
     legends = [h for h in at.get("html") if "zelfde kleurschaal" in h.proto.body]
     assert len(legends) == 1

@@ -173,6 +173,33 @@ def test_open_with_id_then_change_its_capacity(region):
     assert fac.loc["NIEUW", "capacity"] == 15.0
 
 
+def test_facility_changes_apply_from_their_year(region, base):
+    changes = [
+        {"action": "close", "id": "F3", "from_year": 2031},     # clustered 30 in Alfa
+        {"action": "open", "id": "PG", "type": "nursing_dementia", "name": "PG Charlie",
+         "capacity": 20.0, "x": X0 + 500.0, "y": Y0 + 400.0, "from_year": 2029},
+        {"action": "capacity", "id": "PG", "capacity": 35.0, "from_year": 2032},
+    ]
+    before = _buurt(analyse_scenario(region, _scenario(changes=changes, year=2028)))
+    pd.testing.assert_frame_equal(before, _buurt(analyse(region, year=2028)))
+    mid = _buurt(analyse_scenario(region, _scenario(changes=changes, year=2030)))
+    b = _buurt(base)
+    assert mid.loc[ALFA, "supply_clustered"] == b.loc[ALFA, "supply_clustered"]
+    assert mid.loc[CHARLIE, "supply_nursing_dementia"] == pytest.approx(20.0)
+    late = _buurt(analyse_scenario(region, _scenario(changes=changes, year=2032)))
+    assert late.loc[ALFA, "supply_clustered"] == pytest.approx(
+        _buurt(analyse(region, year=2032)).loc[ALFA, "supply_clustered"] - 30)
+    assert late.loc[CHARLIE, "supply_nursing_dementia"] == pytest.approx(35.0)
+    text = dumps_scenario(_scenario(changes=changes))
+    assert "from_year = 2031" in text
+    assert loads_scenario(text) == _scenario(changes=changes)
+
+
+def test_from_year_must_be_a_year(region):
+    with pytest.raises(ScenarioError, match="from_year"):
+        _scenario(changes=[{"action": "close", "id": "F3", "from_year": "volgend jaar"}])
+
+
 def test_new_facility_may_lie_just_outside(region):
     changes = [{"action": "open", "type": "gp", "name": "Huisarts buurgemeente",
                 "capacity": 2000.0, "x": X0 + 9000.0, "y": Y0 + 1000.0}]  # 7 km outside

@@ -236,7 +236,7 @@ def test_expected_version_without_id_is_a_programming_error(store):
 
 
 def test_concurrent_conflicting_saves_one_wins(store):
-    saved = store.save("Race", "v = 0\n")
+    saved = store.save("Race", "v = 0\n")  # workers write 1…8: never the unchanged text
     barrier = threading.Barrier(8)
     outcomes: list[str] = []
     lock = threading.Lock()
@@ -244,7 +244,7 @@ def test_concurrent_conflicting_saves_one_wins(store):
     def worker(n: int) -> None:
         barrier.wait()
         try:
-            store.save("Race", f"v = {n}\n", id=saved.id, expected_version=1)
+            store.save("Race", f"v = {n + 1}\n", id=saved.id, expected_version=1)
             result = "ok"
         except StoreConflictError:
             result = "conflict"

@@ -22,6 +22,16 @@ y = 552400.0
 ready = 2028
 units = { step_free = 60 }
 """,
+    "Voorbeeld: Sluiting dagbesteding Hooghalen 2027": """\
+name = "Sluiting dagbesteding Hooghalen 2027"
+description = "De dagbesteding in Hooghalen (demo-id F0073) sluit per 2027."
+year = 2030
+
+[[facility_changes]]
+action = "close"
+id = "F0073"
+from_year = 2027
+""",
 }
 for _text in EXAMPLES.values():  # fail loudly at import if an example is ever broken
     loads_scenario(_text)

@@ -497,7 +497,8 @@ def display_layers(region: Region, result: GapResult) -> dict[str, gpd.GeoDataFr
         "floor_area": homes["floor_area"].to_numpy(),
         "kerngebied": kern_of.reindex(homes["buurt_code"]).to_numpy(),
     })
-    fac = to_display(region.facilities, tolerance=0)
+    facilities = result.facilities if result.facilities is not None else region.facilities
+    fac = to_display(facilities, tolerance=0)
     villages = (to_display(region.villages, tolerance=0) if region.villages is not None
                 else gpd.GeoDataFrame({"name": [], "inhabitants": []}, geometry=[],
                                       crs=settings.DISPLAY_CRS))
