@@ -28,6 +28,15 @@ from ui.maps import Legend, MapOptions, build_map, legend_html, themes
 
 MAX_PICK = 3
 
+
+def _has_changes(toml_text: str) -> bool:
+    try:
+        scenario = loads_scenario(toml_text)
+    except (WoonzorgError, ValueError):
+        return False
+    return bool(scenario.projects or scenario.facility_changes)
+
+
 ctx = page_context()
 region, region_key = active_region()
 base_result, choices = ctx.result, ctx.choices
@@ -41,10 +50,12 @@ labels, tomls, n_saved = scenario_choices("Basis (zonder wijzigingen)")
 if not n_saved:
     st.info("Er zijn nog geen opgeslagen scenario's. Maak er een op de pagina "
             "**Scenario's** (nieuw scenario → projecten en voorzieningen → Opslaan). "
-            "Tot die tijd kunt u de basis vergelijken met de twee voorbeelden.")
+            "Tot die tijd kunt u de basis vergelijken met de voorbeelden.")
 
 options = list(labels)
-default = options[:2]
+# default: the basis against the first saved scenario, else the first example with changes
+with_changes = [k for k in options[1:] if k in tomls and _has_changes(tomls[k])]
+default = [BASIS, (with_changes or options[1:])[0]]
 picked = st.multiselect(
     "Scenario's (twee of drie; het eerste is de referentie voor de verschillen)", options,
     default=default, max_selections=MAX_PICK, key="cmp_pick", format_func=labels.get)
@@ -78,6 +89,10 @@ for key in picked:
         results[key] = res
 if len(results) < 2:
     st.stop()
+if BASIS in picked and follow and first_other in tomls and not _has_changes(tomls[first_other]):
+    st.caption(f"'{labels[first_other]}' heeft geen bouwprojecten of voorzieningswijzigingen: "
+               "in hetzelfde jaar is er dus geen verschil met de basis. Zet de schakelaar uit "
+               "om het met de keuzes in de zijbalk (bijv. het basisjaar) te vergelijken.")
 base_used = results.get(BASIS)
 basis_from_scenario = base_used is not None and base_used is not base_result
 

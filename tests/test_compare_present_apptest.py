@@ -52,7 +52,7 @@ def test_compare_defaults_and_empty_store_hint(_isolated):
     at = _open("vergelijken")
     assert at.title[0].value == "Scenario's vergelijken"
     pick = at.multiselect(key="cmp_pick")
-    assert pick.value == ["basis", AGEING]  # store empty: base + first example
+    assert pick.value == ["basis", SMILDE]  # store empty: base + first example with changes
     assert any("Scenario's" in i.value for i in at.info)  # how to make one
     calls = [c for c in _isolated.call_args_list if c.kwargs["key"].startswith("cmp-")]
     assert [c.kwargs["key"] for c in calls] == ["cmp-0", "cmp-1"]
@@ -88,6 +88,12 @@ def test_basis_can_follow_the_sidebar_instead(_isolated):
     diff = "Verschil Voorbeeld: 60 nultredenwoningen Smilde 2028"
     assert step_free.loc["Beilen", diff] != "0"  # 2024 → 2030 ageing is in the difference
     assert any("verschillende jaren" in c.value for c in at.caption)
+
+
+def test_scenario_without_changes_explains_the_toggle(_isolated):
+    at = _open("vergelijken")
+    at.multiselect(key="cmp_pick").set_value(["basis", AGEING]).run()
+    assert any("geen bouwprojecten" in c.value for c in at.caption)
 
 
 def test_maps_show_each_scenarios_own_facilities(_isolated):

@@ -86,6 +86,9 @@ def test_compare_shows_two_maps_with_one_scale(page: Page) -> None:
     assert all(f.evaluate(_COUNT_SHAPES) == 51 for f in frames)
     assert page.get_by_text("zelfde kleurschaal voor alle kaarten").count() == 1
     assert page.get_by_role("heading", name="Kengetallen per kerngebied").count() == 1
+    # the basis follows the first scenario's year (the Smilde example: 2030)
+    assert page.locator("p", has_text="Basis (zonder wijzigingen)").filter(
+        has_text="2030").count() >= 1
     screenshot(page, "vergelijken")
     assert page.external_requests == []
 
