@@ -35,3 +35,10 @@ class NormsError(WoonzorgError):
 
 class AnalysisError(WoonzorgError):
     """An analysis was asked for something the data cannot answer (e.g. a year)."""
+
+
+class ImportDataError(WoonzorgError):
+    """An input file (upload, CLI argument or download) cannot be imported.
+
+    The message names the file and says what is wrong and how to fix it.
+    """
