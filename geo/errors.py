@@ -42,3 +42,7 @@ class ImportDataError(WoonzorgError):
 
     The message names the file and says what is wrong and how to fix it.
     """
+
+
+class ExportError(WoonzorgError):
+    """An export request cannot be fulfilled (unknown layer or format, empty selection)."""

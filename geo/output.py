@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import pyogrio
 
+from geo.atomic import atomic_path
 from geo.errors import WoonzorgError
 from geo.gaps import GapResult
 
@@ -56,24 +55,8 @@ def write_result(result: GapResult, path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
         raise WoonzorgError(f"uitvoer moet een .gpkg-bestand zijn, niet '{path.name}'.")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise WoonzorgError(f"map '{folder}' bestaat niet; maak hem eerst aan.")
-    try:
-        fd, tmp_name = tempfile.mkstemp(suffix=".gpkg", dir=folder, prefix=".tmp-")
-    except OSError as exc:
-        raise WoonzorgError(f"kan niet schrijven in '{folder}': {exc.strerror}.") from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    try:
+    with atomic_path(path) as tmp:
         for name, frame in result.layers().items():
             pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
         pyogrio.write_dataframe(provenance_table(result), tmp, layer="provenance", driver="GPKG")
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise WoonzorgError(f"schrijven naar '{path}' mislukt: {exc}") from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path

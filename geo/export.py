@@ -1,0 +1,464 @@
+"""Exports for other GIS software: Shapefile (zip), GeoPackage, GeoJSON and CSV.
+
+Layers (:data:`LAYERS`): the gap layers per buurt, kerngebied and grid cell, the housing
+stock with its suitability class, the facilities, and the facilities' walking-norm
+catchments (circles of the norm distance, straight line). Every export is cut from one
+:class:`geo.gaps.GapResult` — the same object the app shows — so the numbers match.
+
+Formats (:data:`FORMATS`):
+
+- **GeoPackage** (recommended): full field names and types, EPSG:28992, QGIS styles in the
+  ``layer_styles`` table, a ``field_dictionary`` and a ``provenance`` table;
+- **Shapefile**, one zip: ``.shp .shx .dbf .prj .cpg`` (UTF-8), field names of at most 10
+  characters chosen by :mod:`geo.fields` (never truncated by the driver), a QGIS style
+  ``<layer>.qml``, ``velden.csv`` (short name → full name, unit, description) and
+  ``LEESMIJ.txt`` (source, scenario, year, norms, date);
+- **GeoJSON**: WGS84 per RFC 7946 (longitude/latitude, 7 decimals), provenance in the
+  ``description`` member;
+- **CSV**: attributes only, comma-separated, decimal point, UTF-8; codes and names of the
+  areas (points also get RD x/y).
+
+All files are written under a temporary name and renamed when complete
+(:func:`geo.atomic.atomic_path`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from geo import __version__, settings
+from geo.atomic import atomic_path
+from geo.errors import ExportError
+from geo.fields import field_table, short_names
+from geo.gaps import GapResult
+from geo.output import provenance_table
+from geo.qml import facility_qml, graduated_qml, outline_qml, suitability_qml
+
+__all__ = ["FORMATS", "LAYERS", "ExportSelection", "export_bytes", "export_filename",
+           "select_layer", "write_export"]
+
+LAYERS: dict[str, str] = {
+    "gaps_buurt": "Tekorten per buurt",
+    "gaps_kern": "Tekorten per kerngebied",
+    "gaps_grid": "Tekorten per rastercel",
+    "homes": "Woningvoorraad met geschiktheid",
+    "facilities": "Voorzieningen met capaciteit",
+    "catchments": "Loopafstandsgebieden van voorzieningen",
+}
+FORMATS: dict[str, tuple[str, str, str]] = {  # key -> (label, suffix, MIME type)
+    "gpkg": ("GeoPackage (aanbevolen)", ".gpkg", "application/geopackage+sqlite3"),
+    "shp": ("Shapefile (zip)", ".zip", "application/zip"),
+    "geojson": ("GeoJSON (WGS84)", ".geojson", "application/geo+json"),
+    "csv": ("CSV (attributen)", ".csv", "text/csv"),
+}
+ALL_LAYERS = "all"
+CATCHMENT_SEGMENTS = 16  # quarter-circle segments of the catchment circles
+_AREA_LAYERS = ("gaps_buurt", "gaps_kern", "gaps_grid")
+
+
+@dataclass(frozen=True)
+class ExportSelection:
+    """What to export (besides the result): the filters and the figure to style on.
+
+    Attributes
+    ----------
+    kern
+        Only this kerngebied (``None``: the whole municipality).
+    owner
+        Homes layer only: only homes of this owner (case-insensitive).
+    theme
+        Column the QGIS style colours area layers by (default: shortage of step-free
+        homes).
+    """
+
+    kern: str | None = None
+    owner: str | None = None
+    theme: str | None = None
+
+
+def _kern_of_points(result: GapResult, xy: np.ndarray) -> np.ndarray:
+    """Kerngebied of points (``None`` outside every buurt)."""
+    buurt = result.buurt
+    tree = shapely.STRtree(buurt.geometry.values)
+    pts, idx = tree.query(shapely.points(xy), predicate="within") if len(xy) else ([], [])
+    out = np.full(len(xy), None, dtype=object)
+    out[np.asarray(pts, dtype=int)] = buurt["kerngebied"].to_numpy(dtype=object)[
+        np.asarray(idx, dtype=int)]
+    return out
+
+
+def _homes(result: GapResult) -> gpd.GeoDataFrame:
+    homes = result.homes
+    kern_of = result.buurt.set_index("buurt_code")["kerngebied"]
+    out = homes.copy()
+    out["suitability"] = out["suitability"].astype(str)
+    out["kerngebied"] = kern_of.reindex(out["buurt_code"]).to_numpy()
+    return out
+
+
+def _facilities(result: GapResult) -> gpd.GeoDataFrame:
+    if result.facilities is None:
+        raise ExportError("dit resultaat bevat geen voorzieningen; reken het opnieuw door.")
+    fac = result.facilities.copy()
+    xy = shapely.get_coordinates(fac.geometry.values)
+    fac["type_label"] = fac["type"].map(settings.FACILITY_LABELS).fillna(fac["type"])
+    fac["kerngebied"] = _kern_of_points(result, xy)
+    fac["in_region"] = fac["kerngebied"].notna()
+    fac["norm_m"] = fac["type"].map({k: float(v) for k, v in result.norms.walking.items()})
+    return fac
+
+
+def _catchments(result: GapResult) -> gpd.GeoDataFrame:
+    fac = _facilities(result)
+    fac = fac[fac["norm_m"].notna()]
+    circles = shapely.buffer(fac.geometry.values, fac["norm_m"].to_numpy(dtype=float),
+                             quad_segs=CATCHMENT_SEGMENTS)
+    return fac.set_geometry(gpd.GeoSeries(circles, index=fac.index, crs=fac.crs))
+
+
+def select_layer(result: GapResult, layer: str,
+                 selection: ExportSelection | None = None) -> gpd.GeoDataFrame:
+    """The rows and columns of one export layer (EPSG:28992), filtered.
+
+    Parameters
+    ----------
+    result
+        The analysis (base or scenario) the app shows.
+    layer
+        A key of :data:`LAYERS`.
+    selection
+        Filters (kerngebied; owner for homes).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A new frame; ``result`` is not changed.
+
+    Raises
+    ------
+    ExportError
+        Unknown layer, kerngebied or owner, or an empty selection.
+    """
+    sel = selection or ExportSelection()
+    if layer not in LAYERS:
+        raise ExportError(f"onbekende laag '{layer}'; kies uit {', '.join(LAYERS)}.")
+    frame = {
+        "gaps_buurt": lambda: result.buurt.copy(),
+        "gaps_kern": lambda: result.kern.copy(),
+        "gaps_grid": lambda: result.grid.copy(),
+        "homes": lambda: _homes(result),
+        "facilities": lambda: _facilities(result),
+        "catchments": lambda: _catchments(result),
+    }[layer]()
+    if sel.kern is not None:
+        kerns = list(dict.fromkeys(result.buurt["kerngebied"]))
+        if sel.kern not in kerns:
+            raise ExportError(f"onbekend kerngebied '{sel.kern}'; kies uit {', '.join(kerns)}.")
+        frame = frame[frame["kerngebied"] == sel.kern]
+    if sel.owner is not None:
+        if layer != "homes":
+            raise ExportError("een filter op eigenaar kan alleen bij de laag 'homes' "
+                              "(woningvoorraad).")
+        owners = sorted(set(result.homes["owner"].dropna().astype(str)))
+        match = [o for o in owners if o.lower() == sel.owner.strip().lower()]
+        if not match:
+            raise ExportError(f"onbekende eigenaar '{sel.owner}'; bekend zijn: "
+                              f"{', '.join(owners[:15])}.")
+        frame = frame[frame["owner"].astype(str) == match[0]]
+    if frame.empty:
+        what = [f"kerngebied {sel.kern}" if sel.kern else "", f"eigenaar {sel.owner}"
+                if sel.owner else ""]
+        raise ExportError(f"de selectie is leeg: laag '{LAYERS[layer]}' heeft geen rijen voor "
+                          f"{' en '.join(w for w in what if w) or 'deze keuze'}. "
+                          "Kies een ander kerngebied, een andere eigenaar of een andere laag.")
+    return frame.reset_index(drop=True)
+
+
+def _theme(frame: pd.DataFrame, theme: str | None) -> str:
+    return theme if theme is not None and theme in frame.columns else "shortage_step_free"
+
+
+def _style(layer: str, frame: gpd.GeoDataFrame, names: dict[str, str],
+           theme: str | None) -> str:
+    """QML for the layer; ``names`` maps columns to the field names as written."""
+    if layer in _AREA_LAYERS:
+        column = _theme(frame, theme)
+        return graduated_qml(names[column], frame[column].to_numpy(dtype=float),
+                             label=column, diverging=column.startswith("shortage_"))
+    if layer == "homes":
+        return suitability_qml(names["suitability"])
+    if layer == "facilities":
+        return facility_qml(names["type"], frame["type"].unique())
+    return outline_qml()
+
+
+def _provenance(result: GapResult, layer: str, fmt: str, sel: ExportSelection,
+                created: str) -> pd.DataFrame:
+    prov = provenance_table(result)
+    extra = {"export_layer": layer, "export_format": fmt,
+             "export_kerngebied": sel.kern or "hele gemeente",
+             "export_owner": sel.owner or "", "export_created": created,
+             "app": f"Woonzorgatlas {__version__}", "crs": settings.METRIC_CRS
+             if fmt != "geojson" else "OGC:CRS84 (WGS84, RFC 7946)"}
+    prov = prov[prov["key"] != "created"]
+    return pd.concat([prov, pd.DataFrame({"key": list(extra), "value": list(extra.values())})],
+                     ignore_index=True)
+
+
+def _readme(result: GapResult, layer: str, fmt: str, sel: ExportSelection, created: str,
+            fields: pd.DataFrame) -> str:
+    a = result.assumptions
+    lines = [
+        f"Woonzorgatlas-export: {LAYERS[layer]} ({layer})",
+        "=" * 60,
+        f"Regio:        {a['region']}",
+        f"Jaar:         {a['year']} (basisjaar van de data: {a['base_year']})",
+        f"Scenario:     {a.get('scenario_name', 'geen (huidige situatie / basis)')}",
+        f"Normen:       {result.norms.name} ({result.norms.key}); bron: {result.norms.source}",
+        f"Prognose:     {result.prognosis.name}",
+        f"Selectie:     {sel.kern or 'hele gemeente'}"
+        + (f"; eigenaar {sel.owner}" if sel.owner else ""),
+        f"Projectie:    {'WGS84 (RFC 7946)' if fmt == 'geojson' else 'EPSG:28992 (RD New)'}",
+        f"Gemaakt:      {created} met Woonzorgatlas {__version__}",
+        "",
+    ]
+    if a.get("demo"):
+        lines += ["LET OP: " + (a.get("notice") or "demodata met gegenereerde details."), ""]
+    lines += ["Bronnen:"] + [f"- {k}: {v}" for k, v in a["sources"].items()] + [""]
+    if fmt == "shp":
+        lines += ["Veldnamen zijn ingekort tot 10 tekens (Shapefile-limiet). Zie velden.csv",
+                  "voor de volledige naam, eenheid en omschrijving van elk veld:", ""]
+        lines += [f"  {r.short_name:<10}  {r.full_name:<24} {r.unit:<12} {r.description}"
+                  for r in fields.itertuples()]
+        lines += ["", f"De stijl voor QGIS staat in {layer}.qml (wordt automatisch geladen).",
+                  "Voorkeur: de GeoPackage-export houdt de volledige veldnamen."]
+    lines += ["", "Tekort = vraag - aanbod (negatief = overschot). Afstanden hemelsbreed.",
+              "Methode en aannames: zie de pagina 'Data & methode' van de app en de README."]
+    return "\n".join(lines) + "\n"
+
+
+def _for_dbase(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Types a dBase file can hold: booleans as 0/1 integers, categories as text."""
+    out = frame.copy()
+    for col in out.columns:
+        if col == out.geometry.name:
+            continue
+        dtype = out[col].dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            out[col] = out[col].astype(np.int32)
+        elif isinstance(dtype, pd.CategoricalDtype):
+            out[col] = out[col].astype(str)
+    return out
+
+
+def _write_shapefile_zip(frame: gpd.GeoDataFrame, layer: str, target: Path, readme: str,
+                         fields: pd.DataFrame, qml: str) -> None:
+    names = dict(zip(fields["full_name"], fields["short_name"], strict=True))
+    data = _for_dbase(frame).rename(columns=names)
+    with tempfile.TemporaryDirectory(prefix="woonzorgatlas-shp-") as tmp:
+        shp = Path(tmp) / f"{layer}.shp"
+        pyogrio.write_dataframe(data, shp, driver="ESRI Shapefile",
+                                layer_options={"ENCODING": "UTF-8", "2GB_LIMIT": "YES"})
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+                member = shp.with_suffix(ext)
+                if not member.exists():
+                    raise ExportError(f"Shapefile-onderdeel {member.name} ontbreekt na het "
+                                      "schrijven.")
+                zf.write(member, member.name)
+            zf.writestr(f"{layer}.qml", qml)
+            zf.writestr("velden.csv", fields.to_csv(index=False))
+            zf.writestr("LEESMIJ.txt", readme)
+
+
+_STYLES_DDL = """
+CREATE TABLE IF NOT EXISTS layer_styles (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
+  f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
+  styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
+  update_time DATETIME DEFAULT CURRENT_TIMESTAMP)
+"""
+
+
+def _add_gpkg_styles(path: Path, styles: dict[str, str]) -> None:
+    """Store QML styles in the ``layer_styles`` table (as QGIS does), default per layer."""
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            con.execute(_STYLES_DDL)
+            con.execute(
+                "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, "
+                "description) VALUES ('layer_styles', 'attributes', 'layer_styles', "
+                "'QGIS-stijlen')")
+            for layer, qml in styles.items():
+                geom_col = con.execute(
+                    "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?",
+                    (layer,)).fetchone()
+                con.execute(
+                    "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+                    "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, "
+                    "description, owner, ui) VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '')",
+                    (layer, geom_col[0] if geom_col else "geom", f"{layer} (Woonzorgatlas)",
+                     qml, "Stijl uit Woonzorgatlas"))
+    finally:
+        con.close()
+
+
+def _write_gpkg(frames: dict[str, gpd.GeoDataFrame], target: Path, provenance: pd.DataFrame,
+                fields: pd.DataFrame, styles: dict[str, str]) -> None:
+    for layer, frame in frames.items():
+        pyogrio.write_dataframe(
+            frame, target, layer=layer, driver="GPKG", use_arrow=True,
+            layer_options={"DESCRIPTION": LAYERS[layer], "IDENTIFIER": LAYERS[layer]})
+    pyogrio.write_dataframe(provenance, target, layer="provenance", driver="GPKG")
+    pyogrio.write_dataframe(fields, target, layer="field_dictionary", driver="GPKG")
+    _add_gpkg_styles(target, styles)
+
+
+def _write_geojson(frame: gpd.GeoDataFrame, target: Path, provenance: pd.DataFrame) -> None:
+    wgs = frame.to_crs(settings.DISPLAY_CRS)
+    for col in wgs.columns:
+        if isinstance(wgs[col].dtype, pd.CategoricalDtype):
+            wgs[col] = wgs[col].astype(str)
+    summary = "; ".join(f"{k}={v}" for k, v in zip(provenance["key"], provenance["value"],
+                                                     strict=True)
+                        if not k.endswith("_json"))
+    pyogrio.write_dataframe(wgs, target, driver="GeoJSON", use_arrow=True,
+                            layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": "7",
+                                           "DESCRIPTION": summary, "WRITE_NAME": "NO"})
+
+
+def _write_csv(frame: gpd.GeoDataFrame, target: Path) -> None:
+    data = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    if (shapely.get_type_id(frame.geometry.values) == 0).all():
+        xy = shapely.get_coordinates(frame.geometry.values)
+        data["x_rd"], data["y_rd"] = xy[:, 0], xy[:, 1]
+    data.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def _csv_columns(frame: gpd.GeoDataFrame) -> list[str]:
+    cols = [c for c in frame.columns if c != frame.geometry.name]
+    if len(frame) and (shapely.get_type_id(frame.geometry.values) == 0).all():
+        cols += ["x_rd", "y_rd"]
+    return cols
+
+
+def write_export(result: GapResult, layer: str, fmt: str, path: str | Path,
+                 selection: ExportSelection | None = None, *,
+                 created: str | None = None) -> Path:
+    """Write one layer (or, for GeoPackage, ``"all"`` layers) in one format.
+
+    Parameters
+    ----------
+    result
+        The analysis (base or scenario) to export.
+    layer
+        A key of :data:`LAYERS`, or ``"all"`` (GeoPackage only).
+    fmt
+        ``"gpkg"``, ``"shp"`` (a ``.zip``), ``"geojson"`` or ``"csv"``.
+    path
+        Target file; written atomically (an existing file is replaced only on success).
+    selection
+        Filters and the figure the QGIS style colours by.
+    created
+        Timestamp to record (UTC ISO; now when ``None``).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    ExportError
+        Unknown layer or format, empty selection, or a target with the wrong suffix.
+    geo.errors.WoonzorgError
+        The folder does not exist or is not writable.
+    """
+    sel = selection or ExportSelection()
+    if fmt not in FORMATS:
+        raise ExportError(f"onbekend formaat '{fmt}'; kies uit {', '.join(FORMATS)}.")
+    path = Path(path)
+    suffix = FORMATS[fmt][1]
+    if path.suffix.lower() != suffix:
+        raise ExportError(f"een {FORMATS[fmt][0]}-export moet eindigen op '{suffix}', niet "
+                          f"'{path.name}'.")
+    if layer == ALL_LAYERS and fmt != "gpkg":
+        raise ExportError("alle lagen in één bestand kan alleen als GeoPackage; kies één laag "
+                          "voor Shapefile, GeoJSON of CSV.")
+    created = created or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    layers = list(LAYERS) if layer == ALL_LAYERS else [layer]
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    for name in layers:
+        try:
+            # with all layers in one package, the owner filter applies to the homes only
+            own = sel if layer != ALL_LAYERS or name == "homes" else ExportSelection(
+                kern=sel.kern, theme=sel.theme)
+            frames[name] = select_layer(result, name, own)
+        except ExportError:
+            if layer != ALL_LAYERS:
+                raise
+    if not frames:
+        raise ExportError("de selectie is leeg voor alle lagen; kies een ander kerngebied.")
+    provenance = _provenance(result, layer, fmt, sel, created)
+    all_cols = [c for f in frames.values() for c in
+                (_csv_columns(f) if fmt == "csv" else f.columns) if c != f.geometry.name]
+    fields = field_table(dict.fromkeys(all_cols))
+    with atomic_path(path) as tmp:
+        if fmt == "gpkg":
+            styles = {name: _style(name, f, {c: c for c in f.columns}, sel.theme)
+                      for name, f in frames.items()}
+            _write_gpkg(frames, tmp, provenance, fields, styles)
+        elif fmt == "shp":
+            frame = frames[layer]
+            fields = field_table([c for c in frame.columns if c != frame.geometry.name])
+            names = short_names(fields["full_name"])
+            _write_shapefile_zip(frame, layer, tmp, _readme(result, layer, fmt, sel, created,
+                                                            fields),
+                                 fields, _style(layer, frame, names, sel.theme))
+        elif fmt == "geojson":
+            _write_geojson(frames[layer], tmp, provenance)
+        else:
+            _write_csv(frames[layer], tmp)
+    return path
+
+
+def export_filename(result: GapResult, layer: str, fmt: str,
+                    selection: ExportSelection | None = None) -> str:
+    """A descriptive file name, e.g. ``woonzorgatlas_gaps_buurt_2030_smilde.gpkg``."""
+    sel = selection or ExportSelection()
+    parts = ["woonzorgatlas", layer, str(result.year)]
+    scenario = result.assumptions.get("scenario_name")
+    for extra in (scenario, sel.kern, sel.owner):
+        if extra:
+            slug = "".join(ch if ch.isalnum() else "-" for ch in str(extra).lower()).strip("-")
+            parts.append("-".join(p for p in slug.split("-") if p)[:30])
+    return "_".join(parts) + FORMATS[fmt][1]
+
+
+def export_bytes(result: GapResult, layer: str, fmt: str,
+                 selection: ExportSelection | None = None) -> tuple[bytes, str, str]:
+    """Export into memory (for a download button).
+
+    Returns
+    -------
+    tuple
+        ``(data, file name, MIME type)``.
+    """
+    name = export_filename(result, layer, fmt, selection)
+    with tempfile.TemporaryDirectory(prefix="woonzorgatlas-export-") as tmp:
+        path = write_export(result, layer, fmt, Path(tmp) / name, selection)
+        data = path.read_bytes()
+    return data, name, FORMATS[fmt][2]
+
