@@ -1,4 +1,4 @@
-"""Command-line interface: ``python -m geo {analyse,compare,info,generate-demo}``.
+"""Command-line interface: ``python -m geo {analyse,compare,export,info,generate-demo}``.
 
 Scenarios (see :mod:`geo.scenario` for the TOML format):
 
@@ -12,6 +12,11 @@ Scenarios (see :mod:`geo.scenario` for the TOML format):
   The special name ``basis`` stands for the region without changes, analysed with the
   year, norms and prognosis of the first scenario file given; with a single file,
   ``basis`` is added in front automatically.
+
+``export`` writes one layer (gap layers, homes, facilities, catchments; ``all`` for a
+GeoPackage with every layer) of the analysis — optionally of a scenario, a year, one core
+area and, for homes, one owner — as GeoPackage, Shapefile zip, GeoJSON or CSV (see
+:mod:`geo.export`).
 
 Errors go to stderr with exit code 2 (bad input) or 1 (unexpected failure).
 """
@@ -37,28 +42,31 @@ def _load(path: str | None):  # noqa: ANN202 - Region, imported lazily
     return load_region(path) if path else load_default_region()
 
 
-def _cmd_analyse(args: argparse.Namespace) -> int:
+def _result_for(args: argparse.Namespace):  # noqa: ANN202 - (Region, GapResult)
+    """Region and analysis for --region/--scenario/--year/--norms/--prognosis."""
     from geo.gaps import analyse
-    from geo.output import write_result
-    from geo.ranking import fmt_int
 
     region = _load(args.region)
-    scenario = None
     if args.scenario:
         from geo.scenario import analyse_scenario, load_scenario
 
         scenario = load_scenario(args.scenario)
+        return region, analyse_scenario(region, scenario, year=args.year, norms=args.norms,
+                                        prognosis=args.prognosis)
+    return region, analyse(region, year=args.year, norms=args.norms, prognosis=args.prognosis)
+
+
+def _cmd_analyse(args: argparse.Namespace) -> int:
+    from geo.output import write_result
+    from geo.ranking import fmt_int
+
     start = time.perf_counter()
-    if scenario is not None:
-        result = analyse_scenario(region, scenario, year=args.year, norms=args.norms,
-                                  prognosis=args.prognosis)
-    else:
-        result = analyse(region, year=args.year, norms=args.norms, prognosis=args.prognosis)
+    region, result = _result_for(args)
     elapsed = time.perf_counter() - start
     out = write_result(result, args.out)
     print(f"{region.name}: analyse {result.year} ({result.norms.name}) in {elapsed:.2f} s")
-    if scenario is not None:
-        print(f"Scenario: {scenario.name}")
+    if "scenario_name" in result.assumptions:
+        print(f"Scenario: {result.assumptions['scenario_name']}")
         if "scenario_overrides" in result.assumptions:
             print(f"  overschreven op de opdrachtregel: "
                   f"{result.assumptions['scenario_overrides']}")
@@ -70,6 +78,26 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         print(f"  {row['kerngebied']:<12} tekort: " + "; ".join(parts))
     print(f"Geschreven: {out} (gaps_buurt {len(result.buurt)}, gaps_kern {len(result.kern)}, "
           f"gaps_grid {len(result.grid)}, ranking {len(result.ranking)})")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from geo.export import FORMATS, LAYERS, ExportSelection, write_export
+
+    region, result = _result_for(args)
+    start = time.perf_counter()
+    sel = ExportSelection(kern=args.kern, owner=args.owner, theme=args.theme)
+    out = write_export(result, args.layer, args.format, args.out, sel)
+    elapsed = time.perf_counter() - start
+    label = "alle lagen" if args.layer == "all" else LAYERS[args.layer]
+    print(f"{region.name}: {label}, {result.year}"
+          + (f", scenario '{result.assumptions['scenario_name']}'"
+             if "scenario_name" in result.assumptions else "")
+          + (f", kerngebied {args.kern}" if args.kern else "")
+          + (f", eigenaar {args.owner}" if args.owner else ""))
+    if region.is_demo:
+        print("LET OP: demodata met gegenereerde details.")
+    print(f"Geschreven: {out} ({FORMATS[args.format][0]}) in {elapsed:.2f} s")
     return 0
 
 
@@ -200,6 +228,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
     p.add_argument("--year", type=int, help="jaar voor alle scenario's (overschrijft 'year')")
     p.set_defaults(func=_cmd_compare)
+
+    from geo.export import ALL_LAYERS, FORMATS, LAYERS
+
+    p = sub.add_parser("export", help="een laag exporteren voor QGIS of andere software")
+    p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
+    p.add_argument("--scenario", help="scenariobestand (.toml)")
+    p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {settings.MAX_YEAR})")
+    p.add_argument("--norms", help=f"normset ({', '.join(PRESETS)}) of .toml/.json-bestand")
+    p.add_argument("--prognosis", choices=sorted(VARIANTS), help="prognosevariant")
+    p.add_argument("--layer", required=True, choices=[*LAYERS, ALL_LAYERS],
+                   help="; ".join(f"{k}: {v}" for k, v in LAYERS.items())
+                   + f"; {ALL_LAYERS}: alle lagen (alleen gpkg)")
+    p.add_argument("--format", required=True, choices=list(FORMATS),
+                   help="gpkg (aanbevolen), shp (zip), geojson (WGS84) of csv")
+    p.add_argument("--kern", help="alleen dit kerngebied")
+    p.add_argument("--owner", help="alleen woningen van deze eigenaar (laag homes)")
+    p.add_argument("--theme", help="kolom waarop de QGIS-stijl kleurt "
+                   "(standaard shortage_step_free)")
+    p.add_argument("--out", required=True, help="uitvoerbestand (.gpkg, .zip, .geojson, .csv)")
+    p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("info", help="samenvatting van een regiopakket")
     p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")

@@ -7,7 +7,7 @@ import sys
 
 import pyogrio
 import pytest
-from regionkit import tiny_region
+from regionkit import X0, Y0, tiny_region
 
 from geo import settings
 from geo.cli import main
@@ -176,3 +176,53 @@ def test_scenario_errors_go_to_stderr(tmp_path, region_file, capsys, args, messa
     captured = capsys.readouterr()
     assert message in captured.err and "Traceback" not in captured.err
     assert not (tmp_path / "out.gpkg").exists()
+
+
+# -- export -------------------------------------------------------------------------------
+
+
+def test_export_shapefile_of_a_scenario_core_area(tmp_path, region_file, capsys):
+    import zipfile
+
+    from geo.gaps import analyse
+    from geo.region import load_region
+    from geo.scenario import analyse_scenario, load_scenario
+
+    scen = tmp_path / "s.toml"
+    scen.write_text('name = "Alfa 40"\nyear = 2030\n\n[[projects]]\nname = "P"\n'
+                    f"x = {X0 + 700.0}\ny = {Y0 + 1700.0}\nready = 2028\n"
+                    "units = { step_free = 40 }\n", encoding="utf-8")
+    out = tmp_path / "alfa.zip"
+    assert main(["export", "--region", str(region_file), "--scenario", str(scen),
+                 "--layer", "gaps_buurt", "--format", "shp", "--kern", "Noord",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "scenario 'Alfa 40'" in text and "kerngebied Noord" in text
+    got = pyogrio.read_dataframe(f"/vsizip/{out}/gaps_buurt.shp").set_index("bu_code")
+    expected = analyse_scenario(load_region(region_file), load_scenario(scen)).buurt
+    expected = expected[expected["kerngebied"] == "Noord"].set_index("buurt_code")
+    assert sorted(got.index) == sorted(expected.index)
+    assert got.loc[expected.index, "tk_ntr"].tolist() == pytest.approx(
+        expected["shortage_step_free"].tolist())
+    base = analyse(load_region(region_file), year=2030).buurt.set_index("buurt_code")
+    assert got.loc["BU99990000", "tk_ntr"] == pytest.approx(
+        base.loc["BU99990000", "shortage_step_free"] - 40)
+    with zipfile.ZipFile(out) as zf:
+        assert "Scenario:     Alfa 40" in zf.read("LEESMIJ.txt").decode()
+
+
+def test_export_all_layers_gpkg_and_errors(tmp_path, region_file, capsys):
+    out = tmp_path / "all.gpkg"
+    assert main(["export", "--region", str(region_file), "--layer", "all", "--format", "gpkg",
+                 "--year", "2035", "--out", str(out)]) == 0
+    layers = {name for name, _ in pyogrio.list_layers(out)}
+    assert {"gaps_buurt", "gaps_kern", "gaps_grid", "homes", "facilities", "catchments",
+            "layer_styles", "provenance", "field_dictionary"} <= layers
+    capsys.readouterr()
+    assert main(["export", "--region", str(region_file), "--layer", "homes", "--format",
+                 "csv", "--owner", "Niemand", "--out", str(tmp_path / "h.csv")]) == 2
+    assert "onbekende eigenaar" in capsys.readouterr().err
+    assert main(["export", "--region", str(region_file), "--layer", "gaps_buurt", "--format",
+                 "gpkg", "--out", str(tmp_path / "missing" / "b.gpkg")]) == 2
+    assert "bestaat niet" in capsys.readouterr().err
+    assert not (tmp_path / "h.csv").exists()
