@@ -442,8 +442,14 @@ def export_filename(result: GapResult, layer: str, fmt: str,
     scenario = result.assumptions.get("scenario_name")
     for extra in (scenario, sel.kern, sel.owner):
         if extra:
-            slug = "".join(ch if ch.isalnum() else "-" for ch in str(extra).lower()).strip("-")
-            parts.append("-".join(p for p in slug.split("-") if p)[:30])
+            words = [w for w in "".join(ch if ch.isalnum() else " " for ch in
+                                        str(extra).lower()).split()]
+            slug = ""
+            for word in words:  # whole words, at most ~40 characters
+                if slug and len(slug) + 1 + len(word) > 40:
+                    break
+                slug = f"{slug}-{word}" if slug else word[:40]
+            parts.append(slug)
     return "_".join(parts) + FORMATS[fmt][1]
 
 

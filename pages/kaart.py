@@ -6,6 +6,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import settings
+from geo.errors import WoonzorgError
+from geo.export import FORMATS, LAYERS, ExportSelection, export_bytes, export_filename, select_layer
 from geo.ranking import fmt_int, fmt_km
 from ui.cache import map_layers
 from ui.common import ALL, active_region, page_context
@@ -90,6 +92,31 @@ with side_col:
     st.subheader("Legenda")
     for legend in legends:
         st.html(legend_html(legend))
+    with st.popover("Exporteren", icon=":material/download:", width="stretch"):
+        export_layer = "gaps_buurt" if level == "buurt" else "gaps_grid"
+        what = {export_layer: LAYERS[export_layer], "homes": LAYERS["homes"]
+                + (f" ({owner})" if owner != "(alle)" else "")}
+        picked_layer = st.radio("Wat", list(what), key="map_export_layer",
+                                format_func=what.get)
+        picked_fmt = st.selectbox("Formaat", list(FORMATS), key="map_export_format",
+                                  format_func=lambda k: FORMATS[k][0])
+        theme_col = all_themes[theme_key].column
+        export_sel = ExportSelection(
+            kern=kern, owner=None if owner == "(alle)" or picked_layer != "homes" else owner,
+            theme=theme_col if theme_col in result.buurt.columns else None)
+        try:
+            n_rows = len(select_layer(result, picked_layer, export_sel))
+        except WoonzorgError as exc:
+            st.error(str(exc))
+        else:
+            file_name = export_filename(result, picked_layer, picked_fmt, export_sel)
+            st.caption(f"{fmt_int(n_rows)} rijen, zoals op de kaart ({result.year}, "
+                       f"{'hele gemeente' if kern is None else kern}).")
+            st.download_button(
+                "Download", key="map_export",
+                data=lambda: export_bytes(result, picked_layer, picked_fmt, export_sel)[0],
+                file_name=file_name, mime=FORMATS[picked_fmt][2], on_click="ignore",
+                icon=":material/download:")
     code = st.session_state.get("buurt")
     if code and code in set(result.buurt["buurt_code"]):
         row = result.buurt.set_index("buurt_code").loc[code]

@@ -26,6 +26,7 @@ PAGES = [
     ("pages/scenarios.py", "Scenario's", ":material/edit_note:", "scenarios"),
     ("pages/vergelijken.py", "Vergelijken", ":material/compare:", "vergelijken"),
     ("pages/presentatie.py", "Presentatie", ":material/slideshow:", "presentatie"),
+    ("pages/export.py", "Export", ":material/download:", "export"),
     ("pages/methode.py", "Data & methode", ":material/menu_book:", "methode"),
 ]
 
