@@ -10,13 +10,14 @@ Formats (:data:`FORMATS`):
 - **GeoPackage** (recommended): full field names and types, EPSG:28992, QGIS styles in the
   ``layer_styles`` table, a ``field_dictionary`` and a ``provenance`` table;
 - **Shapefile**, one zip: ``.shp .shx .dbf .prj .cpg`` (UTF-8), field names of at most 10
-  characters chosen by :mod:`geo.fields` (never truncated by the driver), a QGIS style
+  characters chosen by :mod:`geo.fields` (never truncated by the driver; the ``.dbf`` is
+  written by :mod:`geo.dbf`: numbers rounded to 6 decimals), a QGIS style
   ``<layer>.qml``, ``velden.csv`` (short name → full name, unit, description) and
   ``LEESMIJ.txt`` (source, scenario, year, norms, date);
-- **GeoJSON**: WGS84 per RFC 7946 (longitude/latitude, 7 decimals), provenance in the
-  ``description`` member;
-- **CSV**: attributes only, comma-separated, decimal point, UTF-8; codes and names of the
-  areas (points also get RD x/y).
+- **GeoJSON**: WGS84 per RFC 7946 (longitude/latitude, 7 decimals, exterior rings
+  counter-clockwise, no ``crs`` member), provenance in the ``description`` member;
+- **CSV**: attributes only, comma-separated, decimal point, UTF-8, empty = missing; codes
+  and names of the areas (points also get RD x/y).
 
 All files are written under a temporary name and renamed when complete
 (:func:`geo.atomic.atomic_path`).
@@ -24,9 +25,11 @@ All files are written under a temporary name and renamed when complete
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,11 +37,16 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyogrio
 import shapely
+from pyproj import Transformer
 
 from geo import __version__, settings
 from geo.atomic import atomic_path
+from geo.dbf import write_dbf
 from geo.errors import ExportError
 from geo.fields import field_table, short_names
 from geo.gaps import GapResult
@@ -265,12 +273,18 @@ def _for_dbase(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _write_shapefile_zip(frame: gpd.GeoDataFrame, layer: str, target: Path, readme: str,
                          fields: pd.DataFrame, qml: str) -> None:
     names = dict(zip(fields["full_name"], fields["short_name"], strict=True))
-    data = _for_dbase(frame).rename(columns=names)
+    attrs = pd.DataFrame(_for_dbase(frame).drop(columns=frame.geometry.name)).rename(
+        columns=names)
     with tempfile.TemporaryDirectory(prefix="woonzorgatlas-shp-") as tmp:
         shp = Path(tmp) / f"{layer}.shp"
-        pyogrio.write_dataframe(data, shp, driver="ESRI Shapefile",
+        # GDAL writes the geometry (.shp/.shx/.prj/.cpg); the attribute table comes from
+        # geo.dbf, which is ~3× faster and sizes the fields to their values
+        pyogrio.write_dataframe(frame[[frame.geometry.name]], shp, driver="ESRI Shapefile",
                                 layer_options={"ENCODING": "UTF-8", "2GB_LIMIT": "YES"})
-        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        write_dbf(attrs, shp.with_suffix(".dbf"))
+        # level 1: a national grid's .dbf is ~200 MB of digits; fast deflate still gives ~3×
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED,
+                             compresslevel=1) as zf:
             for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
                 member = shp.with_suffix(ext)
                 if not member.exists():
@@ -326,17 +340,65 @@ def _write_gpkg(frames: dict[str, gpd.GeoDataFrame], target: Path, provenance: p
     _add_gpkg_styles(target, styles)
 
 
-def _write_geojson(frame: gpd.GeoDataFrame, target: Path, provenance: pd.DataFrame) -> None:
-    wgs = frame.to_crs(settings.DISPLAY_CRS)
-    for col in wgs.columns:
-        if isinstance(wgs[col].dtype, pd.CategoricalDtype):
-            wgs[col] = wgs[col].astype(str)
+def _json_values(values: pd.Series) -> pa.Array:
+    """JSON text of every value of a column (``null`` for missing, NaN and infinity)."""
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        arr = pa.array(values.to_numpy(dtype=bool))
+        return pc.if_else(arr, "true", "false")
+    if pd.api.types.is_numeric_dtype(dtype):
+        num = values.to_numpy(dtype=float)
+        arr = pa.array(np.where(np.isfinite(num), num, np.nan), from_pandas=True)
+        if pd.api.types.is_integer_dtype(dtype):
+            arr = pc.cast(arr, pa.int64())
+        return pc.fill_null(pc.cast(arr, pa.string()), "null")
+    texts = [("null" if v is None or (isinstance(v, float) and v != v)
+              else json.dumps(str(v), ensure_ascii=False)) for v in values.tolist()]
+    return pa.array(texts, type=pa.string())
+
+
+def _wgs84_rfc7946(geoms: np.ndarray, crs: object) -> np.ndarray:
+    """Geometries in WGS84 lon/lat, 7 decimals, exterior rings counter-clockwise."""
+    to_wgs = Transformer.from_crs(crs, settings.DISPLAY_CRS, always_xy=True)
+
+    def project(xy: np.ndarray) -> np.ndarray:
+        lon, lat = to_wgs.transform(xy[:, 0], xy[:, 1])
+        return np.round(np.column_stack([lon, lat]), 7)
+
+    return shapely.orient_polygons(shapely.transform(geoms, project), exterior_cw=False)
+
+
+def _write_geojson(frame: gpd.GeoDataFrame, target: Path, provenance: pd.DataFrame,
+                   name: str) -> None:
+    """GeoJSON per RFC 7946 (see the module docstring).
+
+    The text is assembled with Arrow string kernels, columns formatted in two threads and
+    joined in one pass (GDAL's writer takes ~20 s for 150,000 features with 47 fields).
+    """
+    geoms = _wgs84_rfc7946(frame.geometry.values, frame.crs)
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        values = list(pool.map(lambda c: _json_values(
+            frame[c].astype(str) if isinstance(frame[c].dtype, pd.CategoricalDtype)
+            else frame[c]), columns))
+    args: list[object] = []
+    for i, (col, vals) in enumerate(zip(columns, values, strict=True)):
+        args += [("" if i else '{"type":"Feature","properties":{') + ("," if i else "")
+                 + json.dumps(col) + ":", vals]
+    if not columns:
+        args.append('{"type":"Feature","properties":{')
+    args += ['},"geometry":', pa.array(shapely.to_geojson(geoms).astype(object),
+                                       type=pa.string()), "}"]
+    features = pc.binary_join_element_wise(*args, "")
     summary = "; ".join(f"{k}={v}" for k, v in zip(provenance["key"], provenance["value"],
                                                      strict=True)
                         if not k.endswith("_json"))
-    pyogrio.write_dataframe(wgs, target, driver="GeoJSON", use_arrow=True,
-                            layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": "7",
-                                           "DESCRIPTION": summary, "WRITE_NAME": "NO"})
+    head = ('{"type":"FeatureCollection","name":' + json.dumps(name)
+            + ',"description":' + json.dumps(summary, ensure_ascii=False) + ',"features":[\n')
+    with open(target, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(head)
+        fh.write(",\n".join(features.to_pylist()))
+        fh.write("\n]}\n")
 
 
 def _write_csv(frame: gpd.GeoDataFrame, target: Path) -> None:
@@ -344,7 +406,11 @@ def _write_csv(frame: gpd.GeoDataFrame, target: Path) -> None:
     if (shapely.get_type_id(frame.geometry.values) == 0).all():
         xy = shapely.get_coordinates(frame.geometry.values)
         data["x_rd"], data["y_rd"] = xy[:, 0], xy[:, 1]
-    data.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+    for col in data.columns:
+        if isinstance(data[col].dtype, pd.CategoricalDtype):
+            data[col] = data[col].astype(str)
+    table = pa.Table.from_pandas(data, preserve_index=False)
+    pacsv.write_csv(table, target, write_options=pacsv.WriteOptions(quoting_style="needed"))
 
 
 def _csv_columns(frame: gpd.GeoDataFrame) -> list[str]:
@@ -428,7 +494,7 @@ def write_export(result: GapResult, layer: str, fmt: str, path: str | Path,
                                                             fields),
                                  fields, _style(layer, frame, names, sel.theme))
         elif fmt == "geojson":
-            _write_geojson(frames[layer], tmp, provenance)
+            _write_geojson(frames[layer], tmp, provenance, layer)
         else:
             _write_csv(frames[layer], tmp)
     return path
@@ -442,8 +508,7 @@ def export_filename(result: GapResult, layer: str, fmt: str,
     scenario = result.assumptions.get("scenario_name")
     for extra in (scenario, sel.kern, sel.owner):
         if extra:
-            words = [w for w in "".join(ch if ch.isalnum() else " " for ch in
-                                        str(extra).lower()).split()]
+            words = "".join(ch if ch.isalnum() else " " for ch in str(extra).lower()).split()
             slug = ""
             for word in words:  # whole words, at most ~40 characters
                 if slug and len(slug) + 1 + len(word) > 40:
