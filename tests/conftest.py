@@ -1,0 +1,11 @@
+"""Test session set-up: GDAL must never follow references in files (see geo/__init__.py).
+
+Test modules import geopandas/pyogrio before ``geo``; set ``GDAL_SKIP`` before any of them
+registers GDAL's drivers, as the app and the CLI do.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GDAL_SKIP", "OGR_VRT,VRT")
