@@ -1,4 +1,7 @@
-"""Command-line interface: ``python -m geo {analyse,compare,export,info,generate-demo}``.
+"""Command-line interface: ``python -m geo <command>``.
+
+Commands: ``analyse``, ``build``, ``compare``, ``export``, ``fetch``, ``info``,
+``generate-demo``.
 
 Scenarios (see :mod:`geo.scenario` for the TOML format):
 
@@ -17,6 +20,10 @@ Scenarios (see :mod:`geo.scenario` for the TOML format):
 GeoPackage with every layer) of the analysis — optionally of a scenario, a year, one core
 area and, for homes, one owner — as GeoPackage, Shapefile zip, GeoJSON or CSV (see
 :mod:`geo.export`).
+
+``build`` makes a region package from real data (CBS buurten, BAG, facility lists; see
+:mod:`geo.build`); ``fetch`` downloads the CBS buurten (PDOK) and population tables (CBS
+OData) when the machine is online (see :mod:`geo.fetch`).
 
 Errors go to stderr with exit code 2 (bad input) or 1 (unexpected failure).
 """
@@ -99,6 +106,53 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print("LET OP: demodata met gegenereerde details.")
     print(f"Geschreven: {out} ({FORMATS[args.format][0]}) in {elapsed:.2f} s")
     return 0
+
+
+class _ProgressBar:
+    """A one-line text progress bar on stderr (``[#####     ]  50 % message``)."""
+
+    def __init__(self, width: int = 30) -> None:
+        self.width = width
+        self.last = ""
+
+    def __call__(self, fraction: float, message: str) -> None:
+        filled = int(round(fraction * self.width))
+        line = f"[{'#' * filled}{' ' * (self.width - filled)}] {fraction:4.0%} {message}"
+        end = "\n" if fraction >= 1.0 else ""
+        print("\r" + line.ljust(len(self.last)), end=end, file=sys.stderr, flush=True)
+        self.last = line
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from geo.build import build_region
+    from geo.ranking import fmt_int
+    from geo.region import write_region
+
+    start = time.perf_counter()
+    result = build_region(
+        cbs=args.cbs, gemeente=args.gemeente, bag=args.bag, facilities=args.facilities or (),
+        corporations=args.corporations, kerngebieden=args.kerngebieden,
+        age_distribution=args.age_distribution, base_year=args.year,
+        buffer_m=args.buffer * 1000.0, progress=_ProgressBar())
+    out = write_region(result.region, args.out)
+    region, stats = result.region, result.stats
+    print(f"Regio {region.name} ({region.metadata['gemeente_code']}), basisjaar "
+          f"{region.base_year}: {stats['buurten']} buurten, {fmt_int(stats['inhabitants'])} "
+          f"inwoners, {fmt_int(stats['homes'])} woningen, {stats['facilities']} voorzieningen "
+          f"in {time.perf_counter() - start:.1f} s")
+    print(f"Kerngebieden: {', '.join(region.kerngebieden)}")
+    if result.warnings:
+        print("Let op:")
+        for warning in result.warnings:
+            print(f"  - {warning}")
+    print(f"Geschreven: {out}  (analyse: python -m geo analyse --region {out} --out …)")
+    return 0
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from geo.fetch import run_fetch
+
+    return run_fetch(args)
 
 
 def _fmt_value(key: str, value: float, *, diff: bool = False) -> str:
@@ -248,6 +302,32 @@ def build_parser() -> argparse.ArgumentParser:
                    "(standaard shortage_step_free)")
     p.add_argument("--out", required=True, help="uitvoerbestand (.gpkg, .zip, .geojson, .csv)")
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("build", help="regiopakket bouwen uit CBS-, BAG- en voorzieningenbestanden")
+    p.add_argument("--gemeente", required=True, help="gemeentecode (GM1731 of 1731) of -naam")
+    p.add_argument("--cbs", required=True,
+                   help="CBS Wijk- en Buurtkaart: GeoPackage, gezipt Shapefile of GeoJSON")
+    p.add_argument("--bag", help="BAG-GeoPackage (verblijfsobject + pand), bijv. een uitsnede "
+                   "van bag-light.gpkg")
+    p.add_argument("--facilities", nargs="+", metavar="FILE",
+                   help="voorzieningenlijst(en): CSV (RD x/y of lon/lat), GeoJSON, GeoPackage, "
+                   ".osm.pbf")
+    p.add_argument("--corporations", help="CSV met corporatiewoningen (BAG-id of adres, eigenaar)")
+    p.add_argument("--kerngebieden", help="CSV (buurt_code/wijk_code;kerngebied) of vlakken "
+                   "met een kolom kerngebied")
+    p.add_argument("--age-distribution", help="StatLine-export bevolking naar leeftijd "
+                   "(verdeling 65-74/75-84/85+)")
+    p.add_argument("--year", type=int, help="basisjaar (standaard de editie van de CBS-kaart)")
+    p.add_argument("--buffer", type=float, default=5.0,
+                   help="voorzieningen tot zoveel km buiten de gemeente meenemen (standaard 5)")
+    p.add_argument("--out", required=True, help="uitvoer: regiopakket .gpkg")
+    p.set_defaults(func=_cmd_build)
+
+    from geo.fetch import add_fetch_arguments
+
+    p = sub.add_parser("fetch", help="CBS-buurten en bevolking downloaden (PDOK/CBS, online)")
+    add_fetch_arguments(p)
+    p.set_defaults(func=_cmd_fetch)
 
     p = sub.add_parser("info", help="samenvatting van een regiopakket")
     p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
