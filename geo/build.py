@@ -337,7 +337,7 @@ def build_region(
         "licence": "CBS en PDOK: CC BY 4.0 (bron: CBS); BAG: CC0 (Kadaster); "
                    "OpenStreetMap: ODbL (© OpenStreetMap-bijdragers)",
         "notice": ("Echte data. De leeftijdsgroepen 65–74, 75–84 en 85+ per buurt zijn "
-                   f"geschat uit het CBS-aandeel 65+ ({distribution.source})."),
+                   f"geschat uit het CBS-aandeel 65+ ({distribution.source.rstrip('.')})."),
         "source_areas": f"{buurten.source}; {kern_source}",
         "source_population": population.attrs.get("source", ""),
         "source_homes": homes_source,

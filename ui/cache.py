@@ -10,13 +10,22 @@ import streamlit as st
 
 from geo.gaps import GapResult, analyse
 from geo.prepared import PreparedRegion, prepare_region
-from geo.region import Region, load_default_region
+from geo.region import Region, load_default_region, load_region
 
 
 @st.cache_resource(show_spinner="Demoregio laden…")
 def default_region() -> Region:
     """The embedded demo region (loaded once per server)."""
     return load_default_region()
+
+
+@st.cache_resource(max_entries=4, show_spinner="Regio laden…")
+def region_from_file(
+    path: str,
+    mtime: float,  # noqa: ARG001 - part of the cache key: a rewritten file is loaded again
+) -> Region:
+    """A saved region package (see ``geo.regions``), loaded and validated once."""
+    return load_region(path)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

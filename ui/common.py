@@ -1,11 +1,13 @@
 """Shared UI: the demo notice, the sidebar choices and the page context.
 
 Session-state keys used across pages: ``year``, ``norms``, ``prognosis``, ``kern``
-(core area or :data:`ALL`), ``product`` and ``buurt`` (the selected buurt code).
+(core area or :data:`ALL`), ``product`` and ``buurt`` (the selected buurt code). The
+active region is kept in the data directory (:mod:`geo.regions`).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import streamlit as st
@@ -16,7 +18,8 @@ from geo.gaps import GapResult
 from geo.norms import PRESETS
 from geo.prognosis import VARIANTS
 from geo.region import Region
-from ui.cache import default_region, gap_result
+from geo.regions import active_region_path
+from ui.cache import default_region, gap_result, region_from_file
 from ui.navigation import ensure_navigation
 
 ALL = "Hele gemeente"
@@ -50,23 +53,49 @@ class Context:
 
 
 def active_region() -> tuple[Region, str]:
-    """The region in use and a key that identifies it (the demo until data is loaded)."""
+    """The region in use and a key that identifies it.
+
+    The demo, unless a saved region was activated on the Data laden page
+    (:func:`geo.regions.active_region_path`). A saved region that can no longer be read
+    falls back to the demo with a message.
+    """
+    try:
+        path = active_region_path()
+    except WoonzorgError:
+        path = None
+    if path is not None:
+        try:
+            mtime = os.path.getmtime(path)
+            return region_from_file(str(path), mtime), f"file:{path}:{mtime}"
+        except (OSError, WoonzorgError) as exc:
+            st.error(f"De actieve regio {path.name} kan niet worden gelezen ({exc}); de demo "
+                     "wordt getoond. Kies of laad een regio op de pagina Data laden.")
     region = default_region()
     return region, f"demo:{region.source_path}"
 
 
 def demo_notice(region: Region) -> None:
-    """Say plainly that demo data is shown (on every page that shows data)."""
+    """Say plainly what data is shown: demo data (warning) or real data with its caveats."""
     if region.is_demo:
         st.warning(f"**{region.name}** — {region.metadata.get('notice', 'Demodata.')}",
                    icon="⚠️")
+    else:
+        st.info(f"**{region.name}** ({region.metadata.get('gemeente_code', '')}, basisjaar "
+                f"{region.base_year}) — {region.metadata.get('notice', 'echte data.')}",
+                icon=":material/database:")
 
 
 def sidebar_choices(region: Region) -> Choices:
     """Render the shared sidebar filters (kept in session state across pages)."""
     years = [region.base_year, *[y for y in settings.PROGNOSIS_YEARS if y > region.base_year]]
     kerns = [ALL, *region.kerngebieden]
+    # after switching regions an earlier choice may not exist any more
+    if st.session_state.get("kern") not in (None, *kerns):
+        st.session_state["kern"] = ALL
+    if st.session_state.get("year") not in (None, *years):
+        st.session_state["year"] = years[0]
     with st.sidebar:
+        st.caption(f"Regio: **{region.name}** · wisselen op de pagina Data laden")
         st.header("Keuzes")
         kern = st.selectbox("Kerngebied", kerns, key="kern")
         year = st.selectbox("Jaar", years, key="year",

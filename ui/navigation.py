@@ -27,6 +27,7 @@ PAGES = [
     ("pages/vergelijken.py", "Vergelijken", ":material/compare:", "vergelijken"),
     ("pages/presentatie.py", "Presentatie", ":material/slideshow:", "presentatie"),
     ("pages/export.py", "Export", ":material/download:", "export"),
+    ("pages/data.py", "Data laden", ":material/upload_file:", "data"),
     ("pages/methode.py", "Data & methode", ":material/menu_book:", "methode"),
 ]
 

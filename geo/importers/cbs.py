@@ -195,8 +195,9 @@ DEFAULT_65PLUS_SPLIT = AgeDistribution(
     share_85_plus=0.12,
     source=(
         "aanname, landelijke verdeling 2024 (CBS StatLine 7461BEV), afgerond op 0,01 en niet "
-        "nagerekend; niet specifiek voor Drenthe of Midden-Drenthe. Laad de gemeentelijke "
-        "StatLine-tabel (read_age_distribution) voor echte cijfers."
+        "nagerekend; niet specifiek voor Drenthe of Midden-Drenthe. Laad op de pagina Data "
+        "laden (of met --age-distribution) de leeftijdsopbouw van de gemeente uit StatLine "
+        "voor echte cijfers"
     ),
 )
 

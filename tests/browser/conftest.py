@@ -79,6 +79,10 @@ def _health(url: str) -> str | None:
         return None
 
 
+# the app server's data directory (saved scenarios and regions), for tests that must reset it
+SERVER_DATA_DIR: dict[str, Path] = {}
+
+
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Start ``streamlit run app.py`` on a free loopback port; yield its base URL.
@@ -92,7 +96,8 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "WOONZORGATLAS_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+        "WOONZORGATLAS_DATA_DIR": str(SERVER_DATA_DIR.setdefault(
+            "path", tmp_path_factory.mktemp("data"))),
         "PYTHONUNBUFFERED": "1",
     }
     cmd = [

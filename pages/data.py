@@ -1,0 +1,193 @@
+"""Data: load real data (CBS buurten, BAG, facility lists), preview it, make it active.
+
+Uploads are read in memory by ``geo.sources`` (size limit, format sniffing, zip checks; GDAL
+never gets a user path); ``geo.build`` makes the region. Until "Opslaan en activeren" the
+active region (and every saved scenario) is untouched.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import settings
+from geo.build import FACILITY_BUFFER_M, BuildResult, build_region
+from geo.errors import WoonzorgError
+from geo.gaps import analyse
+from geo.ranking import fmt_int
+from geo.regions import (
+    active_region_path,
+    delete_saved_region,
+    list_saved_regions,
+    save_region,
+    set_active_region,
+)
+from geo.sources import max_bytes
+from ui.common import active_region, demo_notice
+from ui.maps import MapOptions, build_map, display_layers
+from ui.navigation import ensure_navigation
+
+ensure_navigation()
+PREVIEW = "data_preview"
+DEMO = "(demo)"
+
+region, _ = active_region()
+st.title("Data laden")
+demo_notice(region)
+
+# --- active region ----------------------------------------------------------------------
+
+st.subheader("Actieve regio")
+try:
+    saved = list_saved_regions()
+except WoonzorgError as exc:
+    saved = []
+    st.error(f"De opgeslagen regio's kunnen niet worden gelezen: {exc}")
+options = {DEMO: "Demo Midden-Drenthe (ingebouwd, gegenereerde details)"}
+options |= {str(r.path): r.label for r in saved}
+active_path = active_region_path()
+current = str(active_path) if active_path is not None else DEMO
+choice = st.selectbox("Regio", list(options), format_func=options.get,
+                      index=list(options).index(current) if current in options else 0,
+                      key="data_region_choice")
+c1, c2 = st.columns([1, 3])
+if c1.button("Activeren", key="data_activate", disabled=choice == current, type="primary"):
+    try:
+        set_active_region(None if choice == DEMO else choice)
+    except WoonzorgError as exc:
+        st.error(str(exc))
+    else:
+        st.rerun()
+if choice != DEMO and c2.button("Verwijderen", key="data_delete",
+                                help="Verwijdert het opgeslagen regiobestand (niet de demo)."):
+    try:
+        delete_saved_region(choice)
+    except WoonzorgError as exc:
+        st.error(str(exc))
+    else:
+        if choice == current:
+            set_active_region(None)
+        st.rerun()
+st.caption("Opgeslagen regio's staan in de datamap (WOONZORGATLAS_DATA_DIR) en blijven, net als "
+           "de keuze van de actieve regio, bewaard na een herstart. Op een gedeelde server "
+           "geldt de actieve regio voor alle gebruikers.")
+
+# --- new region ---------------------------------------------------------------------------
+
+st.subheader("Nieuwe regio laden")
+limit_mb = max_bytes() // (1024 * 1024)
+st.markdown(
+    "Laad de **CBS Wijk- en Buurtkaart** (GeoPackage, gezipt Shapefile of PDOK-GeoJSON) en "
+    "kies de gemeente. Optioneel: een **BAG**-uitsnede (GeoPackage met `verblijfsobject` en "
+    "`pand`), **voorzieningenlijsten** (CSV met RD x/y of lon/lat, GeoJSON, GeoPackage of "
+    "OpenStreetMap `.osm.pbf`), een **corporatielijst** (CSV met BAG-id of adres en "
+    "eigenaar), een **kerngebiedenbestand** en de **leeftijdsopbouw** (StatLine-export) voor "
+    f"de verdeling van 65+. Maximaal {limit_mb} MB per bestand.")
+
+with st.form("data_upload"):
+    cbs = st.file_uploader("CBS-buurten (verplicht)", type=["gpkg", "zip", "geojson", "json"],
+                           key="up_cbs", max_upload_size=limit_mb)
+    left, right = st.columns(2)
+    gemeente = left.text_input("Gemeente (code of naam)", placeholder="GM1731 of Midden-Drenthe",
+                               key="up_gemeente")
+    base_year = right.number_input("Basisjaar (0 = jaar van de CBS-kaart)", min_value=0,
+                                   max_value=settings.MAX_YEAR, value=0, step=1,
+                                   key="up_year")
+    bag = st.file_uploader("BAG (GeoPackage)", type=["gpkg"], key="up_bag",
+                           max_upload_size=limit_mb)
+    facilities = st.file_uploader(
+        "Voorzieningen", type=["csv", "txt", "geojson", "json", "gpkg", "pbf", "osm"],
+        accept_multiple_files=True, key="up_fac", max_upload_size=limit_mb)
+    left, right = st.columns(2)
+    corporations = left.file_uploader("Corporatiewoningen (CSV)", type=["csv", "txt"],
+                                      key="up_corp", max_upload_size=limit_mb)
+    kerngebieden = right.file_uploader(
+        "Kerngebieden (CSV buurt_code/wijk_code;kerngebied, of vlakken)",
+        type=["csv", "txt", "gpkg", "geojson", "json", "zip"], key="up_kern",
+        max_upload_size=limit_mb)
+    ages = st.file_uploader("Leeftijdsopbouw gemeente/provincie (StatLine-CSV)",
+                            type=["csv", "txt"], key="up_ages", max_upload_size=limit_mb)
+    submitted = st.form_submit_button("Voorbeeld maken", type="primary")
+
+
+def _named(upload):  # noqa: ANN001, ANN202 - UploadedFile → (bytes, name)
+    return None if upload is None else (upload.getvalue(), upload.name)
+
+
+if submitted:
+    if cbs is None or not gemeente.strip():
+        st.error("Kies een CBS-buurtenbestand en vul de gemeente in (code zoals GM1731 of "
+                 "de naam).")
+    else:
+        bar = st.progress(0.0, text="Bezig…")
+        try:
+            result = build_region(
+                cbs=_named(cbs), gemeente=gemeente.strip(), bag=_named(bag),
+                facilities=[_named(f) for f in facilities or []],
+                corporations=_named(corporations), kerngebieden=_named(kerngebieden),
+                age_distribution=_named(ages), base_year=int(base_year) or None,
+                buffer_m=FACILITY_BUFFER_M,
+                progress=lambda f, m: bar.progress(f, text=m))
+        except WoonzorgError as exc:
+            bar.empty()
+            st.session_state.pop(PREVIEW, None)
+            st.error(f"Deze gegevens kunnen niet worden geladen: {exc} De actieve regio en "
+                     "de opgeslagen scenario's zijn niet gewijzigd.")
+        else:
+            bar.empty()
+            st.session_state[PREVIEW] = result
+
+preview: BuildResult | None = st.session_state.get(PREVIEW)
+if preview is None:
+    st.stop()
+
+# --- preview -------------------------------------------------------------------------------
+
+new = preview.region
+st.subheader(f"Voorbeeld: {new.name} ({new.metadata.get('gemeente_code', '')}, "
+             f"basisjaar {new.base_year})")
+m = st.columns(4)
+m[0].metric("Buurten", fmt_int(preview.stats.get("buurten", 0)))
+m[1].metric("Inwoners", fmt_int(preview.stats.get("inhabitants", 0)))
+m[2].metric("Woningen", fmt_int(preview.stats.get("homes", 0)))
+m[3].metric("Voorzieningen", fmt_int(preview.stats.get("facilities", 0)))
+
+result = analyse(new)
+layers = display_layers(new, result)
+fmap, _ = build_map(result, layers, MapOptions(
+    theme="pop_75plus", level="buurt", homes="off",
+    facility_types=tuple(sorted(set(new.facilities["type"]))), labels=False))
+st_folium(fmap, height=420, use_container_width=True, key="data_map", returned_objects=[])
+
+recognised, missing = st.columns(2)
+with recognised:
+    st.markdown("**Herkend**")
+    st.markdown("\n".join(f"- **{layer}**: {new.metadata.get(f'source_{layer}', '–')}"
+                          for layer in ("areas", "population", "homes", "facilities")))
+    st.markdown("Kerngebieden: " + ", ".join(new.kerngebieden))
+with missing:
+    st.markdown("**Ontbreekt of let op**")
+    if preview.warnings:
+        st.markdown("\n".join(f"- {w}" for w in preview.warnings))
+    else:
+        st.markdown("Niets.")
+
+table = new.areas[["buurt_code", "buurt_name", "wijk_name", "kerngebied"]].merge(
+    new.population, on="buurt_code", how="left")
+table.insert(4, "inwoners", table[settings.band_columns()].sum(axis=1))
+st.dataframe(pd.DataFrame(table.drop(columns=["estimated"], errors="ignore")),
+             hide_index=True, width="stretch", height=300)
+st.caption("65–74, 75–84 en 85+ zijn schattingen: het CBS geeft per buurt alleen 65+. "
+           + new.metadata.get("source_population", ""))
+
+if st.button("Opslaan en activeren", key="data_save", type="primary"):
+    try:
+        path = save_region(new)
+    except WoonzorgError as exc:
+        st.error(f"Opslaan mislukt: {exc} De actieve regio is niet gewijzigd.")
+    else:
+        set_active_region(path)
+        st.session_state.pop(PREVIEW, None)
+        st.success(f"Opgeslagen als {path.name} en actief.")
+        st.rerun()
