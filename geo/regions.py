@@ -57,7 +57,7 @@ def _slug(text: str) -> str:
 def save_region(region: Region) -> Path:
     """Write ``region`` into the regions folder (atomically) and return its path.
 
-    The file name is ``<gemeente code>_<base year>_<name>.gpkg``; a region with the same
+    The file name is ``<gemeente code>-<base year>-<name>.gpkg``; a region with the same
     name replaces the earlier one only when the new file is complete.
     """
     code = region.metadata.get("gemeente_code", "")

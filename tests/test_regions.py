@@ -29,7 +29,7 @@ def test_save_list_activate_delete():
     region = dataclasses.replace(region, metadata={**region.metadata, "gemeente_code": "GM9999",
                                                    "created": "2026-11-22"})
     path = save_region(region)
-    assert path.parent == regions_dir() and path.name.startswith("gm9999_")
+    assert path.parent == regions_dir() and path.name.startswith("gm9999-")
     assert load_region(path).name == region.name
     saved = list_saved_regions()
     assert [s.path for s in saved] == [path]
