@@ -31,6 +31,7 @@ Errors go to stderr with exit code 2 (bad input) or 1 (unexpected failure).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -128,6 +129,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from geo.ranking import fmt_int
     from geo.region import write_region
 
+    if args.max_mb is not None:
+        os.environ["WOONZORGATLAS_MAX_UPLOAD_MB"] = str(args.max_mb)
+    else:  # local files chosen by the operator: a national CBS map may exceed the upload limit
+        os.environ.setdefault("WOONZORGATLAS_MAX_UPLOAD_MB", "4096")
     start = time.perf_counter()
     result = build_region(
         cbs=args.cbs, gemeente=args.gemeente, bag=args.bag, facilities=args.facilities or (),
@@ -320,6 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="basisjaar (standaard de editie van de CBS-kaart)")
     p.add_argument("--buffer", type=float, default=5.0,
                    help="voorzieningen tot zoveel km buiten de gemeente meenemen (standaard 5)")
+    p.add_argument("--max-mb", type=int, help="grootste toegestane invoerbestand in MB "
+                   "(standaard $WOONZORGATLAS_MAX_UPLOAD_MB of 4096)")
     p.add_argument("--out", required=True, help="uitvoer: regiopakket .gpkg")
     p.set_defaults(func=_cmd_build)
 
