@@ -165,6 +165,50 @@ def _kerngebieden(data: sources.InputData, name: str | None,
     return kern
 
 
+_POP_FIELDS = {  # normalised column name -> counts column of CbsBuurten.counts
+    "aantalinwoners": "inhabitants", "k0tot15jaar": "pct_0_14", "k15tot25jaar": "pct_15_24",
+    "k25tot45jaar": "pct_25_44", "k45tot65jaar": "pct_45_64", "k65jaarofouder": "pct_65_plus",
+}
+
+
+def _population_counts(data: sources.InputData, name: str | None,
+                       counts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Replace inhabitants and age shares by a table of counts per buurt.
+
+    The table is the CSV of ``python -m geo fetch --population`` or a StatLine export of
+    the Kerncijfers wijken en buurten with the same columns (``WijkenEnBuurten``,
+    ``AantalInwoners``, ``k_0Tot15Jaar`` … ``k_65JaarOfOuder``). Returns the new counts and
+    the number of buurten matched.
+    """
+    raw, label = sources.load_bytes(data, name)
+    table = sources.read_table(raw, label)
+    cols = {"".join(ch for ch in c.lower() if ch.isalnum()): c for c in table.columns}
+    code_col = cols.get("wijkenenbuurten") or cols.get("buurtcode") or cols.get("gwbcode")
+    missing = [k for k in _POP_FIELDS if k not in cols]
+    if code_col is None or missing:
+        raise ImportDataError(
+            f"{label}: kolommen ontbreken ({', '.join(missing) or 'WijkenEnBuurten'}). "
+            "Gebruik het CSV-bestand van 'python -m geo fetch --population' of een "
+            "StatLine-export met WijkenEnBuurten, AantalInwoners en k_0Tot15Jaar … "
+            "k_65JaarOfOuder.")
+    codes = table[code_col].astype(str).str.strip()
+    values = {target: sources.to_number(table[cols[key]]).to_numpy(dtype=float)
+              for key, target in _POP_FIELDS.items()}
+    frame = pd.DataFrame(values, index=codes)
+    frame = frame[~frame.index.duplicated()]
+    inhabitants = frame["inhabitants"]
+    for col in ("pct_0_14", "pct_15_24", "pct_25_44", "pct_45_64", "pct_65_plus"):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frame[col] = np.where(inhabitants > 0, frame[col] / inhabitants * 100, np.nan)
+    out = counts.copy()
+    matched = out["buurt_code"].isin(frame.index)
+    for col in frame.columns:
+        if col in out.columns:
+            new = out["buurt_code"].map(frame[col])
+            out[col] = np.where(matched, new, out[col])
+    return out, int(matched.sum())
+
+
 def _empty_homes() -> gpd.GeoDataFrame:
     cols = {c: pd.Series([], dtype=t) for c, t in (
         ("home_id", object), ("construction_year", "int64"), ("dwelling_type", object),
@@ -217,6 +261,7 @@ def build_region(
     corporations: Input | None = None,
     kerngebieden: Input | None = None,
     age_distribution: Input | None = None,
+    population: Input | None = None,
     base_year: int | None = None,
     buffer_m: float = FACILITY_BUFFER_M,
     progress: Progress | None = None,
@@ -239,6 +284,9 @@ def build_region(
         Core area per buurt (see the module docstring).
     age_distribution
         CBS StatLine export of the municipality's (or province's) population by age.
+    population
+        Counts per buurt (CSV of ``geo fetch --population`` or the same StatLine columns);
+        they replace the map's inhabitants and age percentages.
     base_year
         Reference year of the population; default the CBS edition year.
     buffer_m
@@ -283,7 +331,12 @@ def build_region(
     distribution = DEFAULT_65PLUS_SPLIT
     if age_distribution is not None:
         distribution = read_age_distribution(*_split(age_distribution))
-    population = population_from_cbs(buurten.counts, distribution=distribution)
+    counts = buurten.counts
+    if population is not None:
+        counts, matched = _population_counts(*_split(population), counts)
+        warnings.append(f"Bevolking uit {_split(population)[1] or 'de bevolkingstabel'}: "
+                        f"{matched} van {len(counts)} buurten gevonden.")
+    population = population_from_cbs(counts, distribution=distribution)
     warnings.extend(population.attrs.get("warnings", ()))
     stats["inhabitants"] = int(population[settings.band_columns()].to_numpy().sum())
 

@@ -137,7 +137,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     result = build_region(
         cbs=args.cbs, gemeente=args.gemeente, bag=args.bag, facilities=args.facilities or (),
         corporations=args.corporations, kerngebieden=args.kerngebieden,
-        age_distribution=args.age_distribution, base_year=args.year,
+        age_distribution=args.age_distribution, population=args.population,
+        base_year=args.year,
         buffer_m=args.buffer * 1000.0, progress=_ProgressBar())
     out = write_region(result.region, args.out)
     region, stats = result.region, result.stats
@@ -322,6 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "met een kolom kerngebied")
     p.add_argument("--age-distribution", help="StatLine-export bevolking naar leeftijd "
                    "(verdeling 65-74/75-84/85+)")
+    p.add_argument("--population", help="bevolking per buurt: CSV van 'geo fetch --population' "
+                   "(vervangt inwoners en leeftijdsaandelen van de kaart)")
     p.add_argument("--year", type=int, help="basisjaar (standaard de editie van de CBS-kaart)")
     p.add_argument("--buffer", type=float, default=5.0,
                    help="voorzieningen tot zoveel km buiten de gemeente meenemen (standaard 5)")

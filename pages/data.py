@@ -82,8 +82,10 @@ st.markdown(
     "kies de gemeente. Optioneel: een **BAG**-uitsnede (GeoPackage met `verblijfsobject` en "
     "`pand`), **voorzieningenlijsten** (CSV met RD x/y of lon/lat, GeoJSON, GeoPackage of "
     "OpenStreetMap `.osm.pbf`), een **corporatielijst** (CSV met BAG-id of adres en "
-    "eigenaar), een **kerngebiedenbestand** en de **leeftijdsopbouw** (StatLine-export) voor "
-    f"de verdeling van 65+. Maximaal {limit_mb} MB per bestand.")
+    "eigenaar), een **kerngebiedenbestand**, de **leeftijdsopbouw** (StatLine-export) voor "
+    "de verdeling van 65+ en de **bevolking per buurt** (CSV van `python -m geo fetch "
+    f"--population`). Maximaal {limit_mb} MB per bestand. Zonder internet: download de "
+    "bestanden elders (PDOK, CBS) en laad ze hier.")
 
 with st.form("data_upload"):
     cbs = st.file_uploader("CBS-buurten (verplicht)", type=["gpkg", "zip", "geojson", "json"],
@@ -106,8 +108,14 @@ with st.form("data_upload"):
         "Kerngebieden (CSV buurt_code/wijk_code;kerngebied, of vlakken)",
         type=["csv", "txt", "gpkg", "geojson", "json", "zip"], key="up_kern",
         max_upload_size=limit_mb)
-    ages = st.file_uploader("Leeftijdsopbouw gemeente/provincie (StatLine-CSV)",
-                            type=["csv", "txt"], key="up_ages", max_upload_size=limit_mb)
+    left, right = st.columns(2)
+    ages = left.file_uploader("Leeftijdsopbouw gemeente/provincie (StatLine-CSV)",
+                              type=["csv", "txt"], key="up_ages", max_upload_size=limit_mb,
+                              help="Verdeling van 65+ over 65–74, 75–84 en 85+.")
+    population = right.file_uploader(
+        "Bevolking per buurt (CSV van geo fetch --population)", type=["csv", "txt"],
+        key="up_pop", max_upload_size=limit_mb,
+        help="Vervangt inwoners en leeftijdsaandelen van de kaart (CBS Kerncijfers).")
     submitted = st.form_submit_button("Voorbeeld maken", type="primary")
 
 
@@ -126,7 +134,8 @@ if submitted:
                 cbs=_named(cbs), gemeente=gemeente.strip(), bag=_named(bag),
                 facilities=[_named(f) for f in facilities or []],
                 corporations=_named(corporations), kerngebieden=_named(kerngebieden),
-                age_distribution=_named(ages), base_year=int(base_year) or None,
+                age_distribution=_named(ages), population=_named(population),
+                base_year=int(base_year) or None,
                 buffer_m=FACILITY_BUFFER_M,
                 progress=lambda f, m: bar.progress(f, text=m))
         except WoonzorgError as exc:

@@ -863,3 +863,22 @@ def test_run_fetch_offline(tmp_path):
     with pytest.raises(ImportDataError, match="Geen internetverbinding"):
         run_fetch(args)
     assert_nothing_written(tmp_path)
+
+
+def test_fetched_buurten_build_a_region(server, tmp_path):
+    """fetch → build → analyse: the downloaded file is a valid input of `geo build`."""
+    from geo.build import build_region
+    from geo.gaps import analyse
+
+    result = fetch_buurten("GM1731", YEAR, tmp_path, base_url=pdok(server))
+    with pytest.raises(ImportDataError, match="leeftijdspercentages"):  # only 65+ in the map
+        build_region(cbs=result.path, gemeente="GM1731")
+    counts = fetch_population("GM1731", YEAR, tmp_path, base_url=odata(server))
+    built = build_region(cbs=result.path, gemeente="GM1731", population=counts.path)
+    region = built.region
+    assert sorted(region.areas["buurt_code"]) == ["BU17310000", "BU17310009", "BU17310100",
+                                                  "BU17310109"]
+    assert region.base_year == YEAR  # from the file name buurten_GM1731_2024.geojson
+    assert set(region.kerngebieden) <= {"Beilen", "Smilde", "Westerbork"}  # Welwozo areas
+    assert region.population.drop(columns=["buurt_code", "estimated"]).to_numpy().sum() > 0
+    analyse(region, year=2030)
