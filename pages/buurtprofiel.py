@@ -184,6 +184,10 @@ with right:
 st.caption(f"Bevolking per leeftijdsklasse in {year}: basisjaar {region.base_year} uit de "
            "bevolkingslaag, doorgerekend met het cohortmodel (overleving, doorstroming, "
            "migratie, geboorte). Een planningsbenadering, geen officiële prognose.")
+pop_row = region.population[region.population["buurt_code"] == code]
+if "estimated" in pop_row.columns and pop_row["estimated"].any():
+    st.caption("**Geschat:** het CBS geeft per buurt alleen het aandeel 65+; de verdeling over "
+               "65–74, 75–84 en 85+ is een schatting (zie Data & methode).")
 
 # --- demand and supply ------------------------------------------------------------------------
 st.subheader(f"Vraag en aanbod per product — {md(scale_in[scale])}, {year}")
