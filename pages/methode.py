@@ -63,6 +63,10 @@ st.markdown("\n".join(
     f"- **{label}** (laag `{layer}`, {fmt_int(rows)} rijen): {md(source)}"
     for layer, label, rows, source in layers.itertuples(index=False)
 ))
+if meta.get("import_warnings"):
+    with st.expander("Meldingen bij het importeren (wat ontbrak, hersteld of geschat is)"):
+        st.markdown("\n".join(f"- {md(w)}" for w in meta["import_warnings"].splitlines()
+                               if w.strip()))
 st.caption("Alle ruimtelijke lagen in EPSG:28992 (RD New). Bij het laden wordt elk regiopakket "
            "gecontroleerd (lagen, kolommen, coördinatenstelsel, geldige geometrie, unieke "
            "codes, geen negatieve aantallen).")
