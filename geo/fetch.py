@@ -484,6 +484,20 @@ def _check_features(data: Any, code: str, url: str, source: _Source) -> list[dic
     return features
 
 
+def _next_page(url: str, href: str, seen: list[str], source: _Source) -> str:
+    """The absolute URL of the next page; refuses other schemes and loops back."""
+    next_url = urllib.parse.urljoin(url, href)
+    try:
+        _check_scheme(next_url)
+    except ImportDataError as exc:
+        raise source.invalid(f"de link naar de volgende pagina is geen http(s)-adres "
+                             f"({next_url})", url) from exc
+    if next_url in seen:
+        raise source.invalid("de link naar de volgende pagina verwijst naar een eerdere "
+                             "pagina", url)
+    return next_url
+
+
 def fetch_buurten(
     gemeente: str,
     year: int,
@@ -564,16 +578,7 @@ def fetch_buurten(
         href = _next_link(data.get("links"))
         if href is None:
             break
-        next_url = urllib.parse.urljoin(url, href)
-        try:
-            _check_scheme(next_url)
-        except ImportDataError as exc:
-            raise source.invalid(f"de link naar de volgende pagina is geen http(s)-adres "
-                                 f"({next_url})", url) from exc
-        if next_url in urls:
-            raise source.invalid("de link naar de volgende pagina verwijst naar een eerdere "
-                                 "pagina", url)
-        url = next_url
+        url = _next_page(url, href, urls, source)
     else:
         raise source.invalid(f"meer dan {max_pages} pagina's; dat is te veel voor één "
                              "gemeente, de paginering van de server lijkt niet te kloppen",
@@ -776,16 +781,7 @@ def fetch_population(
         href = data.get("odata.nextLink")
         if not isinstance(href, str) or not href:
             break
-        next_url = urllib.parse.urljoin(url, href)
-        try:
-            _check_scheme(next_url)
-        except ImportDataError as exc:
-            raise source.invalid(f"de link naar de volgende pagina is geen http(s)-adres "
-                                 f"({next_url})", url) from exc
-        if next_url in urls:
-            raise source.invalid("de link naar de volgende pagina verwijst naar een eerdere "
-                                 "pagina", url)
-        url = next_url
+        url = _next_page(url, href, urls, source)
     else:
         raise source.invalid(f"meer dan {max_pages} pagina's; de paginering van de server "
                              "lijkt niet te kloppen", url)

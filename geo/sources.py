@@ -50,6 +50,7 @@ import importlib
 import io
 import os
 import re
+import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable
@@ -154,6 +155,18 @@ def _ensure_vrt_disabled() -> None:
 
 with contextlib.suppress(ImportDataError):  # harden the process as soon as this is imported
     _ensure_vrt_disabled()
+
+
+def normalise_name(name: object) -> str:
+    """Column-name comparison key: ASCII, lower case, letters and digits only.
+
+    Examples
+    --------
+    >>> normalise_name("Pand_Identificatie ")
+    'pandidentificatie'
+    """
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 def _fail(name: str, problem: str) -> ImportDataError:

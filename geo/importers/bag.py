@@ -48,8 +48,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -62,7 +60,14 @@ import shapely
 from geo import settings
 from geo.errors import ImportDataError
 from geo.region import locate_points
-from geo.sources import list_layers, load_bytes, read_table, read_vector, to_number
+from geo.sources import (
+    list_layers,
+    load_bytes,
+    normalise_name,
+    read_table,
+    read_vector,
+    to_number,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -170,10 +175,7 @@ class BagHomes:
 # --------------------------------------------------------------------------- helpers
 
 
-def _norm(name: object) -> str:
-    """Column name comparison key: ASCII, lower case, letters and digits only."""
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+_norm = normalise_name
 
 
 def _canonical(frame: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]]) -> dict[str, str]:

@@ -47,7 +47,7 @@ import shapely
 
 from geo import settings
 from geo.errors import ImportDataError
-from geo.sources import load_bytes, read_table, read_vector, to_number
+from geo.sources import load_bytes, normalise_name, read_table, read_vector, to_number
 
 __all__ = [
     "OSM_NOTE",
@@ -149,9 +149,7 @@ class Facilities:
 # --------------------------------------------------------------------------- helpers
 
 
-def _norm(name: object) -> str:
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+_norm = normalise_name
 
 
 def _find(columns: list[str], names: tuple[str, ...]) -> str | None:
