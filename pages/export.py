@@ -34,7 +34,7 @@ with left:
     fmt = st.radio("Formaat", list(FORMATS), key="exp_format", horizontal=True,
                    format_func=lambda k: FORMATS[k][0])
 with right:
-    labels, tomls, _ = scenario_choices(f"Basis ({ctx.result.year}, zijbalk)")
+    labels, tomls, _ = scenario_choices(f"Basis ({ctx.result.year}, zijbalk)", region)
     scenario_key = st.selectbox("Scenario", list(labels), key="exp_scenario",
                                 format_func=labels.get)
     owner = None

@@ -66,7 +66,7 @@ except WoonzorgError as exc:
     st.stop()
 
 # --- sources ------------------------------------------------------------------------------
-labels, tomls, _ = scenario_choices(f"Basis (huidige situatie, {region.base_year})")
+labels, tomls, _ = scenario_choices(f"Basis (huidige situatie, {region.base_year})", region)
 
 
 def _result(key: str) -> GapResult | None:

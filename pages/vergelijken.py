@@ -46,7 +46,7 @@ st.title("Scenario's vergelijken")
 
 # --- sources ----------------------------------------------------------------------------
 
-labels, tomls, n_saved = scenario_choices("Basis (zonder wijzigingen)")
+labels, tomls, n_saved = scenario_choices("Basis (zonder wijzigingen)", region)
 if not n_saved:
     st.info("Er zijn nog geen opgeslagen scenario's. Maak er een op de pagina "
             "**Scenario's** (nieuw scenario → projecten en voorzieningen → Opslaan). "
@@ -55,7 +55,7 @@ if not n_saved:
 options = list(labels)
 # default: the basis against the first saved scenario, else the first example with changes
 with_changes = [k for k in options[1:] if k in tomls and _has_changes(tomls[k])]
-default = [BASIS, (with_changes or options[1:])[0]]
+default = [BASIS, *(with_changes or options[1:])[:1]]
 picked = st.multiselect(
     "Scenario's (twee of drie; het eerste is de referentie voor de verschillen)", options,
     default=default, max_selections=MAX_PICK, key="cmp_pick", format_func=labels.get)

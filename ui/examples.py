@@ -41,12 +41,14 @@ for _text in EXAMPLES.values():  # fail loudly at import if an example is ever b
 BASIS = "basis"
 
 
-def scenario_choices(base_label: str) -> tuple[dict[str, str], dict[str, str], int]:
+def scenario_choices(base_label: str, region=None) -> tuple[  # noqa: ANN001 - Region
+        dict[str, str], dict[str, str], int]:
     """Scenarios to choose from: the base, the saved ones and the built-in examples.
 
     Returns ``(labels, tomls, n_saved)``: display label and TOML text per key
     (``"basis"``, ``"store:<id>"``, ``"example:<name>"``). Store problems are shown with
-    ``st.error`` and leave the examples available.
+    ``st.error`` and leave the examples available. With ``region``, only the examples that
+    fit it are offered (they are written for the Midden-Drenthe demo: locations, ids).
     """
     import streamlit as st
 
@@ -73,7 +75,14 @@ def scenario_choices(base_label: str) -> tuple[dict[str, str], dict[str, str], i
             labels[key] = f"{item.name} ({loads_scenario(tomls[key]).year})"
         except ValueError:
             labels[key] = item.name
+    from geo.scenario import validate_scenario
+
     for name, text in EXAMPLES.items():
+        if region is not None:
+            try:
+                validate_scenario(loads_scenario(text), region)
+            except WoonzorgError:
+                continue
         tomls[f"example:{name}"] = text
         labels[f"example:{name}"] = name
     return labels, tomls, len(stored)
