@@ -194,3 +194,6 @@ st.page_link("pages/vergelijken.py", label="Terug naar Vergelijken (zijbalk weer
              icon=":material/arrow_back:")
 if region.is_demo:
     st.caption(region.metadata.get("notice", "Demodata — niet gebruiken voor besluiten."))
+else:
+    st.caption(f"{region.name} ({region.metadata.get('gemeente_code', '')}, basisjaar "
+               f"{region.base_year}). {region.metadata.get('notice', '')}")
