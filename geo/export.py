@@ -301,7 +301,7 @@ CREATE TABLE IF NOT EXISTS layer_styles (
   id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
   f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
   styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
-  update_time DATETIME DEFAULT CURRENT_TIMESTAMP)
+  update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))
 """
 
 
@@ -331,9 +331,11 @@ def _add_gpkg_styles(path: Path, styles: dict[str, str]) -> None:
 
 def _write_gpkg(frames: dict[str, gpd.GeoDataFrame], target: Path, provenance: pd.DataFrame,
                 fields: pd.DataFrame, styles: dict[str, str]) -> None:
-    for layer, frame in frames.items():
+    for i, (layer, frame) in enumerate(frames.items()):
+        # GeoPackage 1.2: read without warnings by the GDAL of older QGIS releases (3.22 LTR)
         pyogrio.write_dataframe(
             frame, target, layer=layer, driver="GPKG", use_arrow=True,
+            dataset_options={"VERSION": "1.2"} if i == 0 else None,
             layer_options={"DESCRIPTION": LAYERS[layer], "IDENTIFIER": LAYERS[layer]})
     pyogrio.write_dataframe(provenance, target, layer="provenance", driver="GPKG")
     pyogrio.write_dataframe(fields, target, layer="field_dictionary", driver="GPKG")

@@ -3,7 +3,8 @@
 #
 #   bash scripts/setup.sh            runtime: .venv + requirements.txt
 #   bash scripts/setup.sh --test     also tests/requirements.txt and the Debian packages
-#                                    the tests need (chromium, gdal-bin)
+#                                    the tests need (chromium, gdal-bin, poppler-utils,
+#                                    python3-qgis: exports are opened in QGIS)
 #
 # Idempotent: the venv is created once; pip runs again only when the requirements files
 # (or the venv's Python) change, tracked by a sha256 stamp inside .venv.
@@ -16,7 +17,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 PYTHON="${PYTHON:-python3}"
-APT_PACKAGES=(chromium fonts-liberation gdal-bin poppler-utils)
+APT_PACKAGES=(chromium fonts-liberation gdal-bin poppler-utils python3-qgis qgis-providers)
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 die() {
