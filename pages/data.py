@@ -147,6 +147,36 @@ if submitted:
             bar.empty()
             st.session_state[PREVIEW] = result
 
+with st.expander("Of: ophalen bij PDOK en CBS (alleen met internet)"):
+    st.caption("Downloadt de CBS-buurten (PDOK OGC API) en de bevolking per buurt (CBS "
+               "StatLine) van één gemeente en maakt er een voorbeeld van, zonder woningen of "
+               "voorzieningen (die kunt u hierboven toevoegen). Op een machine zonder internet "
+               "krijgt u een melding; download de bestanden dan elders en laad ze hierboven.")
+    left, right = st.columns(2)
+    fetch_code = left.text_input("Gemeentecode", placeholder="GM1731", key="fetch_code")
+    fetch_year = right.number_input("Jaargang", min_value=2014, max_value=2025, value=2024,
+                                    step=1, key="fetch_year")
+    if st.button("Ophalen", key="fetch_go"):
+        from geo.fetch import fetch_buurten, fetch_population
+        from geo.store import data_dir
+
+        bar = st.progress(0.0, text="Verbinden…")
+        try:
+            target = data_dir() / "downloads"
+            buurten = fetch_buurten(fetch_code.strip(), int(fetch_year), target,
+                                    progress=lambda f, m: bar.progress(0.4 * f, text=m))
+            counts = fetch_population(fetch_code.strip(), int(fetch_year), target,
+                                      progress=lambda f, m: bar.progress(0.4 + 0.3 * f, text=m))
+            result = build_region(cbs=buurten.path, gemeente=fetch_code.strip(),
+                                  population=counts.path,
+                                  progress=lambda f, m: bar.progress(0.7 + 0.3 * f, text=m))
+        except WoonzorgError as exc:
+            bar.empty()
+            st.error(f"Ophalen mislukt: {exc} De actieve regio is niet gewijzigd.")
+        else:
+            bar.empty()
+            st.session_state[PREVIEW] = result
+
 preview: BuildResult | None = st.session_state.get(PREVIEW)
 if preview is None:
     st.stop()

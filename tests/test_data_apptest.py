@@ -1,0 +1,93 @@
+"""AppTest: the Data laden page — activate a saved region, fetch from (local) PDOK/CBS servers.
+
+Uploads need a browser (tests/browser/test_data.py); fetching goes to a real HTTP server on
+127.0.0.1 that serves PDOK/CBS responses (the one of tests/test_fetch.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from regionkit import tiny_region
+from streamlit.testing.v1 import AppTest
+from test_fetch import _Handler, _Server, odata, pdok
+
+from geo.regions import active_region_path, list_saved_regions, save_region
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path, monkeypatch) -> Iterator[None]:
+    monkeypatch.setenv("WOONZORGATLAS_DATA_DIR", str(tmp_path / "data"))
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    with mock.patch("streamlit_folium.st_folium", return_value={}):
+        yield
+
+
+@pytest.fixture()
+def server(monkeypatch):
+    srv = _Server(("127.0.0.1", 0), _Handler)
+    srv.requests = []
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("WOONZORGATLAS_PDOK_URL", pdok(srv))
+    monkeypatch.setenv("WOONZORGATLAS_CBS_ODATA_URL", odata(srv))
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def _open() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_activate_a_saved_region_and_back_to_the_demo():
+    path = save_region(tiny_region())
+    at = _open()
+    assert at.title[0].value == "Data laden"
+    choice = at.selectbox(key="data_region_choice")
+    assert "Testregio (GM9999, 2024)" in choice.options
+    choice.set_value(str(path)).run()
+    at.button(key="data_activate").click().run()
+    assert not at.exception, at.exception
+    assert active_region_path() == path
+    assert any("Testregio" in i.value for i in at.info)
+    at.selectbox(key="data_region_choice").set_value("(demo)").run()
+    at.button(key="data_activate").click().run()
+    assert active_region_path() is None
+    assert any("Demodata" in w.value for w in at.warning)
+
+
+def test_fetch_then_save_and_activate(server):
+    at = _open()
+    at.text_input(key="fetch_code").input("1731")
+    at.button(key="fetch_go").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    heads = [h.value for h in at.subheader]
+    assert any(h.startswith("Voorbeeld:") and "GM1731" in h for h in heads), heads
+    at.button(key="data_save").click().run()
+    assert not at.exception, at.exception
+    saved = list_saved_regions()
+    assert len(saved) == 1 and active_region_path() == saved[0].path
+
+
+def test_fetch_offline_leaves_the_demo_active(monkeypatch):
+    monkeypatch.setenv("WOONZORGATLAS_PDOK_URL", "http://127.0.0.1:9")  # nothing listens
+    at = _open()
+    at.text_input(key="fetch_code").input("GM1731")
+    at.button(key="fetch_go").click().run()
+    assert not at.exception, at.exception
+    assert any("Ophalen mislukt" in e.value for e in at.error)
+    assert active_region_path() is None
+    assert any("Demodata" in w.value for w in at.warning)
