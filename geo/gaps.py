@@ -151,7 +151,7 @@ def analyse(
     homes = region.homes
     home_xy = shapely.get_coordinates(homes.geometry.values)
     prep = prepared if prepared is not None and prepared.extends(region, home_xy) \
-        else prepare_region(region)
+        else prepare_region(region, cache_distances=False, home_xy=home_xy)
     areas = prep.areas
     crs = region.areas.crs
     pop = pop.reindex(areas.index).fillna(0.0)
@@ -160,7 +160,7 @@ def analyse(
     # prepared (base) homes are a scenario's new homes
     classes = classify_homes(homes, norms)
     units = step_free_units(classes, norms).to_numpy()
-    extra_codes = homes["buurt_code"].to_numpy(dtype=object)[prep.n_homes:]
+    extra_codes = homes["buurt_code"].iloc[prep.n_homes:]
     inside = np.concatenate([prep.home_area, pd.Index(areas.index).get_indexer(extra_codes)])
     in_region = inside >= 0
     n_base_pts = int((prep.home_area >= 0).sum())  # people points reusing cached distances

@@ -61,12 +61,13 @@ class PreparedRegion:
     areas_frame: gpd.GeoDataFrame
     areas: gpd.GeoDataFrame
     home_xy: np.ndarray
-    home_codes: np.ndarray
+    home_codes: pd.Series
     home_area: np.ndarray
     kern_codes: np.ndarray
     kern_names: np.ndarray
     kern_geoms: np.ndarray
     gemeente_geom: shapely.Geometry
+    cache_distances: bool = True
     _distances: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -88,9 +89,9 @@ class PreparedRegion:
         n = self.n_homes
         if region.areas is not self.areas_frame or len(home_xy) < n:
             return False
-        codes = region.homes["buurt_code"].to_numpy(dtype=object)[:n]
+        codes = region.homes["buurt_code"].iloc[:n].reset_index(drop=True)
         return bool(np.array_equal(home_xy[:n], self.home_xy)
-                    and np.array_equal(codes, self.home_codes))
+                    and codes.equals(self.home_codes))
 
     def base_distances(self, targets_xy: np.ndarray) -> np.ndarray:
         """Nearest distance from every base home *inside the region* to ``targets_xy``.
@@ -105,6 +106,8 @@ class PreparedRegion:
                 self._distances.move_to_end(key)
                 return hit
         hit = nearest_distance(self.home_xy[self.home_area >= 0], targets_xy)
+        if not self.cache_distances:
+            return hit
         hit.setflags(write=False)
         with self._lock:
             self._distances[key] = hit
@@ -113,13 +116,19 @@ class PreparedRegion:
         return hit
 
 
-def prepare_region(region: Region) -> PreparedRegion:
+def prepare_region(region: Region, *, cache_distances: bool = True,
+                   home_xy: np.ndarray | None = None) -> PreparedRegion:
     """Compute the reusable structures of ``region`` (see the module docstring).
 
     Parameters
     ----------
     region
         A validated region.
+    cache_distances
+        Keep nearest-facility distances for reuse (``False`` for a one-off analysis: a
+        national region holds 64 MB per facility type).
+    home_xy
+        The home coordinates, if the caller has them already.
 
     Returns
     -------
@@ -129,9 +138,11 @@ def prepare_region(region: Region) -> PreparedRegion:
         by :func:`geo.scenario.apply_scenario`.
     """
     areas = region.areas.set_index("buurt_code")
-    home_xy = shapely.get_coordinates(region.homes.geometry.values)
+    if home_xy is None:
+        home_xy = shapely.get_coordinates(region.homes.geometry.values)
     home_xy.setflags(write=False)
-    codes = region.homes["buurt_code"].to_numpy(dtype=object)
+    # the codes stay a (compact, Arrow-backed) Series: no 8 million Python strings
+    codes = region.homes["buurt_code"].reset_index(drop=True)
     home_area = pd.Index(areas.index).get_indexer(codes)
     kern_codes, kern_names = pd.factorize(areas["kerngebied"], sort=False)
     geoms = areas.geometry.to_numpy()
@@ -141,4 +152,4 @@ def prepare_region(region: Region) -> PreparedRegion:
         areas_frame=region.areas, areas=areas, home_xy=home_xy, home_codes=codes,
         home_area=home_area, kern_codes=kern_codes,
         kern_names=np.asarray(kern_names, dtype=object), kern_geoms=kern_geoms,
-        gemeente_geom=shapely.union_all(kern_geoms))
+        gemeente_geom=shapely.union_all(kern_geoms), cache_distances=cache_distances)

@@ -65,9 +65,11 @@ def test_stale_prepared_is_ignored(demo):
     _assert_same(analyse(changed, year=2030), analyse(changed, year=2030, prepared=prepared))
 
 
-def test_applied_region_is_valid(demo, scenario):
+def test_applied_region_is_valid_and_reuses_the_prepared_base(demo, scenario):
     applied = apply_scenario(demo, scenario)
     validate_region(applied)  # raises on any problem
+    xy = applied.homes.get_coordinates().to_numpy()
+    assert prepare_region(demo).extends(applied, xy)  # the base structures are reused
     assert len(applied.homes) == len(demo.homes) + 60
     assert applied.homes.iloc[: len(demo.homes)]["home_id"].tolist() == \
         demo.homes["home_id"].tolist()
