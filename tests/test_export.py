@@ -271,3 +271,12 @@ def test_field_dictionary_is_deterministic_and_unique():
     assert all(len(v) <= 10 for v in a.values())
     table = field_table(cols)
     assert list(table["full_name"]) == cols
+
+
+@pytest.mark.parametrize("batch", [1, 7, 51, 1000])
+def test_geojson_batches_join_into_one_valid_document(result, tmp_path, monkeypatch, batch):
+    monkeypatch.setattr(export_module, "GEOJSON_BATCH", batch)
+    path = write_export(result, "gaps_buurt", "geojson", tmp_path / "b.geojson")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    codes = [f["properties"]["buurt_code"] for f in doc["features"]]
+    assert codes == list(result.buurt["buurt_code"])
