@@ -44,6 +44,7 @@ from __future__ import annotations
 import builtins
 import os
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -168,6 +169,27 @@ def data_dir() -> Path:
             f"stel {DATA_DIR_ENV} in op een schrijfbare map"
         ) from exc
     return path
+
+
+def _use_wal(con: sqlite3.Connection) -> None:
+    """Switch the file to WAL (persistent; falls back silently where WAL is unsupported).
+
+    Changing the journal mode needs an exclusive lock and SQLite may answer "database is
+    locked" without waiting when another process is creating the same new database at that
+    moment, so retry until the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            mode = str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+            if mode != "wal":
+                con.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _now() -> str:
@@ -346,9 +368,7 @@ class ScenarioStore:
                     f"(schema {current}, deze versie kent {SCHEMA_VERSION}); werk de app bij "
                     f"of stel {DATA_DIR_ENV} in op een andere map"
                 )
-            # Persistent per file; needs no open transaction. Falls back silently
-            # (e.g. on file systems without shared memory).
-            con.execute("PRAGMA journal_mode = WAL")
+            _use_wal(con)
             if current == SCHEMA_VERSION:
                 return
             con.execute("BEGIN IMMEDIATE")

@@ -38,6 +38,12 @@ def _save_many(path: str, prefix: str, count: int, barrier=None) -> None:
         target.save(f"{prefix} {i}", f'name = "{prefix} {i}"\nyear = {2030 + i % 11}\n')
 
 
+def _open_new_and_save(path: str, prefix: str, barrier) -> None:
+    """Worker: open a database that does not exist yet, all workers at the same moment."""
+    barrier.wait()
+    ScenarioStore(path).save(prefix, f'name = "{prefix}"\nyear = 2030\n')
+
+
 # -- CRUD -------------------------------------------------------------------------------
 
 
@@ -305,6 +311,21 @@ def test_concurrent_saves_two_processes(tmp_path):
     for scenario in stored[:5]:
         text = ScenarioStore(path).get(scenario.id).toml_text
         assert text.startswith(f'name = "{scenario.name}"')
+
+
+def test_four_processes_create_the_same_new_database(tmp_path):
+    """Two app sessions starting on an empty data directory must not fail ("locked")."""
+    path = str(tmp_path / "nieuw.sqlite3")
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(4)
+    processes = [ctx.Process(target=_open_new_and_save, args=(path, f"p{i}", barrier))
+                 for i in range(4)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    assert [p.exitcode for p in processes] == [0, 0, 0, 0]
+    assert sorted(s.name for s in ScenarioStore(path).list()) == ["p0", "p1", "p2", "p3"]
 
 
 # -- failures leave the previous version intact -----------------------------------------
