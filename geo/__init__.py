@@ -1,7 +1,9 @@
 """Woonzorgatlas analysis core.
 
 Pure Python, no Streamlit: region model, demo generator, demand, supply,
-accessibility, prognosis and gap analysis. All metric work in EPSG:28992.
+accessibility, prognosis and gap analysis, scenarios, exports (GeoPackage, Shapefile,
+GeoJSON, CSV) and real-data import (CBS, BAG, facility lists; safe reading of uploads).
+All metric work in EPSG:28992.
 """
 
 from __future__ import annotations
