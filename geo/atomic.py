@@ -36,12 +36,13 @@ def check_writable_folder(path: str | Path) -> Path:
 
 
 @contextmanager
-def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
+def atomic_path(path: str | Path, suffix: str | None = None, *,
+                translate_errors: bool = True) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; move it onto ``path`` when the block succeeds.
 
     The temporary path does not exist yet (writers such as GDAL want to create it). On an
-    exception it is removed and the exception propagates; ``OSError`` becomes
-    :class:`WoonzorgError` with a message naming the target.
+    exception it is removed and the exception propagates; with ``translate_errors`` an
+    ``OSError`` becomes :class:`WoonzorgError` with a message naming the target.
 
     Parameters
     ----------
@@ -65,6 +66,8 @@ def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
         yield tmp
         os.replace(tmp, path)
     except OSError as exc:
+        if not translate_errors:
+            raise
         raise WoonzorgError(f"schrijven naar '{path}' mislukt: {exc.strerror or exc}. "
                             "Een eerder bestand met die naam is niet gewijzigd.") from exc
     finally:

@@ -49,7 +49,6 @@ import os
 import re
 import socket
 import sys
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -59,7 +58,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from geo.errors import ImportDataError
+from geo.atomic import atomic_path
+from geo.errors import ImportDataError, WoonzorgError
 
 __all__ = [
     "CBS_ODATA_BASE_URL",
@@ -385,27 +385,16 @@ def _report(progress: Progress | None, fraction: float, message: str) -> None:
 
 
 def _write_atomic(path: Path, write: Callable[[IO[str]], None]) -> None:
-    """Write a text file via a temporary file in the same directory and :func:`os.replace`."""
+    """Write a text file atomically (:func:`geo.atomic.atomic_path`), synced to disk."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    except OSError as exc:
-        raise ImportDataError(f"kan niet schrijven in map '{path.parent}': {exc}. Kies met "
-                              "--out een map waarin u mag schrijven.") from exc
-    tmp = Path(tmp_name)
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as fh:
+        with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ImportDataError(f"kan '{path}' niet schrijven: {exc}. Is de schijf vol of de "
-                              "map alleen-lezen?") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    except (OSError, WoonzorgError) as exc:
+        raise ImportDataError(f"kan niet schrijven naar '{path}': {exc}. Kies met --out een "
+                              "map waarin u mag schrijven; is de schijf vol?") from exc
 
 
 def _metadata_path(out_dir: Path, code: str, year: int) -> Path:

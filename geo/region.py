@@ -33,8 +33,6 @@ naming the layer and the problem.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +44,7 @@ import pyogrio
 import shapely
 
 from geo import settings
+from geo.atomic import atomic_path
 from geo.errors import RegionError
 
 __all__ = [
@@ -470,27 +469,19 @@ def write_region(region: Region, path: str | Path) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(suffix=".gpkg", dir=path.parent, prefix=".tmp-")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    try:
-        layers: list[tuple[str, pd.DataFrame]] = [
-            ("areas", region.areas),
-            ("population", region.population),
-            ("homes", region.homes),
-            ("facilities", region.facilities),
-        ]
-        if region.villages is not None:
-            layers.append(("villages", region.villages))
-        meta = pd.DataFrame(
-            {"key": list(region.metadata), "value": [str(v) for v in region.metadata.values()]}
-        )
-        layers.append(("metadata", meta))
+    layers: list[tuple[str, pd.DataFrame]] = [
+        ("areas", region.areas),
+        ("population", region.population),
+        ("homes", region.homes),
+        ("facilities", region.facilities),
+    ]
+    if region.villages is not None:
+        layers.append(("villages", region.villages))
+    meta = pd.DataFrame(
+        {"key": list(region.metadata), "value": [str(v) for v in region.metadata.values()]}
+    )
+    layers.append(("metadata", meta))
+    with atomic_path(path, translate_errors=False) as tmp:
         for name, frame in layers:
             pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path

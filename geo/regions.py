@@ -9,13 +9,13 @@ restarts; on a server shared by several users it applies to all of them.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyogrio
 
+from geo.atomic import atomic_path
 from geo.errors import RegionError
 from geo.region import Region, write_region
 from geo.store import data_dir
@@ -119,7 +119,5 @@ def set_active_region(path: str | Path | None) -> None:
         if path.parent != regions_dir().resolve() or not path.is_file():
             raise RegionError(None, f"'{path.name}' is geen opgeslagen regio.")
         name = path.name
-    marker = data_dir() / ACTIVE_FILE
-    tmp = marker.with_suffix(".tmp")
-    tmp.write_text(name, encoding="utf-8")
-    os.replace(tmp, marker)
+    with atomic_path(data_dir() / ACTIVE_FILE) as tmp:
+        tmp.write_text(name, encoding="utf-8")

@@ -84,8 +84,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
-import os
-import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -101,6 +99,7 @@ import shapely
 import tomli_w
 
 from geo import settings
+from geo.atomic import atomic_path
 from geo.errors import WoonzorgError
 from geo.gaps import GapResult, analyse
 from geo.norms import Norms, load_norms, norms_from_dict
@@ -597,19 +596,14 @@ def save_scenario(scenario: Scenario, path: str | Path) -> Path:
         When the folder does not exist or is not writable.
     """
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
     text = dumps_scenario(scenario)
     try:
-        fd, tmp_name = tempfile.mkstemp(suffix=".toml", dir=folder, prefix=".tmp-")
-    except OSError as exc:
-        raise ScenarioError(f"kan niet schrijven in '{folder}': {exc.strerror}.") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp_name, path)
-    finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
+        with atomic_path(path) as tmp:
+            tmp.write_text(text, encoding="utf-8", newline="\n")
+    except ScenarioError:
+        raise
+    except WoonzorgError as exc:
+        raise ScenarioError(f"kan niet schrijven: {exc}") from exc
     return path
 
 
