@@ -48,7 +48,7 @@ from geo import __version__, settings
 from geo.atomic import atomic_path
 from geo.dbf import write_dbf
 from geo.errors import ExportError
-from geo.fields import field_table, short_names
+from geo.fields import field_table
 from geo.gaps import GapResult
 from geo.output import provenance_table
 from geo.qml import facility_qml, graduated_qml, outline_qml, suitability_qml
@@ -256,25 +256,11 @@ def _readme(result: GapResult, layer: str, fmt: str, sel: ExportSelection, creat
     return "\n".join(lines) + "\n"
 
 
-def _for_dbase(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Types a dBase file can hold: booleans as 0/1 integers, categories as text."""
-    out = frame.copy()
-    for col in out.columns:
-        if col == out.geometry.name:
-            continue
-        dtype = out[col].dtype
-        if pd.api.types.is_bool_dtype(dtype):
-            out[col] = out[col].astype(np.int32)
-        elif isinstance(dtype, pd.CategoricalDtype):
-            out[col] = out[col].astype(str)
-    return out
-
-
 def _write_shapefile_zip(frame: gpd.GeoDataFrame, layer: str, target: Path, readme: str,
                          fields: pd.DataFrame, qml: str) -> None:
     names = dict(zip(fields["full_name"], fields["short_name"], strict=True))
-    attrs = pd.DataFrame(_for_dbase(frame).drop(columns=frame.geometry.name)).rename(
-        columns=names)
+    # geo.dbf stores booleans as 0/1 and categories as text
+    attrs = pd.DataFrame(frame.drop(columns=frame.geometry.name)).rename(columns=names)
     with tempfile.TemporaryDirectory(prefix="woonzorgatlas-shp-") as tmp:
         shp = Path(tmp) / f"{layer}.shp"
         # GDAL writes the geometry (.shp/.shx/.prj/.cpg); the attribute table comes from
@@ -508,9 +494,8 @@ def write_export(result: GapResult, layer: str, fmt: str, path: str | Path,
                       for name, f in frames.items()}
             _write_gpkg(frames, tmp, provenance, fields, styles)
         elif fmt == "shp":
-            frame = frames[layer]
-            fields = field_table([c for c in frame.columns if c != frame.geometry.name])
-            names = short_names(fields["full_name"])
+            frame = frames[layer]  # one layer: ``fields`` describes exactly its columns
+            names = dict(zip(fields["full_name"], fields["short_name"], strict=True))
             _write_shapefile_zip(frame, layer, tmp, _readme(result, layer, fmt, sel, created,
                                                             fields),
                                  fields, _style(layer, frame, names, sel.theme))
