@@ -119,6 +119,12 @@ with st.form("data_upload"):
     submitted = st.form_submit_button("Voorbeeld maken", type="primary")
 
 
+def _set_preview(built: BuildResult) -> None:
+    """Keep the built region and its map layers for this session (analysed once)."""
+    analysis = analyse(built.region)
+    st.session_state[PREVIEW] = (built, analysis, display_layers(built.region, analysis))
+
+
 def _named(upload):  # noqa: ANN001, ANN202 - UploadedFile → (bytes, name)
     return None if upload is None else (upload.getvalue(), upload.name)
 
@@ -145,7 +151,7 @@ if submitted:
                      "de opgeslagen scenario's zijn niet gewijzigd.")
         else:
             bar.empty()
-            st.session_state[PREVIEW] = result
+            _set_preview(result)
 
 with st.expander("Of: ophalen bij PDOK en CBS (alleen met internet)"):
     st.caption("Downloadt de CBS-buurten (PDOK OGC API) en de bevolking per buurt (CBS "
@@ -175,11 +181,11 @@ with st.expander("Of: ophalen bij PDOK en CBS (alleen met internet)"):
             st.error(f"Ophalen mislukt: {exc} De actieve regio is niet gewijzigd.")
         else:
             bar.empty()
-            st.session_state[PREVIEW] = result
+            _set_preview(result)
 
-preview: BuildResult | None = st.session_state.get(PREVIEW)
-if preview is None:
+if PREVIEW not in st.session_state:
     st.stop()
+preview, result, layers = st.session_state[PREVIEW]
 
 # --- preview -------------------------------------------------------------------------------
 
@@ -192,8 +198,6 @@ m[1].metric("Inwoners", fmt_int(preview.stats.get("inhabitants", 0)))
 m[2].metric("Woningen", fmt_int(preview.stats.get("homes", 0)))
 m[3].metric("Voorzieningen", fmt_int(preview.stats.get("facilities", 0)))
 
-result = analyse(new)
-layers = display_layers(new, result)
 fmap, _ = build_map(result, layers, MapOptions(
     theme="pop_75plus", level="buurt", homes="off",
     facility_types=tuple(sorted(set(new.facilities["type"]))), labels=False))
