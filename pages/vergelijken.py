@@ -9,6 +9,7 @@ toggle switches it to the sidebar's choices. Cached results are never changed.
 from __future__ import annotations
 
 import math
+from contextlib import suppress
 
 import numpy as np
 import pandas as pd
@@ -70,15 +71,16 @@ follow = st.toggle(
     help="Aan: de verschillen tonen alleen het effect van de bouwprojecten en "
          "voorzieningen. Uit: de basis volgt de keuzes in de zijbalk.")
 first_other = next((k for k in picked if k != BASIS), None)
+# TOML of "no changes" with the first scenario's year, norms and prognosis (None: sidebar)
+basis_toml = None
+if follow and first_other is not None:
+    with suppress(WoonzorgError, ValueError):  # the scenario itself reports its error below
+        basis_toml = dumps_scenario(without_changes(loads_scenario(tomls[first_other])))
 
 
 def _result(key: str) -> GapResult | None:
-    if key == BASIS and follow and first_other is not None:
-        try:
-            reference = without_changes(loads_scenario(tomls[first_other]))
-            return scenario_result(region, region_key, dumps_scenario(reference))
-        except (WoonzorgError, ValueError):
-            pass  # the scenario itself reports its error below
+    if key == BASIS and basis_toml is not None:
+        return scenario_result(region, region_key, basis_toml)
     return resolve_result(key, labels, tomls, base_result, region, region_key)
 
 
@@ -93,8 +95,6 @@ if BASIS in picked and follow and first_other in tomls and not _has_changes(toml
     st.caption(f"'{labels[first_other]}' heeft geen bouwprojecten of voorzieningswijzigingen: "
                "in hetzelfde jaar is er dus geen verschil met de basis. Zet de schakelaar uit "
                "om het met de keuzes in de zijbalk (bijv. het basisjaar) te vergelijken.")
-base_used = results.get(BASIS)
-basis_from_scenario = base_used is not None and base_used is not base_result
 
 years = {res.year for res in results.values()}
 if len(years) > 1:
@@ -132,9 +132,8 @@ fac_types = st.multiselect(
 
 
 def _layers(key: str, res: GapResult) -> dict:
-    if key == BASIS and basis_from_scenario:
-        cache_key = (region_key, "scenario",
-                     dumps_scenario(without_changes(loads_scenario(tomls[first_other]))))
+    if key == BASIS and basis_toml is not None:
+        cache_key = (region_key, "scenario", basis_toml)
     elif key == BASIS:
         cache_key = (region_key, res.year, res.norms.key, res.prognosis.name)
     else:
