@@ -3,7 +3,7 @@
 import os
 
 # GDAL must never follow references inside uploaded files (OGR VRT): set before any import
-# can load pyogrio (see geo/__init__.py and geo/sources.py).
+# can load pyogrio (see geo/__init__.py and geo/io/sources.py).
 os.environ.setdefault("GDAL_SKIP", "OGR_VRT,VRT")
 
 from ui.navigation import run_app  # noqa: E402

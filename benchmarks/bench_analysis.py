@@ -28,9 +28,9 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import settings  # noqa: E402
-from geo.gaps import analyse  # noqa: E402
-from geo.region import Region, load_default_region  # noqa: E402
+from geo import vocabulary  # noqa: E402
+from geo.analysis.gaps import analyse  # noqa: E402
+from geo.model.region import Region, load_default_region  # noqa: E402
 
 
 def peak_rss_gb() -> float:
@@ -74,7 +74,7 @@ def synthetic_national(n_buurten: int, n_homes: int, n_facilities: int,
                                                                  range(n_buurten)],
          "wijk_name": "w", "gemeente_code": "GM0000", "gemeente_name": "Nederland",
          "kerngebied": kern},
-        geometry=shapely.box(x0, y0, x0 + size, y0 + size), crs=settings.METRIC_CRS)
+        geometry=shapely.box(x0, y0, x0 + size, y0 + size), crs=vocabulary.METRIC_CRS)
     # homes: lognormal buurt sizes, points clustered around the buurt centre
     weights = rng.lognormal(0, 1.0, n_buurten)
     per = rng.multinomial(n_homes, weights / weights.sum())
@@ -89,13 +89,13 @@ def synthetic_national(n_buurten: int, n_homes: int, n_facilities: int,
          "floor_area": rng.normal(110, 30, n_homes).clip(30, 400),
          "tenure": "owner_occupied", "owner": "eigenaar-bewoner",
          "buurt_code": codes[owner]},
-        geometry=gpd.points_from_xy(hx, hy), crs=settings.METRIC_CRS)
+        geometry=gpd.points_from_xy(hx, hy), crs=vocabulary.METRIC_CRS)
     inhabitants = per * 2.2
     shares = np.array([0.155, 0.12, 0.245, 0.265, 0.12, 0.07, 0.025])
     pop = pd.DataFrame(np.round(inhabitants[:, None] * shares).astype(np.int64),
-                       columns=settings.band_columns())
+                       columns=vocabulary.band_columns())
     pop.insert(0, "buurt_code", codes)
-    types = np.array(settings.FACILITY_TYPES)
+    types = np.array(vocabulary.FACILITY_TYPES)
     ftype = types[rng.choice(len(types), n_facilities,
                              p=[0.15, 0.1, 0.15, 0.1, 0.05, 0.05, 0.05, 0.05, 0.27, 0.015,
                                 0.015])]
@@ -106,7 +106,7 @@ def synthetic_national(n_buurten: int, n_homes: int, n_facilities: int,
     facilities = gpd.GeoDataFrame(
         {"facility_id": [f"F{i}" for i in range(n_facilities)], "type": ftype,
          "name": "f", "operator": "", "capacity": cap},
-        geometry=gpd.points_from_xy(hx[at] + 20, hy[at] + 20), crs=settings.METRIC_CRS)
+        geometry=gpd.points_from_xy(hx[at] + 20, hy[at] + 20), crs=vocabulary.METRIC_CRS)
     meta = {"region_name": "Synthetisch Nederland", "base_year": "2024", "demo": "true"}
     return Region(areas=areas, population=pop, homes=homes, facilities=facilities,
                   metadata=meta)

@@ -27,9 +27,9 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.export import FORMATS, write_export  # noqa: E402
-from geo.gaps import analyse  # noqa: E402
-from geo.region import load_default_region  # noqa: E402
+from geo.analysis.gaps import analyse  # noqa: E402
+from geo.model.region import load_default_region  # noqa: E402
+from geo.reporting.export import FORMATS, write_export  # noqa: E402
 
 TARGET_S = 10.0
 

@@ -5,7 +5,7 @@ Prints figures; it is not a timed test. Targets:
 - importing a national CBS buurten GeoPackage (≈14,500 buurten, the WBK 2022+ schema with
   ~40 attribute fields; synthetic) and selecting one municipality ≤ 10 s;
 - building a region from a BAG extract of 25,000 dwellings (plus that municipality's CBS
-  buurten and a facility list) with ``geo.build.build_region`` ≤ 20 s.
+  buurten and a facility list) with ``geo.io.build.build_region`` ≤ 20 s.
 
 Usage::
 
@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_import_bag import synthetic_bag  # noqa: E402
 
-from geo import settings  # noqa: E402
-from geo.build import build_region  # noqa: E402
-from geo.importers.cbs import read_cbs_buurten  # noqa: E402
+from geo import vocabulary  # noqa: E402
+from geo.io.build import build_region  # noqa: E402
+from geo.io.importers.cbs import read_cbs_buurten  # noqa: E402
 
 CBS_TARGET_S = 10.0
 BUILD_TARGET_S = 20.0
@@ -85,7 +85,7 @@ def national_cbs(n_buurten: int, path: Path, vertices: int = 400, seed: int = 7)
     ring = np.clip(ring, -cell / 2, cell / 2)
     geoms = [shapely.Polygon(ring + (x + cell / 2, y + cell / 2)) for x, y in zip(x0, y0,
                                                                                strict=True)]
-    gdf = gpd.GeoDataFrame(frame, geometry=geoms, crs=settings.METRIC_CRS)
+    gdf = gpd.GeoDataFrame(frame, geometry=geoms, crs=vocabulary.METRIC_CRS)
     pyogrio.write_dataframe(gdf, path, layer="buurten", driver="GPKG")
     return f"GM{n_gm:04d}"
 

@@ -1,4 +1,4 @@
-"""Benchmark the BAG import: ``geo.importers.bag.read_bag_homes`` on 25,000 dwellings.
+"""Benchmark the BAG import: ``geo.io.importers.bag.read_bag_homes`` on 25,000 dwellings.
 
 Builds a synthetic bag-light GeoPackage in a temporary directory (layers
 ``verblijfsobject`` and ``pand`` in the real column names) with ``--n-homes`` dwellings
@@ -32,8 +32,8 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo import settings  # noqa: E402
-from geo.importers.bag import read_bag_homes  # noqa: E402
+from geo import vocabulary  # noqa: E402
+from geo.io.importers.bag import read_bag_homes  # noqa: E402
 
 TARGET_S = 20.0
 ORIGIN = (230_000.0, 540_000.0)  # RD New, Drenthe
@@ -64,7 +64,7 @@ def synthetic_bag(n_homes: int, seed: int) -> tuple[gpd.GeoDataFrame, gpd.GeoDat
          "gebruiksdoel": "woonfunctie", "oppervlakte_min": 40, "oppervlakte_max": 200,
          "aantal_verblijfsobjecten": counts},
         geometry=shapely.box(px - half, py - half, px + half, py + half),
-        crs=settings.METRIC_CRS)
+        crs=vocabulary.METRIC_CRS)
 
     n_other = n_homes // 10
     n_withdrawn = n_homes * 3 // 100
@@ -87,7 +87,7 @@ def synthetic_bag(n_homes: int, seed: int) -> tuple[gpd.GeoDataFrame, gpd.GeoDat
          "pand_identificatie": pand_ids[of_pand], "pand_status": "Pand in gebruik"},
         geometry=shapely.points(px[of_pand] + rng.uniform(-5, 5, n),
                                 py[of_pand] + rng.uniform(-5, 5, n)),
-        crs=settings.METRIC_CRS)
+        crs=vocabulary.METRIC_CRS)
     return vbo, pand
 
 
@@ -100,7 +100,7 @@ def synthetic_areas() -> gpd.GeoDataFrame:
         geometry=[shapely.box(ORIGIN[0] + i * BUURT_M, ORIGIN[1] + j * BUURT_M,
                               ORIGIN[0] + (i + 1) * BUURT_M, ORIGIN[1] + (j + 1) * BUURT_M)
                   for i, j in cells],
-        crs=settings.METRIC_CRS)
+        crs=vocabulary.METRIC_CRS)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,9 +42,9 @@ READY_JS = READY_JS % LIVE_MAP_JS
 def payload_figures() -> None:
     from streamlit_folium import _get_header, _get_html, _get_map_string
 
-    from geo import settings
-    from geo.gaps import analyse
-    from geo.region import load_default_region
+    from geo import vocabulary
+    from geo.analysis.gaps import analyse
+    from geo.model.region import load_default_region
     from ui.assets import configure_folium
     from ui.maps import MapOptions, build_map, display_layers
 
@@ -58,7 +58,7 @@ def payload_figures() -> None:
                                                         "nursing_somatic", "nursing_dementia",
                                                         "clustered_housing")),
         "500 m grid + all facility types + GP circles": MapOptions(
-            theme="uncov_gp", level="grid", facility_types=settings.FACILITY_TYPES,
+            theme="uncov_gp", level="grid", facility_types=vocabulary.FACILITY_TYPES,
             norm_circles="gp"),
         "kerngebied Beilen, individual homes": MapOptions(
             theme="pop_75plus", kern="Beilen", homes="points",

@@ -6,8 +6,8 @@ homes in Smilde centrum (ready 2028) plus closing one facility (F0012, Zorgcentr
 analysed for 2030.
 
 ``analyse_scenario`` applies the scenario to a copy of the region (validating the scenario
-and the rows it adds) and runs :func:`geo.gaps.analyse`; with ``prepared=`` (made once per
-region by :func:`geo.prepared.prepare_region`, as the app does) the outlines, people
+and the rows it adds) and runs :func:`geo.analysis.gaps.analyse`; with ``prepared=`` (made once per
+region by :func:`geo.analysis.prepared.prepare_region`, as the app does) the outlines, people
 points and nearest-facility distances of the base region are reused. The breakdown shows
 where the time goes.
 
@@ -27,10 +27,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.gaps import analyse  # noqa: E402
-from geo.prepared import prepare_region  # noqa: E402
-from geo.region import load_default_region  # noqa: E402
-from geo.scenario import (  # noqa: E402
+from geo.analysis.gaps import analyse  # noqa: E402
+from geo.analysis.prepared import prepare_region  # noqa: E402
+from geo.analysis.scenario import (  # noqa: E402
     analyse_scenario,
     apply_scenario,
     scenario_from_dict,
@@ -38,6 +37,7 @@ from geo.scenario import (  # noqa: E402
     scenario_prognosis,
     validate_scenario,
 )
+from geo.model.region import load_default_region  # noqa: E402
 
 TARGET_S = 0.100
 

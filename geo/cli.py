@@ -3,7 +3,7 @@
 Commands: ``analyse``, ``build``, ``compare``, ``export``, ``fetch``, ``info``,
 ``generate-demo``.
 
-Scenarios (see :mod:`geo.scenario` for the TOML format):
+Scenarios (see :mod:`geo.analysis.scenario` for the TOML format):
 
 - ``analyse --scenario FILE.toml`` applies the scenario to the region and analyses it with
   the scenario's year, norms and prognosis. ``--year``, ``--norms`` and ``--prognosis``,
@@ -19,11 +19,11 @@ Scenarios (see :mod:`geo.scenario` for the TOML format):
 ``export`` writes one layer (gap layers, homes, facilities, catchments; ``all`` for a
 GeoPackage with every layer) of the analysis — optionally of a scenario, a year, one core
 area and, for homes, one owner — as GeoPackage, Shapefile zip, GeoJSON or CSV (see
-:mod:`geo.export`).
+:mod:`geo.reporting.export`).
 
 ``build`` makes a region package from real data (CBS buurten, BAG, facility lists; see
-:mod:`geo.build`); ``fetch`` downloads the CBS buurten (PDOK) and population tables (CBS
-OData) when the machine is online (see :mod:`geo.fetch`).
+:mod:`geo.io.build`); ``fetch`` downloads the CBS buurten (PDOK) and population tables (CBS
+OData) when the machine is online (see :mod:`geo.io.fetch`).
 
 Errors go to stderr with exit code 2 (bad input) or 1 (unexpected failure).
 """
@@ -36,27 +36,27 @@ import sys
 import time
 from collections.abc import Sequence
 
-from geo import settings
+from geo import vocabulary
+from geo.analysis.prognosis import VARIANTS
 from geo.errors import WoonzorgError
-from geo.norms import PRESETS
-from geo.prognosis import VARIANTS
+from geo.model.norms import PRESETS
 
 __all__ = ["main"]
 
 
 def _load(path: str | None):  # noqa: ANN202 - Region, imported lazily
-    from geo.region import load_default_region, load_region
+    from geo.model.region import load_default_region, load_region
 
     return load_region(path) if path else load_default_region()
 
 
 def _result_for(args: argparse.Namespace):  # noqa: ANN202 - (Region, GapResult)
     """Region and analysis for --region/--scenario/--year/--norms/--prognosis."""
-    from geo.gaps import analyse
+    from geo.analysis.gaps import analyse
 
     region = _load(args.region)
     if args.scenario:
-        from geo.scenario import analyse_scenario, load_scenario
+        from geo.analysis.scenario import analyse_scenario, load_scenario
 
         scenario = load_scenario(args.scenario)
         return region, analyse_scenario(region, scenario, year=args.year, norms=args.norms,
@@ -65,8 +65,8 @@ def _result_for(args: argparse.Namespace):  # noqa: ANN202 - (Region, GapResult)
 
 
 def _cmd_analyse(args: argparse.Namespace) -> int:
-    from geo.output import write_result
-    from geo.ranking import fmt_int
+    from geo.analysis.ranking import fmt_int
+    from geo.reporting.output import write_result
 
     start = time.perf_counter()
     region, result = _result_for(args)
@@ -81,8 +81,8 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     if region.is_demo:
         print("LET OP: demodata met gegenereerde details.")
     for _, row in result.kern.iterrows():
-        parts = [f"{settings.PRODUCT_LABELS[p]} {fmt_int(row[f'shortage_{p}'])}"
-                 for p in settings.PRODUCTS]
+        parts = [f"{vocabulary.PRODUCT_LABELS[p]} {fmt_int(row[f'shortage_{p}'])}"
+                 for p in vocabulary.PRODUCTS]
         print(f"  {row['kerngebied']:<12} tekort: " + "; ".join(parts))
     print(f"Geschreven: {out} (gaps_buurt {len(result.buurt)}, gaps_kern {len(result.kern)}, "
           f"gaps_grid {len(result.grid)}, ranking {len(result.ranking)})")
@@ -90,7 +90,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from geo.export import FORMATS, LAYERS, ExportSelection, write_export
+    from geo.reporting.export import FORMATS, LAYERS, ExportSelection, write_export
 
     region, result = _result_for(args)
     start = time.perf_counter()
@@ -125,9 +125,9 @@ class _ProgressBar:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from geo.build import build_region
-    from geo.ranking import fmt_int
-    from geo.region import write_region
+    from geo.analysis.ranking import fmt_int
+    from geo.io.build import build_region
+    from geo.model.region import write_region
 
     if args.max_mb is not None:
         os.environ["WOONZORGATLAS_MAX_UPLOAD_MB"] = str(args.max_mb)
@@ -156,7 +156,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from geo.fetch import run_fetch
+    from geo.io.fetch import run_fetch
 
     return run_fetch(args)
 
@@ -176,7 +176,7 @@ def _fmt_value(key: str, value: float, *, diff: bool = False) -> str:
 
 
 def _format_comparison(table, labels: list[str]) -> str:  # noqa: ANN001 - DataFrame
-    """Readable text of :func:`geo.scenario.compare` (one block per area)."""
+    """Readable text of :func:`geo.analysis.scenario.compare` (one block per area)."""
     width = max(len(x) for x in table["omschrijving"]) + 2
     heads = labels + [f"{x} − {labels[0]}" for x in labels[1:]]
     lines = []
@@ -193,7 +193,7 @@ def _format_comparison(table, labels: list[str]) -> str:  # noqa: ANN001 - DataF
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from geo.scenario import (
+    from geo.analysis.scenario import (
         ScenarioError,
         analyse_scenario,
         compare,
@@ -228,11 +228,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from geo.ranking import fmt_int
+    from geo.analysis.ranking import fmt_int
 
     region = _load(args.region)
-    pop = region.population[settings.band_columns()].to_numpy().sum()
-    old = region.population[settings.band_columns(settings.AGE_GROUPS["65+"])].to_numpy().sum()
+    pop = region.population[vocabulary.band_columns()].to_numpy().sum()
+    old = region.population[vocabulary.band_columns(vocabulary.AGE_GROUPS["65+"])].to_numpy().sum()
     print(f"Regio: {region.name}" + ("  [DEMODATA]" if region.is_demo else ""))
     if region.is_demo:
         print(f"  {region.metadata.get('notice', '')}")
@@ -245,7 +245,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
           f"{region.homes['step_free'].mean():.1%}")
     counts = region.facilities["type"].value_counts()
     print("Voorzieningen: " + ", ".join(
-        f"{settings.FACILITY_LABELS[t]} {counts.get(t, 0)}" for t in settings.FACILITY_TYPES))
+        f"{vocabulary.FACILITY_LABELS[t]} {counts.get(t, 0)}" for t in vocabulary.FACILITY_TYPES))
     print(f"Licentie: {region.metadata.get('licence', '?')}")
     for layer in ("areas", "population", "homes", "facilities", "villages"):
         print(f"Bron {layer}: {region.source(layer)}")
@@ -253,8 +253,8 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate_demo(args: argparse.Namespace) -> int:
-    from geo.demo import SEED, generate_demo_region
-    from geo.region import default_region_path, write_region
+    from geo.datasets.demo import SEED, generate_demo_region
+    from geo.model.region import default_region_path, write_region
 
     region = generate_demo_region(seed=args.seed if args.seed is not None else SEED)
     out = write_region(region, args.out or default_region_path())
@@ -273,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("analyse", help="tekortenanalyse naar een GeoPackage")
     p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
-    p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {settings.MAX_YEAR})")
+    p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {vocabulary.MAX_YEAR})")
     p.add_argument("--norms", help=f"normset ({', '.join(PRESETS)}) of .toml/.json-bestand")
     p.add_argument("--prognosis", choices=sorted(VARIANTS), help="prognosevariant")
     p.add_argument("--scenario", help="scenariobestand (.toml); --year/--norms/--prognosis "
@@ -289,12 +289,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="jaar voor alle scenario's (overschrijft 'year')")
     p.set_defaults(func=_cmd_compare)
 
-    from geo.export import ALL_LAYERS, FORMATS, LAYERS
+    from geo.reporting.export import ALL_LAYERS, FORMATS, LAYERS
 
     p = sub.add_parser("export", help="een laag exporteren voor QGIS of andere software")
     p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
     p.add_argument("--scenario", help="scenariobestand (.toml)")
-    p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {settings.MAX_YEAR})")
+    p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {vocabulary.MAX_YEAR})")
     p.add_argument("--norms", help=f"normset ({', '.join(PRESETS)}) of .toml/.json-bestand")
     p.add_argument("--prognosis", choices=sorted(VARIANTS), help="prognosevariant")
     p.add_argument("--layer", required=True, choices=[*LAYERS, ALL_LAYERS],
@@ -333,7 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="uitvoer: regiopakket .gpkg")
     p.set_defaults(func=_cmd_build)
 
-    from geo.fetch import add_fetch_arguments
+    from geo.io.fetch import add_fetch_arguments
 
     p = sub.add_parser("fetch", help="CBS-buurten en bevolking downloaden (PDOK/CBS, online)")
     add_fetch_arguments(p)

@@ -4,9 +4,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo import profile
+from geo.analysis.ranking import fmt_int, fmt_km
 from geo.errors import WoonzorgError
-from geo.ranking import fmt_int, fmt_km
+from geo.reporting import profile
 from ui.common import ALL, page_context
 
 md = profile.md_escape  # data text shown where Streamlit renders Markdown

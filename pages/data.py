@@ -1,7 +1,7 @@
 """Data: load real data (CBS buurten, BAG, facility lists), preview it, make it active.
 
-Uploads are read in memory by ``geo.sources`` (size limit, format sniffing, zip checks; GDAL
-never gets a user path); ``geo.build`` makes the region. Until "Opslaan en activeren" the
+Uploads are read in memory by ``geo.io.sources`` (size limit, format sniffing, zip checks; GDAL
+never gets a user path); ``geo.io.build`` makes the region. Until "Opslaan en activeren" the
 active region (and every saved scenario) is untouched.
 """
 
@@ -11,19 +11,19 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import settings
-from geo.build import FACILITY_BUFFER_M, BuildResult, build_region
+from geo import vocabulary
+from geo.analysis.gaps import analyse
+from geo.analysis.ranking import fmt_int
 from geo.errors import WoonzorgError
-from geo.gaps import analyse
-from geo.ranking import fmt_int
-from geo.regions import (
+from geo.io.build import FACILITY_BUFFER_M, BuildResult, build_region
+from geo.io.saved_regions import (
     active_region_path,
     delete_saved_region,
     list_saved_regions,
     save_region,
     set_active_region,
 )
-from geo.sources import max_bytes
+from geo.io.sources import max_bytes
 from ui.common import active_region, demo_notice
 from ui.maps import MapOptions, build_map, display_layers
 from ui.navigation import ensure_navigation
@@ -94,7 +94,7 @@ with st.form("data_upload"):
     gemeente = left.text_input("Gemeente (code of naam)", placeholder="GM1731 of Midden-Drenthe",
                                key="up_gemeente")
     base_year = right.number_input("Basisjaar (0 = jaar van de CBS-kaart)", min_value=0,
-                                   max_value=settings.MAX_YEAR, value=0, step=1,
+                                   max_value=vocabulary.MAX_YEAR, value=0, step=1,
                                    key="up_year")
     bag = st.file_uploader("BAG (GeoPackage)", type=["gpkg"], key="up_bag",
                            max_upload_size=limit_mb)
@@ -163,8 +163,8 @@ with st.expander("Of: ophalen bij PDOK en CBS (alleen met internet)"):
     fetch_year = right.number_input("Jaargang", min_value=2014, max_value=2025, value=2024,
                                     step=1, key="fetch_year")
     if st.button("Ophalen", key="fetch_go"):
-        from geo.fetch import fetch_buurten, fetch_population
-        from geo.store import data_dir
+        from geo.io.fetch import fetch_buurten, fetch_population
+        from geo.io.scenario_store import data_dir
 
         bar = st.progress(0.0, text="Verbinden…")
         try:
@@ -218,7 +218,7 @@ with missing:
 
 table = new.areas[["buurt_code", "buurt_name", "wijk_name", "kerngebied"]].merge(
     new.population, on="buurt_code", how="left")
-table.insert(4, "inwoners", table[settings.band_columns()].sum(axis=1))
+table.insert(4, "inwoners", table[vocabulary.band_columns()].sum(axis=1))
 st.dataframe(pd.DataFrame(table.drop(columns=["estimated"], errors="ignore")),
              hide_index=True, width="stretch", height=300)
 st.caption("65–74, 75–84 en 85+ zijn schattingen: het CBS geeft per buurt alleen 65+. "

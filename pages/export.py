@@ -1,7 +1,7 @@
 """Export: gap layers, housing stock, facilities and catchments for QGIS and other tools.
 
 The export is cut from the same cached analysis the other pages show (sidebar year, norm
-set, prognosis and core area), or from a scenario; ``geo.export`` writes the file.
+set, prognosis and core area), or from a scenario; ``geo.reporting.export`` writes the file.
 """
 
 from __future__ import annotations
@@ -9,10 +9,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from geo.analysis.ranking import fmt_int
 from geo.errors import WoonzorgError
-from geo.export import FORMATS, LAYERS, ExportSelection, export_bytes, export_filename, select_layer
-from geo.fields import field_table, short_names
-from geo.ranking import fmt_int
+from geo.reporting.export import (
+    FORMATS,
+    LAYERS,
+    ExportSelection,
+    export_bytes,
+    export_filename,
+    select_layer,
+)
+from geo.reporting.fields import field_table, short_names
 from ui.common import ALL, active_region, page_context
 from ui.examples import BASIS, resolve_result, scenario_choices
 from ui.maps import themes

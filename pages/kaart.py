@@ -5,10 +5,17 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import settings
+from geo import vocabulary
+from geo.analysis.ranking import fmt_int, fmt_km
 from geo.errors import WoonzorgError
-from geo.export import FORMATS, LAYERS, ExportSelection, export_bytes, export_filename, select_layer
-from geo.ranking import fmt_int, fmt_km
+from geo.reporting.export import (
+    FORMATS,
+    LAYERS,
+    ExportSelection,
+    export_bytes,
+    export_filename,
+    select_layer,
+)
 from ui.cache import map_layers
 from ui.common import ALL, active_region, page_context
 from ui.maps import BASEMAPS, MapOptions, build_map, legend_html, locate_click, themes
@@ -48,14 +55,15 @@ with st.sidebar:
     owners = sorted(region.homes["owner"].unique())
     owner = st.selectbox("Eigenaar woningen", ["(alle)", *owners], key="map_owner")
     fac_types = st.multiselect(
-        "Voorzieningen", list(settings.FACILITY_TYPES), key="map_facilities",
+        "Voorzieningen", list(vocabulary.FACILITY_TYPES), key="map_facilities",
         default=["gp", "pharmacy", "supermarket", "nursing_somatic", "nursing_dementia",
                  "clustered_housing"],
-        format_func=lambda t: settings.FACILITY_LABELS[t])
+        format_func=lambda t: vocabulary.FACILITY_LABELS[t])
     circles = st.selectbox("Loopafstandcirkels", ["(geen)", *result.norms.walking],
                            key="map_circles",
                            format_func=lambda t: t if t == "(geen)" else
-                           f"{settings.FACILITY_LABELS[t]} ({fmt_int(result.norms.walking[t])} m)")
+                           f"{vocabulary.FACILITY_LABELS[t]} "
+                           f"({fmt_int(result.norms.walking[t])} m)")
     labels = st.checkbox("Namen van kernen en dorpen", value=True, key="map_labels")
     basemap = st.selectbox("Achtergrondkaart", list(BASEMAPS), key="map_basemap",
                            format_func=lambda k: BASEMAPS[k][0],
@@ -123,7 +131,7 @@ with side_col:
         st.subheader(row["buurt_name"])
         st.caption(f"{code} · kerngebied {row['kerngebied']} · {result.year}")
         st.metric("Inwoners 75+", fmt_int(row["pop_75plus"]))
-        st.metric(f"Tekort {settings.PRODUCT_LABELS[choices.product].lower()}",
+        st.metric(f"Tekort {vocabulary.PRODUCT_LABELS[choices.product].lower()}",
                   fmt_int(row[f"shortage_{choices.product}"]))
         st.markdown(f"Huisarts gem. {fmt_km(row['dist_gp'])}, supermarkt gem. "
                     f"{fmt_km(row['dist_supermarket'])} (75-plussers).")

@@ -5,8 +5,9 @@ import math
 import pandas as pd
 import streamlit as st
 
-from geo import profile, settings
-from geo.ranking import fmt_int
+from geo import vocabulary
+from geo.analysis.ranking import fmt_int
+from geo.reporting import profile
 from ui.common import page_context
 
 md = profile.md_escape  # data text shown where Streamlit renders Markdown
@@ -139,7 +140,7 @@ st.dataframe(pd.DataFrame({
 
 # --- method -----------------------------------------------------------------------------------
 st.header("Hoe elk getal wordt berekend")
-walking_text = ", ".join(f"{settings.FACILITY_LABELS[f].lower()} {fmt_int(m)} m"
+walking_text = ", ".join(f"{vocabulary.FACILITY_LABELS[f].lower()} {fmt_int(m)} m"
                          for f, m in norms.walking.items())
 st.markdown(f"""
 Alle afstanden zijn rechte lijnen in RD New (meters). Elke standaardwaarde hieronder is
@@ -195,7 +196,7 @@ geclusterd wonen en verpleegzorg (die bedienen een heel kerngebied). Rijen staan
 van het aantal woningen, plaatsen of mensen dat ontbreekt; alleen rijen met een tekort van
 minstens 0,5. Elke rij krijgt een toelichting in één zin uit haar eigen getallen.
 
-Uitkomsten worden ook per rastercel van {_num(settings.GRID_SIZE_M)} m berekend (kaart).
+Uitkomsten worden ook per rastercel van {_num(vocabulary.GRID_SIZE_M)} m berekend (kaart).
 """)
 
 # --- own norms --------------------------------------------------------------------------------
@@ -211,5 +212,5 @@ st.code(profile.EXAMPLE_NORMS_TOML, language="toml")
 st.caption("Sleutels: preset, name, source, year, demand.<product>.<leeftijdsgroep>, "
            "walking.<voorziening>, access.<maat> (facility_type, population, radius, steps, "
            "per, label), adaptable_weight, adaptable_min_area, ground_floor_share. "
-           f"Producten: {', '.join(settings.PRODUCTS)}. Leeftijdsgroepen: "
-           f"{', '.join(settings.AGE_GROUPS)}.")
+           f"Producten: {', '.join(vocabulary.PRODUCTS)}. Leeftijdsgroepen: "
+           f"{', '.join(vocabulary.AGE_GROUPS)}.")

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from geo import settings
-from geo.ranking import fmt_int
+from geo import vocabulary
+from geo.analysis.ranking import fmt_int
 from ui.common import page_context
 
 st.title("Woonzorgatlas")
@@ -17,9 +17,9 @@ st.caption(f"Normset: {result.norms.name}. Tekort = vraag − aanbod; negatief i
 
 for _, row in result.kern.iterrows():
     st.markdown(f"#### {row['kerngebied']}")
-    cols = st.columns(len(settings.PRODUCTS) + 1)
-    for col, product in zip(cols, settings.PRODUCTS, strict=False):
-        col.metric(settings.PRODUCT_LABELS[product], fmt_int(row[f"shortage_{product}"]),
+    cols = st.columns(len(vocabulary.PRODUCTS) + 1)
+    for col, product in zip(cols, vocabulary.PRODUCTS, strict=False):
+        col.metric(vocabulary.PRODUCT_LABELS[product], fmt_int(row[f"shortage_{product}"]),
                    help=f"Vraag {fmt_int(row[f'demand_{product}'])}, "
                         f"aanbod {fmt_int(row[f'supply_{product}'])}")
     share = row["cov75_share_supermarket"]

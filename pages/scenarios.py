@@ -10,13 +10,10 @@ import streamlit as st
 from pyproj import Transformer
 from streamlit_folium import st_folium
 
-from geo import settings
-from geo.errors import WoonzorgError
-from geo.handout import make_handout
-from geo.norms import PRESETS
-from geo.prognosis import VARIANTS
-from geo.ranking import fmt_int
-from geo.scenario import (
+from geo import vocabulary
+from geo.analysis.prognosis import VARIANTS
+from geo.analysis.ranking import fmt_int
+from geo.analysis.scenario import (
     Scenario,
     dumps_scenario,
     loads_scenario,
@@ -24,11 +21,14 @@ from geo.scenario import (
     validate_scenario,
     without_changes,
 )
-from geo.store import ScenarioStore, StoreConflictError
+from geo.errors import WoonzorgError
+from geo.io.scenario_store import ScenarioStore, StoreConflictError
+from geo.model.norms import PRESETS
+from geo.reporting.handout import make_handout
 from ui.cache import map_layers, scenario_result
 from ui.common import active_region, page_context
 
-PROJECT_COLUMNS = ["name", "x", "y", "ready", *settings.PRODUCTS, "owner"]
+PROJECT_COLUMNS = ["name", "x", "y", "ready", *vocabulary.PRODUCTS, "owner"]
 CHANGE_COLUMNS = ["action", "id", "from_year", "type", "name", "capacity", "x", "y"]
 NEW = "(nieuw scenario)"
 SHORT_LABELS = {"step_free": "Tekort nultredenwoningen", "clustered": "Tekort geclusterd wonen",
@@ -131,8 +131,8 @@ st.caption("Ligging in RD-meters (x, y). Klik op de kaart hieronder om een proje
 projects = pd.DataFrame([{**dict.fromkeys(PROJECT_COLUMNS), **p,
                           **dict(p.get("units", {}))} for p in draft.get("projects", [])],
                         columns=PROJECT_COLUMNS)
-to_rd = Transformer.from_crs(settings.DISPLAY_CRS, settings.METRIC_CRS, always_xy=True)
-to_wgs = Transformer.from_crs(settings.METRIC_CRS, settings.DISPLAY_CRS, always_xy=True)
+to_rd = Transformer.from_crs(vocabulary.DISPLAY_CRS, vocabulary.METRIC_CRS, always_xy=True)
+to_wgs = Transformer.from_crs(vocabulary.METRIC_CRS, vocabulary.DISPLAY_CRS, always_xy=True)
 for i, row in projects.iterrows():
     if pd.isna(row["x"]) and "lon" in draft["projects"][i]:
         x, y = to_rd.transform(draft["projects"][i]["lon"], draft["projects"][i]["lat"])
@@ -145,8 +145,8 @@ edited_projects = st.data_editor(
         "y": st.column_config.NumberColumn("y (RD)", format="%.0f"),
         "ready": st.column_config.NumberColumn("Gereed in", min_value=2000, max_value=2060,
                                                step=1, format="%d"),
-        **{p: st.column_config.NumberColumn(settings.PRODUCT_LABELS[p], min_value=0, step=1,
-                                            format="%d") for p in settings.PRODUCTS},
+        **{p: st.column_config.NumberColumn(vocabulary.PRODUCT_LABELS[p], min_value=0, step=1,
+                                            format="%d") for p in vocabulary.PRODUCTS},
         "owner": st.column_config.TextColumn("Eigenaar"),
     })
 
@@ -202,7 +202,7 @@ edited_changes = st.data_editor(
             "Vanaf jaar", min_value=2000, max_value=2060, step=1, format="%d",
             help="Leeg: de wijziging geldt in elk scenariojaar."),
         "type": st.column_config.SelectboxColumn("Type (open)",
-                                                 options=list(settings.FACILITY_TYPES)),
+                                                 options=list(vocabulary.FACILITY_TYPES)),
         "name": st.column_config.TextColumn("Naam (open)"),
         "capacity": st.column_config.NumberColumn("Capaciteit", min_value=0),
         "x": st.column_config.NumberColumn("x (RD)", format="%.0f"),
@@ -232,7 +232,7 @@ def _rows_to_projects(frame: pd.DataFrame) -> list[dict]:
                       if _clean(row["ready"]) is not None else int(year)}
         if _clean(row["x"]) is not None and _clean(row["y"]) is not None:
             item["x"], item["y"] = float(row["x"]), float(row["y"])
-        units = {p: int(row[p]) for p in settings.PRODUCTS if _clean(row[p]) is not None
+        units = {p: int(row[p]) for p in vocabulary.PRODUCTS if _clean(row[p]) is not None
                  and float(row[p]) > 0}
         item["units"] = units
         if _clean(row["owner"]) is not None:
@@ -290,9 +290,9 @@ st.caption(f"Tekort (vraag − aanbod) in {scenario.year} met {result.norms.name
 ref = reference.kern.set_index("kerngebied")
 for _, row in result.kern.iterrows():
     k = row["kerngebied"]
-    cols = st.columns(len(settings.PRODUCTS) + 1)
+    cols = st.columns(len(vocabulary.PRODUCTS) + 1)
     cols[0].markdown(f"**{k}**")
-    for col, product in zip(cols[1:], settings.PRODUCTS, strict=True):
+    for col, product in zip(cols[1:], vocabulary.PRODUCTS, strict=True):
         value = row[f"shortage_{product}"]
         delta = value - ref.loc[k, f"shortage_{product}"]
         col.metric(SHORT_LABELS[product], fmt_int(value),

@@ -5,8 +5,8 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from geo import profile
-from geo.ranking import fmt_int
+from geo.analysis.ranking import fmt_int
+from geo.reporting import profile
 from ui.common import ALL, page_context
 
 LEVEL_LABELS = {"alle": "Alle", "buurt": "Buurten", "kerngebied": "Kerngebieden"}

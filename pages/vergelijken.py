@@ -16,12 +16,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.analysis.gaps import GapResult
+from geo.analysis.ranking import fmt_int
+from geo.analysis.scenario import compare, dumps_scenario, loads_scenario, without_changes
+from geo.analysis.supply import PRODUCT_FACILITY
 from geo.errors import WoonzorgError
-from geo.gaps import GapResult
-from geo.ranking import fmt_int
-from geo.scenario import compare, dumps_scenario, loads_scenario, without_changes
-from geo.settings import FACILITY_LABELS
-from geo.supply import PRODUCT_FACILITY
+from geo.vocabulary import FACILITY_LABELS
 from ui.cache import map_layers, scenario_result
 from ui.common import ALL, active_region, page_context
 from ui.examples import BASIS, resolve_result, scenario_choices

@@ -11,8 +11,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import settings
-from geo.region import Region, validate_region
+from geo import vocabulary
+from geo.model.region import Region, validate_region
 
 X0, Y0 = 200_000.0, 500_000.0  # somewhere in Drenthe-ish RD space
 
@@ -35,7 +35,7 @@ def tiny_region() -> Region:
             "buurt_type": ["kern", "kern", "verspreide_huizen"],
         },
         geometry=[square(0, 1), square(1, 1), square(0, 0)],
-        crs=settings.METRIC_CRS,
+        crs=vocabulary.METRIC_CRS,
     )
     # population per band: 0_14 15_24 25_44 45_64 65_74 75_84 85_plus
     pops = {
@@ -44,7 +44,7 @@ def tiny_region() -> Region:
         "BU99990100": [20, 10, 40, 50, 40, 30, 10],        # 200 people, 65+ 80, 75+ 40
     }
     population = pd.DataFrame(
-        [{"buurt_code": code, **dict(zip(settings.band_columns(), values, strict=True))}
+        [{"buurt_code": code, **dict(zip(vocabulary.band_columns(), values, strict=True))}
          for code, values in pops.items()]
     )
     # homes: Alfa 4 homes at its centre-ish, Bravo 2, Charlie 2
@@ -72,7 +72,7 @@ def tiny_region() -> Region:
             "buurt_code": [r[0] for r in home_rows],
         },
         geometry=[shapely.Point(X0 + r[1], Y0 + r[2]) for r in home_rows],
-        crs=settings.METRIC_CRS,
+        crs=vocabulary.METRIC_CRS,
     )
     fac_rows = [
         # id, type, x, y, capacity
@@ -92,7 +92,7 @@ def tiny_region() -> Region:
             "capacity": [r[4] for r in fac_rows],
         },
         geometry=[shapely.Point(X0 + r[2], Y0 + r[3]) for r in fac_rows],
-        crs=settings.METRIC_CRS,
+        crs=vocabulary.METRIC_CRS,
     )
     metadata = {
         "region_name": "Testregio",

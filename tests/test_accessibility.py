@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from scipy.spatial.distance import cdist
 
-from geo.accessibility import (
+from geo.analysis.accessibility import (
     Catchment,
     build_catchment,
     fca_from_catchment,

@@ -9,12 +9,12 @@ import pytest
 import shapely
 from cbskit import X0, Y0, cbs_gpkg_bytes, geojson_bytes
 
-from geo import settings
-from geo.build import build_region
+from geo import vocabulary
+from geo.analysis.gaps import analyse
 from geo.cli import main
 from geo.errors import ImportDataError
-from geo.gaps import analyse
-from geo.region import load_region
+from geo.io.build import build_region
+from geo.model.region import load_region
 
 GEMEENTE = "GM9991"  # Testdorp: Dorp-Centrum, Dorp-Noord, Verspreide huizen Dorp, Gehucht
 
@@ -35,9 +35,9 @@ def _bag_gpkg(path):
                          "oppervlakte": 90, "bouwjaar": year, "pand_identificatie": pid,
                          "postcode": "9999AA", "huisnummer": p * 100 + k,
                          "geometry": shapely.Point(X0 + dx + k, Y0 + dy)})
-    pyogrio.write_dataframe(gpd.GeoDataFrame(vbos, crs=settings.METRIC_CRS), path,
+    pyogrio.write_dataframe(gpd.GeoDataFrame(vbos, crs=vocabulary.METRIC_CRS), path,
                             layer="verblijfsobject", driver="GPKG")
-    pyogrio.write_dataframe(gpd.GeoDataFrame(panden, crs=settings.METRIC_CRS), path,
+    pyogrio.write_dataframe(gpd.GeoDataFrame(panden, crs=vocabulary.METRIC_CRS), path,
                             layer="pand", driver="GPKG")
     return path
 
@@ -74,7 +74,7 @@ def test_build_known_answer(files):
         "BU99910000": "Dorp", "BU99910001": "Dorp", "BU99910009": "Dorp",
         "BU99910100": "Buiten"}
     pop = region.population.set_index("buurt_code")
-    bands = settings.band_columns()
+    bands = vocabulary.band_columns()
     assert pop.loc["BU99910000", bands].sum() == 1000
     assert pop.loc["BU99910100", bands].sum() == 0  # secret (-99997) → 0, never negative
     assert pop["estimated"].all()
@@ -123,7 +123,7 @@ def test_kerngebieden_from_polygons(files, tmp_path):
     polygons = gpd.GeoDataFrame(
         {"kerngebied": ["West", "Oost"]},
         geometry=[shapely.box(X0 - 10, Y0 - 10, X0 + 1000, Y0 + 3000),
-                  shapely.box(X0 + 1000, Y0 - 10, X0 + 4000, Y0 + 3000)], crs=settings.METRIC_CRS)
+                  shapely.box(X0 + 1000, Y0 - 10, X0 + 4000, Y0 + 3000)], crs=vocabulary.METRIC_CRS)
     path = tmp_path / "kernen.gpkg"
     pyogrio.write_dataframe(polygons, path, driver="GPKG")
     region = build_region(cbs=files["cbs"], gemeente=GEMEENTE, kerngebieden=path).region

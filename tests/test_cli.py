@@ -9,9 +9,9 @@ import pyogrio
 import pytest
 from regionkit import X0, Y0, tiny_region
 
-from geo import settings
+from geo import vocabulary
 from geo.cli import main
-from geo.region import write_region
+from geo.model.region import write_region
 
 
 @pytest.fixture()
@@ -27,7 +27,7 @@ def test_analyse_writes_layers(tmp_path, region_file, capsys):
     assert {"gaps_buurt", "gaps_kern", "gaps_grid", "gaps_gemeente", "ranking",
             "provenance"} <= layers
     buurt = pyogrio.read_dataframe(out, layer="gaps_buurt")
-    assert buurt.crs.equals(settings.METRIC_CRS)
+    assert buurt.crs.equals(vocabulary.METRIC_CRS)
     assert len(buurt) == 3 and (buurt["year"] == 2030).all()
     prov = pyogrio.read_dataframe(out, layer="provenance").set_index("key")["value"]
     assert prov["year"] == "2030" and prov["norms_key"] == "eigen_beleid"
@@ -98,7 +98,7 @@ def _scenario_file(tmp_path, name="plan.toml", *, units="{ step_free = 60 }", ye
 
 
 def test_analyse_with_scenario_records_provenance(tmp_path, region_file, capsys):
-    from geo.scenario import load_scenario, loads_scenario
+    from geo.analysis.scenario import load_scenario, loads_scenario
 
     scen_file = _scenario_file(tmp_path)
     out = tmp_path / "s.gpkg"
@@ -184,9 +184,9 @@ def test_scenario_errors_go_to_stderr(tmp_path, region_file, capsys, args, messa
 def test_export_shapefile_of_a_scenario_core_area(tmp_path, region_file, capsys):
     import zipfile
 
-    from geo.gaps import analyse
-    from geo.region import load_region
-    from geo.scenario import analyse_scenario, load_scenario
+    from geo.analysis.gaps import analyse
+    from geo.analysis.scenario import analyse_scenario, load_scenario
+    from geo.model.region import load_region
 
     scen = tmp_path / "s.toml"
     scen.write_text('name = "Alfa 40"\nyear = 2030\n\n[[projects]]\nname = "P"\n'

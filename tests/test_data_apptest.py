@@ -16,7 +16,7 @@ from regionkit import tiny_region
 from streamlit.testing.v1 import AppTest
 from test_fetch import _Handler, _Server, odata, pdok
 
-from geo.regions import active_region_path, list_saved_regions, save_region
+from geo.io.saved_regions import active_region_path, list_saved_regions, save_region
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 

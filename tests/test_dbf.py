@@ -12,7 +12,7 @@ import pyogrio
 import pytest
 import shapely
 
-from geo.dbf import write_dbf
+from geo.reporting._dbf import write_dbf
 
 
 def _shapefile(tmp_path, attrs: pd.DataFrame):

@@ -8,9 +8,9 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 from pandas.testing import assert_frame_equal
 
-from geo import settings
-from geo.demo import DEMO_NOTICE, generate_demo_region, load_villages
-from geo.region import load_default_region
+from geo import vocabulary
+from geo.datasets.demo import DEMO_NOTICE, generate_demo_region, load_villages
+from geo.model.region import load_default_region
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_committed_file_matches_generator(demo):
 
 def test_village_totals_match_facts(demo):
     facts = load_villages().set_index("village")["inhabitants"]
-    pop = demo.population.set_index("buurt_code")[settings.band_columns()].sum(axis=1)
+    pop = demo.population.set_index("buurt_code")[vocabulary.band_columns()].sum(axis=1)
     assert pop.sum() == facts.sum()
     villages = demo.villages.set_index("name")
     homes_per_village = demo.homes.groupby("woonplaats").size()
@@ -100,8 +100,8 @@ def test_structure_resembles_cbs(demo):
 
 def test_age_structure_plausible(demo):
     pop = demo.population.set_index("buurt_code")
-    bands = settings.band_columns()
-    old = pop[settings.band_columns(settings.AGE_GROUPS["65+"])].sum(axis=1)
+    bands = vocabulary.band_columns()
+    old = pop[vocabulary.band_columns(vocabulary.AGE_GROUPS["65+"])].sum(axis=1)
     share = old / pop[bands].sum(axis=1)
     assert 0.23 <= old.sum() / pop[bands].to_numpy().sum() <= 0.27  # Drenthe 24.5 %
     small = demo.villages.loc[demo.villages["inhabitants"] < 300, "core_buurt"]
@@ -121,7 +121,7 @@ def test_homes_plausible(demo):
 
 def test_facilities_where_plausible(demo):
     fac = demo.facilities
-    assert set(settings.FACILITY_TYPES) <= set(fac["type"])
+    assert set(vocabulary.FACILITY_TYPES) <= set(fac["type"])
     gp_places = set(fac.loc[fac["type"] == "gp", "woonplaats"])
     assert {"Beilen", "Westerbork", "Smilde", "Assen"} <= gp_places
     assert "Zuidveld" not in set(fac["woonplaats"])

@@ -16,13 +16,20 @@ import pyogrio
 import pytest
 import shapely
 
-import geo.export as export_module
+import geo.reporting.export as export_module
+from geo.analysis.gaps import analyse
+from geo.analysis.scenario import analyse_scenario, scenario_from_dict
 from geo.errors import ExportError, WoonzorgError
-from geo.export import FORMATS, LAYERS, ExportSelection, export_bytes, select_layer, write_export
-from geo.fields import field_table, short_names
-from geo.gaps import analyse
-from geo.region import load_default_region
-from geo.scenario import analyse_scenario, scenario_from_dict
+from geo.model.region import load_default_region
+from geo.reporting.export import (
+    FORMATS,
+    LAYERS,
+    ExportSelection,
+    export_bytes,
+    select_layer,
+    write_export,
+)
+from geo.reporting.fields import field_table, short_names
 
 YEAR = 2030
 
@@ -82,7 +89,7 @@ def test_every_layer_and_format_reads_back_with_the_same_numbers(result, tmp_pat
     for col in cols:
         a = got.loc[exp.index, names[col]].to_numpy(dtype=float)
         b = exp[col].to_numpy(dtype=float)
-        # a Shapefile stores 6 decimals (geo.dbf); the other formats the full double
+        # a Shapefile stores 6 decimals (geo.reporting._dbf); the other formats the full double
         tol = {"atol": 5.01e-7, "rtol": 0} if fmt == "shp" else {"rtol": 1e-9}
         np.testing.assert_allclose(a, b, equal_nan=True, err_msg=f"{layer}.{col}", **tol)
     if fmt != "csv":

@@ -13,8 +13,8 @@ from unittest import mock
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.gaps import analyse
-from geo.region import load_default_region
+from geo.analysis.gaps import analyse
+from geo.model.region import load_default_region
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 SMILDE = "example:Voorbeeld: 60 nultredenwoningen Smilde 2028"

@@ -1,4 +1,4 @@
-"""`geo.fetch` against a real local HTTP server that speaks PDOK OGC API and CBS OData v3.
+"""`geo.io.fetch` against a real local HTTP server that speaks PDOK OGC API and CBS OData v3.
 
 No HTTP client is mocked: a ``ThreadingHTTPServer`` on 127.0.0.1 serves responses in the
 format of the real services. The first path segment of a base URL picks a scenario
@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import fetch
 from geo.errors import ImportDataError
-from geo.fetch import (
+from geo.io import fetch
+from geo.io.fetch import (
     FetchResult,
     add_fetch_arguments,
     fetch_buurten,
@@ -867,8 +867,8 @@ def test_run_fetch_offline(tmp_path):
 
 def test_fetched_buurten_build_a_region(server, tmp_path):
     """fetch → build → analyse: the downloaded file is a valid input of `geo build`."""
-    from geo.build import build_region
-    from geo.gaps import analyse
+    from geo.analysis.gaps import analyse
+    from geo.io.build import build_region
 
     result = fetch_buurten("GM1731", YEAR, tmp_path, base_url=pdok(server))
     with pytest.raises(ImportDataError, match="leeftijdspercentages"):  # only 65+ in the map

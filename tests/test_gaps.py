@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 from regionkit import tiny_region
 
-from geo import settings
+from geo import vocabulary
+from geo.analysis.gaps import analyse
+from geo.analysis.prognosis import project_population
 from geo.errors import AnalysisError
-from geo.gaps import analyse
-from geo.norms import get_preset
-from geo.prognosis import project_population
-from geo.region import Region
+from geo.model.norms import get_preset
+from geo.model.region import Region
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_grid_sums_match_buurten(result):
         assert grid[col].sum() == pytest.approx(buurt[col].sum()), col
     assert (grid.geometry.area == 500 * 500).all()
     assert grid["cell_id"].is_unique
-    assert grid.crs.equals(settings.METRIC_CRS)
+    assert grid.crs.equals(vocabulary.METRIC_CRS)
 
 
 def test_accessibility_large_catchment_equals_ratio():
@@ -96,7 +96,7 @@ def test_year_projects_population():
     region = tiny_region()
     res = analyse(region, year=2040)
     expected = project_population(region.population.set_index("buurt_code")[
-        settings.band_columns()], 2024, 2040)
+        vocabulary.band_columns()], 2024, 2040)
     assert res.buurt["pop_total"].sum() == pytest.approx(expected.to_numpy().sum())
     assert res.year == 2040 and (res.buurt["year"] == 2040).all()
     base = analyse(region)

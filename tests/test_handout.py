@@ -16,10 +16,10 @@ from datetime import date
 import pytest
 import regionkit
 
-import geo.gaps
-import geo.handout as handout
-import geo.region
-from geo.ranking import fmt_int
+import geo.analysis.gaps
+import geo.model.region
+import geo.reporting.handout as handout
+from geo.analysis.ranking import fmt_int
 
 GENERATED = date(2025, 5, 12)
 
@@ -53,17 +53,17 @@ def pdf_pages_text(pdf: bytes, tmp_path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def demo_result():
-    return geo.gaps.analyse(geo.region.load_default_region())
+    return geo.analysis.gaps.analyse(geo.model.region.load_default_region())
 
 
 @pytest.fixture(scope="module")
 def demo_2040(demo_result):
-    return geo.gaps.analyse(geo.region.load_default_region(), year=2040)
+    return geo.analysis.gaps.analyse(geo.model.region.load_default_region(), year=2040)
 
 
 @pytest.fixture(scope="module")
 def tiny_result():
-    return geo.gaps.analyse(regionkit.tiny_region())
+    return geo.analysis.gaps.analyse(regionkit.tiny_region())
 
 
 @pytest.fixture(scope="module")

@@ -12,18 +12,18 @@ import pytest
 import shapely
 from regionkit import X0, Y0, tiny_region
 
-from geo import settings
+from geo import vocabulary
+from geo.analysis.supply import classify_homes
 from geo.errors import ImportDataError
-from geo.importers.bag import (
+from geo.io.importers.bag import (
     LIFT_PROXY_FROM_YEAR,
     SUITABILITY_PROXY_NOTE,
     BagHomes,
     read_bag_homes,
     read_corporation_list,
 )
-from geo.norms import load_norms
-from geo.region import Region, validate_region
-from geo.supply import classify_homes
+from geo.model.norms import load_norms
+from geo.model.region import Region, validate_region
 
 IN_USE = "Verblijfsobject in gebruik"
 
@@ -93,7 +93,7 @@ def bag_frames(*, wfs_names: bool = False) -> tuple[gpd.GeoDataFrame, gpd.GeoDat
             "oppervlakte_max": [300] * len(PANDEN),
         },
         geometry=[shapely.box(x - 20, y - 20, x + 20, y + 20) for x, y in where.values()],
-        crs=settings.METRIC_CRS,
+        crs=vocabulary.METRIC_CRS,
     )
     rows = []
     for i, v in enumerate(VBOS):
@@ -114,7 +114,7 @@ def bag_frames(*, wfs_names: bool = False) -> tuple[gpd.GeoDataFrame, gpd.GeoDat
             "pand_status": "Pand in gebruik",
             "geometry": shapely.Point(x - 10 + i % 5 * 4, y - 10 + i % 3 * 4),
         })
-    vbo = gpd.GeoDataFrame(rows, geometry="geometry", crs=settings.METRIC_CRS)
+    vbo = gpd.GeoDataFrame(rows, geometry="geometry", crs=vocabulary.METRIC_CRS)
     if wfs_names:
         vbo = vbo.rename(columns={"pand_identificatie": "pandidentificatie",
                                   "woonplaats_naam": "woonplaats", "pand_status": "pandstatus"})
@@ -162,7 +162,7 @@ def test_known_answer(bag_file, areas):
     assert set(got.index[got["dwelling_type"] == "multi_family"]) == MULTI
     assert set(got.index[got["lift"]]) == LIFT
     assert set(got.index[got["step_free"]]) == LIFT
-    assert homes.crs.equals(settings.METRIC_CRS)
+    assert homes.crs.equals(vocabulary.METRIC_CRS)
     assert (homes.geom_type == "Point").all()
     assert homes["home_id"].str.fullmatch(r"\d{16}").all()
     # buurt join
@@ -354,7 +354,7 @@ def test_not_a_geopackage():
 
 
 def test_areas_in_wgs84_are_accepted(bag_file, areas):
-    result = read_bag_homes(bag_file, areas=areas.to_crs(settings.DISPLAY_CRS))
+    result = read_bag_homes(bag_file, areas=areas.to_crs(vocabulary.DISPLAY_CRS))
     assert result.stats["kept"] == 14
 
 
@@ -385,7 +385,7 @@ def synthetic_bag(n_homes: int, seed: int = 1) -> tuple[gpd.GeoDataFrame, gpd.Ge
     pand = gpd.GeoDataFrame(
         {"identificatie": [pand_id(i) for i in k], "bouwjaar": years,
          "status": "Pand in gebruik", "aantal_verblijfsobjecten": sizes},
-        geometry=shapely.box(px - 5, py - 5, px + 5, py + 5), crs=settings.METRIC_CRS)
+        geometry=shapely.box(px - 5, py - 5, px + 5, py + 5), crs=vocabulary.METRIC_CRS)
     owner = np.repeat(k, sizes)
     n_shops = n_homes // 10
     shop_pand = rng.choice(k, n_shops)
@@ -402,7 +402,7 @@ def synthetic_bag(n_homes: int, seed: int = 1) -> tuple[gpd.GeoDataFrame, gpd.Ge
          "woonplaats_naam": "Testdorp"},
         geometry=shapely.points(px[pand_of] + rng.uniform(-3, 3, n),
                                 py[pand_of] + rng.uniform(-3, 3, n)),
-        crs=settings.METRIC_CRS)
+        crs=vocabulary.METRIC_CRS)
     return vbo, pand
 
 

@@ -1,4 +1,4 @@
-"""geo.importers.cbs: CBS Wijk- en Buurtkaart in three spellings, population by age."""
+"""geo.io.importers.cbs: CBS Wijk- en Buurtkaart in three spellings, population by age."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from cbskit import (
     square,
 )
 
-from geo import settings
+from geo import vocabulary
 from geo.errors import ImportDataError
-from geo.importers.cbs import (
+from geo.io.importers.cbs import (
     COUNT_COLUMNS,
     DEFAULT_65PLUS_SPLIT,
     AgeDistribution,
@@ -28,7 +28,7 @@ from geo.importers.cbs import (
     read_age_distribution,
     read_cbs_buurten,
 )
-from geo.region import LAYER_COLUMNS, Region, validate_region
+from geo.model.region import LAYER_COLUMNS, Region, validate_region
 
 DORP = ["BU99910000", "BU99910001", "BU99910009", "BU99910100"]  # without the water buurt
 
@@ -59,7 +59,7 @@ def test_gpkg_buurten_layer_chosen_and_schema(dorp):
     areas = dorp.areas
     assert list(areas.columns) == [*LAYER_COLUMNS["areas"], "buurt_type", "geometry"]
     assert areas["buurt_code"].tolist() == DORP
-    assert areas.crs.equals(settings.METRIC_CRS)
+    assert areas.crs.equals(vocabulary.METRIC_CRS)
     assert areas.geometry.is_valid.all()
     assert set(areas.geom_type) <= {"Polygon", "MultiPolygon"}
     assert areas["gemeente_name"].unique().tolist() == ["Testdorp"]
@@ -104,7 +104,7 @@ def test_three_spellings_give_the_same_result(dorp):
     for other in (upper, camel):
         assert other.areas.drop(columns="geometry").equals(dorp.areas.drop(columns="geometry"))
         pd.testing.assert_frame_equal(other.counts, dorp.counts)
-        assert other.areas.crs.equals(settings.METRIC_CRS)
+        assert other.areas.crs.equals(vocabulary.METRIC_CRS)
         ratio = other.areas.area.to_numpy() / dorp.areas.area.to_numpy()
         assert ratio == pytest.approx(np.ones(len(ratio)), rel=1e-3)
     assert upper.edition == "2021"
@@ -231,7 +231,7 @@ def counts_frame(**columns) -> pd.DataFrame:
 def test_population_known_answer():
     split = AgeDistribution(0.5, 0.35, 0.15, source="test")
     pop = population_from_cbs(counts_frame(), distribution=split)
-    assert list(pop.columns) == ["buurt_code", *settings.band_columns(), "estimated"]
+    assert list(pop.columns) == ["buurt_code", *vocabulary.band_columns(), "estimated"]
     assert pop.iloc[0, 1:8].tolist() == [200, 200, 200, 200, 100, 70, 30]
     assert pop["estimated"].all()
     assert "test" in pop.attrs["source"]
@@ -243,7 +243,7 @@ def test_population_rescales_whole_percentages():
                           pct_25_44=[21.0, 33.0], pct_45_64=[26.0, 0.0],
                           pct_65_plus=[27.0, 0.0])
     pop = population_from_cbs(counts)
-    bands = pop[settings.band_columns()].to_numpy()
+    bands = pop[vocabulary.band_columns()].to_numpy()
     assert bands.sum(axis=1).tolist() == [500, 995]
     assert bands[0, 4:].sum() == round(500 * 27 / 101)
     assert bands[1].tolist() == [332, 332, 331, 0, 0, 0, 0]
@@ -257,7 +257,7 @@ def test_population_missing_inhabitants_and_gap_filling():
         pct_65_plus=[30.0, np.nan, 40.0])
     pop = population_from_cbs(counts).set_index("buurt_code")
     assert pop.loc["BU2"].drop("estimated").sum() == 0
-    bu3 = pop.loc["BU3", settings.band_columns()].to_numpy()
+    bu3 = pop.loc["BU3", vocabulary.band_columns()].to_numpy()
     assert bu3.sum() == 100 and bu3[2] == 20 and bu3[4:].sum() == 40
     # the missing 40 % is split 10:10:30 like the municipality (BU1)
     assert bu3[:2].tolist() == [8, 8] and bu3[3] == 24
@@ -274,17 +274,17 @@ def test_population_without_age_percentages_is_an_error():
 def test_population_from_imported_file_validates_as_region(dorp):
     pop = population_from_cbs(dorp.counts)
     assert pop["buurt_code"].tolist() == DORP
-    totals = pop[settings.band_columns()].sum(axis=1)
+    totals = pop[vocabulary.band_columns()].sum(axis=1)
     assert totals.tolist() == [1000, 500, 200, 0]
     home = gpd.GeoDataFrame(
         {"home_id": ["H1"], "construction_year": [1980], "dwelling_type": ["single_family"],
          "step_free": [False], "lift": [False], "floor_area": [100.0],
          "tenure": ["owner_occupied"], "owner": ["eigenaar-bewoner"]},
-        geometry=[shapely.Point(230_500, 545_500)], crs=settings.METRIC_CRS)
+        geometry=[shapely.Point(230_500, 545_500)], crs=vocabulary.METRIC_CRS)
     facility = gpd.GeoDataFrame(
         {"facility_id": ["F1"], "type": ["gp"], "name": ["Praktijk"], "operator": ["x"],
          "capacity": [2000.0]},
-        geometry=[shapely.Point(230_500, 545_500)], crs=settings.METRIC_CRS)
+        geometry=[shapely.Point(230_500, 545_500)], crs=vocabulary.METRIC_CRS)
     region = validate_region(Region(
         areas=dorp.areas, population=pop, homes=home, facilities=facility,
         metadata={"region_name": "Testdorp", "base_year": "2023"}))

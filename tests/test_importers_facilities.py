@@ -14,18 +14,18 @@ import shapely
 from pyproj import Transformer
 from regionkit import tiny_region
 
-from geo import settings
+from geo import vocabulary
 from geo.errors import ImportDataError
-from geo.importers.facilities import (
+from geo.io.importers.facilities import (
     OSM_NOTE,
     Facilities,
     read_facilities,
     read_osm_facilities,
 )
-from geo.region import Region, validate_region
+from geo.model.region import Region, validate_region
 
-TO_RD = Transformer.from_crs(settings.DISPLAY_CRS, settings.METRIC_CRS, always_xy=True)
-TO_WGS84 = Transformer.from_crs(settings.METRIC_CRS, settings.DISPLAY_CRS, always_xy=True)
+TO_RD = Transformer.from_crs(vocabulary.DISPLAY_CRS, vocabulary.METRIC_CRS, always_xy=True)
+TO_WGS84 = Transformer.from_crs(vocabulary.METRIC_CRS, vocabulary.DISPLAY_CRS, always_xy=True)
 
 # Beilen-ish, WGS84
 LON0, LAT0 = 6.513, 52.862
@@ -65,7 +65,7 @@ def test_rd_csv_known_answer():
     assert fac.loc["F7", "name"] == "Bushalte"   # empty name filled with the type's label
     assert result.stats == {"read": 7, "ids_generated": 0, "names_filled": 1, "kept": 7}
     assert any("zonder naam" in w for w in result.warnings)
-    assert fac.crs.equals(settings.METRIC_CRS)
+    assert fac.crs.equals(vocabulary.METRIC_CRS)
     assert fac.loc["F1", "geometry"].equals(shapely.Point(233500.5, 542400))
     assert result.source == "eigen lijst 'voorzieningen.csv'"
 
@@ -137,7 +137,7 @@ def test_unknown_types_are_listed_with_the_allowed_ones():
         read_facilities(csv, "a.csv")
     message = str(err.value)
     assert "'Fysio'" in message and "'tandarts'" in message
-    for code in settings.FACILITY_TYPES:
+    for code in vocabulary.FACILITY_TYPES:
         assert code in message
     assert "regel 2, 4" in message
 
@@ -202,7 +202,7 @@ def test_geopackage_layer(tmp_path):
          "name": ["Super", "Huisartsenpost"], "operator": ["X", "Y"], "capacity": [None, 5.0],
          "woonplaats": ["Beilen", "Smilde"]},
         geometry=[shapely.Point(233500, 542400), shapely.Point(226600, 552400)],
-        crs=settings.METRIC_CRS)
+        crs=vocabulary.METRIC_CRS)
     path = tmp_path / "lijst.gpkg"
     pyogrio.write_dataframe(gdf, path, layer="voorzieningen", driver="GPKG")
     pyogrio.write_dataframe(gdf.iloc[:1], path, layer="oud", driver="GPKG")
@@ -360,7 +360,7 @@ def check_osm_result(result: Facilities) -> None:
     assert fac.loc["osm_way_101", "capacity"] == 40.0
     assert fac.loc["osm_way_102", "operator"] == "Zorggroep"
     assert fac.loc["osm_node_2", "operator"] == "BENU"
-    assert fac.crs.equals(settings.METRIC_CRS)
+    assert fac.crs.equals(vocabulary.METRIC_CRS)
     assert (fac.geom_type == "Point").all()
     # the merged GP lies inside its building
     x, y = TO_RD.transform(LON0 + 0.0002, LAT0 + 0.0002)

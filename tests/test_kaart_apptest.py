@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit_folium import _get_map_string
 
-from geo.display import to_display
-from geo.region import load_default_region
+from geo.model.region import load_default_region
+from geo.reporting.display import to_display
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 

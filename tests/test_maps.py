@@ -8,8 +8,8 @@ import pytest
 from regionkit import tiny_region
 from streamlit_folium import _get_map_string
 
-from geo.gaps import analyse
-from geo.region import Region
+from geo.analysis.gaps import analyse
+from geo.model.region import Region
 from ui.assets import URL_PREFIX, VENDOR_DIR, configure_folium, ensure_vendored_assets
 from ui.maps import MapOptions, build_map, display_layers, locate_click, themes
 

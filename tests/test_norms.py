@@ -6,16 +6,16 @@ import json
 
 import pytest
 
-from geo import settings
+from geo import vocabulary
 from geo.errors import NormsError
-from geo.norms import PRESETS, get_preset, load_norms, norms_from_dict
+from geo.model.norms import PRESETS, get_preset, load_norms, norms_from_dict
 
 
 def test_presets_complete_and_sourced():
     assert len(PRESETS) >= 2
     for key, norms in PRESETS.items():
         assert norms.key == key
-        assert set(norms.demand) == set(settings.PRODUCTS)
+        assert set(norms.demand) == set(vocabulary.PRODUCTS)
         assert len(norms.source) > 40 and norms.year >= 2020
         assert norms.walking == {"supermarket": 500.0, "gp": 1000.0, "bus_stop": 500.0,
                                  "pharmacy": 1000.0}

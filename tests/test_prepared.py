@@ -8,10 +8,15 @@ import pandas as pd
 import pytest
 from regionkit import X0, Y0, tiny_region
 
-from geo.gaps import analyse
-from geo.prepared import prepare_region
-from geo.region import load_default_region, validate_region
-from geo.scenario import ScenarioError, analyse_scenario, apply_scenario, scenario_from_dict
+from geo.analysis.gaps import analyse
+from geo.analysis.prepared import prepare_region
+from geo.analysis.scenario import (
+    ScenarioError,
+    analyse_scenario,
+    apply_scenario,
+    scenario_from_dict,
+)
+from geo.model.region import load_default_region, validate_region
 
 SMILDE = {"name": "Nieuwbouw Smilde", "x": 226600.0, "y": 552400.0, "ready": 2028,
           "units": {"step_free": 60, "clustered": 12}}

@@ -17,11 +17,11 @@ import pandas as pd
 import pytest
 from regionkit import tiny_region
 
-from geo import profile
+from geo.analysis.gaps import analyse
+from geo.analysis.prognosis import get_variant
 from geo.errors import AnalysisError, WoonzorgError
-from geo.gaps import analyse
-from geo.norms import norms_from_dict
-from geo.prognosis import get_variant
+from geo.model.norms import norms_from_dict
+from geo.reporting import profile
 
 ALFA, BRAVO, CHARLIE = "BU99990000", "BU99990001", "BU99990100"
 

@@ -1,4 +1,4 @@
-"""Tests of geo.prognosis: arithmetic checked by hand on tiny inputs."""
+"""Tests of geo.analysis.prognosis: arithmetic checked by hand on tiny inputs."""
 
 from __future__ import annotations
 
@@ -9,18 +9,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import prognosis, settings
-from geo.errors import AnalysisError, WoonzorgError
-from geo.prognosis import (
+from geo import vocabulary
+from geo.analysis import prognosis
+from geo.analysis.prognosis import (
     VARIANTS,
     PrognosisSettings,
     get_variant,
     project_population,
     project_series,
 )
+from geo.errors import AnalysisError, WoonzorgError
 
-BANDS = settings.AGE_BANDS
-COLS = settings.band_columns()
+BANDS = vocabulary.AGE_BANDS
+COLS = vocabulary.band_columns()
 
 
 def make_settings(survival=1.0, birth=0.0, migration=None, **kwargs) -> PrognosisSettings:
@@ -176,14 +177,14 @@ def test_default_settings_is_basis():
     )
 
 
-@pytest.mark.parametrize("year", [2023, settings.MAX_YEAR + 1])
+@pytest.mark.parametrize("year", [2023, vocabulary.MAX_YEAR + 1])
 def test_bad_years_raise(year):
     with pytest.raises(AnalysisError, match="Prognosejaar"):
         project_population(drenthe_pop(), 2024, year)
 
 
 def test_max_year_reads_setting_at_call(monkeypatch):
-    monkeypatch.setattr(settings, "MAX_YEAR", 2030)
+    monkeypatch.setattr(vocabulary, "MAX_YEAR", 2030)
     with pytest.raises(AnalysisError, match="2030"):
         project_population(drenthe_pop(), 2024, 2031)
 
@@ -302,7 +303,7 @@ def test_from_dict_rejects_unknown_and_missing_keys():
 
 
 def _share(frame: pd.DataFrame, bands: tuple[str, ...]) -> float:
-    return float(frame[settings.band_columns(bands)].to_numpy().sum() / frame.to_numpy().sum())
+    return float(frame[vocabulary.band_columns(bands)].to_numpy().sum() / frame.to_numpy().sum())
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
@@ -311,7 +312,7 @@ def test_drenthe_like_structure_ages(variant):
     base = pop[COLS]
     out = project_population(pop, 2024, 2040, get_variant(variant))
     for group in ("65+", "75+", "85+"):
-        bands = settings.AGE_GROUPS[group]
+        bands = vocabulary.AGE_GROUPS[group]
         assert _share(out, bands) > _share(base, bands), group
     # Plausible range: no explosion or collapse in 16 years.
     assert 0.85 < out.to_numpy().sum() / 34_000 < 1.15

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.export import LAYERS, write_export
-from geo.gaps import analyse
-from geo.region import load_default_region
+from geo.analysis.gaps import analyse
+from geo.model.region import load_default_region
+from geo.reporting.export import LAYERS, write_export
 
 SCRIPT = Path(__file__).parent / "qgis" / "open_layers.py"
 SYSTEM_PYTHON = "/usr/bin/python3"

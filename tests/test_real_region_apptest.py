@@ -10,8 +10,8 @@ import pytest
 from cbskit import X0, Y0, cbs_gpkg_bytes
 from streamlit.testing.v1 import AppTest
 
-from geo.build import build_region
-from geo.regions import save_region, set_active_region
+from geo.io.build import build_region
+from geo.io.saved_regions import save_region, set_active_region
 from ui.navigation import PAGES
 
 APP = Path(__file__).resolve().parents[1] / "app.py"

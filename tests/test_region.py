@@ -9,9 +9,9 @@ import pytest
 import shapely
 from regionkit import tiny_region
 
-from geo import settings
+from geo import vocabulary
 from geo.errors import RegionError
-from geo.region import (
+from geo.model.region import (
     REQUIRED_LAYERS,
     Region,
     load_default_region,
@@ -41,12 +41,12 @@ def test_round_trip(region_file):
     region = load_region(region_file)
     original = tiny_region()
     assert list(region.areas["buurt_code"]) == list(original.areas["buurt_code"])
-    assert region.population[settings.band_columns()].to_numpy().sum() == 2000
+    assert region.population[vocabulary.band_columns()].to_numpy().sum() == 2000
     assert region.homes["step_free"].dtype == bool
     assert region.facilities["capacity"].isna().sum() == 2
     assert region.base_year == 2024
     assert not region.is_demo
-    assert region.areas.crs.equals(settings.METRIC_CRS)
+    assert region.areas.crs.equals(vocabulary.METRIC_CRS)
 
 
 def test_default_region_loads_and_is_demo():
@@ -103,7 +103,7 @@ def test_wrong_crs_names_layer_and_fix():
 
 def test_wgs84_labelled_as_rd():
     region = tiny_region()
-    homes = region.homes.to_crs(4326).set_crs(settings.METRIC_CRS, allow_override=True)
+    homes = region.homes.to_crs(4326).set_crs(vocabulary.METRIC_CRS, allow_override=True)
     with pytest.raises(RegionError, match="graden \\(WGS84\\)"):
         validate_region(_replace(region, homes=homes))
 
@@ -164,7 +164,7 @@ def test_wrong_geometry_type():
     region = tiny_region()
     homes = region.homes.copy()
     homes["geometry"] = homes.buffer(5)
-    homes = gpd.GeoDataFrame(homes, geometry="geometry", crs=settings.METRIC_CRS)
+    homes = gpd.GeoDataFrame(homes, geometry="geometry", crs=vocabulary.METRIC_CRS)
     with pytest.raises(RegionError, match="verwacht Point"):
         validate_region(_replace(region, homes=homes))
 

@@ -8,8 +8,7 @@ import pytest
 from regionkit import tiny_region
 
 from geo.errors import RegionError
-from geo.region import load_region
-from geo.regions import (
+from geo.io.saved_regions import (
     active_region_path,
     delete_saved_region,
     list_saved_regions,
@@ -17,6 +16,7 @@ from geo.regions import (
     save_region,
     set_active_region,
 )
+from geo.model.region import load_region
 
 
 @pytest.fixture(autouse=True)

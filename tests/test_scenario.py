@@ -13,11 +13,9 @@ import shapely
 from pyproj import Transformer
 from regionkit import X0, Y0, tiny_region
 
-import geo.scenario as scenario_module
-from geo.gaps import analyse
-from geo.output import write_result
-from geo.region import load_default_region
-from geo.scenario import (
+import geo.analysis.scenario as scenario_module
+from geo.analysis.gaps import analyse
+from geo.analysis.scenario import (
     FacilityChange,
     Project,
     Scenario,
@@ -33,6 +31,8 @@ from geo.scenario import (
     validate_scenario,
     without_changes,
 )
+from geo.model.region import load_default_region
+from geo.reporting.output import write_result
 
 YEAR = 2030
 ALFA, BRAVO, CHARLIE = "BU99990000", "BU99990001", "BU99990100"

@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.store import ScenarioStore
+from geo.io.scenario_store import ScenarioStore
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 SMILDE_TOML = """name = "60 nultredenwoningen Smilde 2028"

@@ -1,4 +1,4 @@
-"""geo.sources: safe reading of user-supplied geodata and tables; every bad input."""
+"""geo.io.sources: safe reading of user-supplied geodata and tables; every bad input."""
 
 from __future__ import annotations
 
@@ -25,9 +25,9 @@ from cbskit import (
 )
 
 import geo  # noqa: F401  (sets GDAL_SKIP before pyogrio registers drivers)
-from geo import sources
 from geo.errors import ImportDataError
-from geo.sources import (
+from geo.io import sources
+from geo.io.sources import (
     CBS_SENTINEL_MAX,
     check_coordinates,
     clean_numbers,
@@ -271,7 +271,7 @@ def _vrt(tmp_path: Path) -> bytes:
 
 def test_gdal_skip_is_set_and_vrt_driver_is_gone():
     # pyogrio may have been imported (by geopandas) before geo set GDAL_SKIP; every read
-    # through geo.sources re-applies it, so after one read the driver must be gone.
+    # through geo.io.sources re-applies it, so after one read the driver must be gone.
     read_vector(gpkg_bytes({"punten": points()}))
     assert "OGR_VRT" in os.environ.get("GDAL_SKIP", "")
     assert "OGR_VRT" not in pyogrio.list_drivers()

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import store as store_module
 from geo.errors import WoonzorgError
-from geo.store import (
+from geo.io import scenario_store as store_module
+from geo.io.scenario_store import (
     HISTORY_LIMIT,
     MAX_NAME_LENGTH,
     MAX_TOML_BYTES,

@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 from regionkit import tiny_region
 
-from geo import settings
-from geo.demand import group_population, product_demand
+from geo import vocabulary
+from geo.analysis.demand import group_population, product_demand
+from geo.analysis.supply import classify_homes, step_free_units
 from geo.errors import WoonzorgError
-from geo.norms import get_preset, norms_from_dict
-from geo.supply import classify_homes, step_free_units
+from geo.model.norms import get_preset, norms_from_dict
 
 
 def test_suitability_rule_by_hand():
@@ -43,7 +43,7 @@ def test_tiny_region_classes():
 
 
 def test_group_population_and_demand_by_hand():
-    pop = pd.DataFrame([dict(zip(settings.band_columns(), [100, 50, 200, 250, 200, 150, 50],
+    pop = pd.DataFrame([dict(zip(vocabulary.band_columns(), [100, 50, 200, 250, 200, 150, 50],
                                  strict=True))], index=["A"])
     assert group_population(pop, "65+").iloc[0] == 400
     assert group_population(pop, "85+").iloc[0] == 50

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.gaps import GapResult, analyse
-from geo.prepared import PreparedRegion, prepare_region
-from geo.region import Region, load_default_region, load_region
+from geo.analysis.gaps import GapResult, analyse
+from geo.analysis.prepared import PreparedRegion, prepare_region
+from geo.model.region import Region, load_default_region, load_region
 
 
 @st.cache_resource(show_spinner="Demoregio laden…")
@@ -24,7 +24,7 @@ def region_from_file(
     path: str,
     mtime: float,  # noqa: ARG001 - part of the cache key: a rewritten file is loaded again
 ) -> Region:
-    """A saved region package (see ``geo.regions``), loaded and validated once."""
+    """A saved region package (see ``geo.io.saved_regions``), loaded and validated once."""
     return load_region(path)
 
 
@@ -79,7 +79,7 @@ def scenario_result(
 
     Raises :class:`geo.errors.WoonzorgError` (e.g. ``ScenarioError``) for invalid scenarios.
     """
-    from geo.scenario import analyse_scenario, loads_scenario, validate_scenario
+    from geo.analysis.scenario import analyse_scenario, loads_scenario, validate_scenario
 
     scenario = loads_scenario(toml_text)
     validate_scenario(scenario, _region)

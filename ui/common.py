@@ -2,7 +2,7 @@
 
 Session-state keys used across pages: ``year``, ``norms``, ``prognosis``, ``kern``
 (core area or :data:`ALL`), ``product`` and ``buurt`` (the selected buurt code). The
-active region is kept in the data directory (:mod:`geo.regions`).
+active region is kept in the data directory (:mod:`geo.io.saved_regions`).
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from geo import settings
+from geo import vocabulary
+from geo.analysis.gaps import GapResult
+from geo.analysis.prognosis import VARIANTS
 from geo.errors import WoonzorgError
-from geo.gaps import GapResult
-from geo.norms import PRESETS
-from geo.prognosis import VARIANTS
-from geo.region import Region
-from geo.regions import active_region_path
+from geo.io.saved_regions import active_region_path
+from geo.model.norms import PRESETS
+from geo.model.region import Region
 from ui.cache import default_region, gap_result, region_from_file
 from ui.navigation import ensure_navigation
 
@@ -56,7 +56,7 @@ def active_region() -> tuple[Region, str]:
     """The region in use and a key that identifies it.
 
     The demo, unless a saved region was activated on the Data laden page
-    (:func:`geo.regions.active_region_path`). A saved region that can no longer be read
+    (:func:`geo.io.saved_regions.active_region_path`). A saved region that can no longer be read
     falls back to the demo with a message.
     """
     try:
@@ -87,7 +87,7 @@ def demo_notice(region: Region) -> None:
 
 def sidebar_choices(region: Region) -> Choices:
     """Render the shared sidebar filters (kept in session state across pages)."""
-    years = [region.base_year, *[y for y in settings.PROGNOSIS_YEARS if y > region.base_year]]
+    years = [region.base_year, *[y for y in vocabulary.PROGNOSIS_YEARS if y > region.base_year]]
     kerns = [ALL, *region.kerngebieden]
     # after switching regions an earlier choice may not exist any more
     if st.session_state.get("kern") not in (None, *kerns):
@@ -102,8 +102,8 @@ def sidebar_choices(region: Region) -> Choices:
                             format_func=lambda y: f"{y} (basisjaar)" if y == years[0] else str(y))
         norms_key = st.selectbox("Normset", list(PRESETS), key="norms",
                                  format_func=lambda k: PRESETS[k].name)
-        product = st.selectbox("Product", list(settings.PRODUCTS), key="product",
-                               format_func=lambda p: settings.PRODUCT_LABELS[p])
+        product = st.selectbox("Product", list(vocabulary.PRODUCTS), key="product",
+                               format_func=lambda p: vocabulary.PRODUCT_LABELS[p])
         prognosis = st.selectbox("Prognosevariant", list(VARIANTS), key="prognosis",
                                  format_func=lambda k: k.replace("_", " "))
         st.caption(VARIANTS[prognosis].description)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.scenario import loads_scenario
+from geo.analysis.scenario import loads_scenario
 
 EXAMPLES: dict[str, str] = {
     "Voorbeeld: Vergrijzing 2040, huidige voorraad": """\
@@ -53,7 +53,7 @@ def scenario_choices(base_label: str, region=None) -> tuple[  # noqa: ANN001 - R
     import streamlit as st
 
     from geo.errors import WoonzorgError
-    from geo.store import ScenarioStore
+    from geo.io.scenario_store import ScenarioStore
 
     labels: dict[str, str] = {BASIS: base_label}
     tomls: dict[str, str] = {}
@@ -75,7 +75,7 @@ def scenario_choices(base_label: str, region=None) -> tuple[  # noqa: ANN001 - R
             labels[key] = f"{item.name} ({loads_scenario(tomls[key]).year})"
         except ValueError:
             labels[key] = item.name
-    from geo.scenario import validate_scenario
+    from geo.analysis.scenario import validate_scenario
 
     for name, text in EXAMPLES.items():
         if region is not None:

@@ -23,12 +23,12 @@ import shapely
 from folium.utilities import JsCode
 from pyproj import Transformer
 
-from geo import settings
-from geo.display import to_display
-from geo.gaps import GapResult
-from geo.ranking import fmt_int
-from geo.region import Region
-from geo.supply import SUITABILITY_CLASSES, SUITABILITY_LABELS
+from geo import vocabulary
+from geo.analysis.gaps import GapResult
+from geo.analysis.ranking import fmt_int
+from geo.analysis.supply import SUITABILITY_CLASSES, SUITABILITY_LABELS
+from geo.model.region import Region
+from geo.reporting.display import to_display
 
 # Colour-blind-safe palettes.
 # Sequential (more = darker), ColorBrewer "YlOrBr" 6 classes.
@@ -108,14 +108,14 @@ def themes(norms_walking: Sequence[str]) -> dict[str, Theme]:
                                     "ageing", "personen")
         out[f"share_{group}"] = Theme(f"share_{group}", f"Aandeel {label}",
                                       f"share_{group}", "ageing", "% van inwoners", share=True)
-    for product in settings.PRODUCTS:
+    for product in vocabulary.PRODUCTS:
         out[f"shortage_{product}"] = Theme(
-            f"shortage_{product}", f"Tekort {settings.PRODUCT_LABELS[product].lower()}",
+            f"shortage_{product}", f"Tekort {vocabulary.PRODUCT_LABELS[product].lower()}",
             f"shortage_{product}", "diverging", "eenheden (negatief = overschot)")
     for ftype in norms_walking:
         out[f"uncov_{ftype}"] = Theme(
             f"uncov_{ftype}",
-            f"75+ buiten loopafstand {settings.FACILITY_LABELS[ftype].lower()}",
+            f"75+ buiten loopafstand {vocabulary.FACILITY_LABELS[ftype].lower()}",
             f"uncov_share_{ftype}", "sequential", "% van 75-plussers", share=True)
     return out
 
@@ -315,7 +315,7 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
         metres = float(result.norms.walking.get(options.norm_circles, 500.0))
         circles = folium.FeatureGroup(
             name=f"Loopafstand {fmt_int(metres)} m: "
-                 f"{settings.FACILITY_LABELS[options.norm_circles].lower()}")
+                 f"{vocabulary.FACILITY_LABELS[options.norm_circles].lower()}")
         colour = FACILITY_STYLE[options.norm_circles][0]
         for _, f in fac[fac["type"] == options.norm_circles].iterrows():
             folium.Circle(location=[f.geometry.y, f.geometry.x], radius=metres, color=colour,
@@ -324,7 +324,7 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
         circles.add_to(fmap)
         legends.append(Legend("Loopafstandnorm", [
             (colour, f"{fmt_int(metres)} m rond "
-                     f"{settings.FACILITY_LABELS[options.norm_circles].lower()}")]))
+                     f"{vocabulary.FACILITY_LABELS[options.norm_circles].lower()}")]))
 
     # --- facilities: one GeoJson layer per type (Leaflet core only, no jQuery popups)
     if options.facility_types:
@@ -334,7 +334,7 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
                 continue
             _add_facility_layer(fmap, ftype, shown)
         legends.append(Legend("Voorzieningen", [
-            (FACILITY_STYLE[t][0], f"{FACILITY_STYLE[t][1]} — {settings.FACILITY_LABELS[t]}")
+            (FACILITY_STYLE[t][0], f"{FACILITY_STYLE[t][1]} — {vocabulary.FACILITY_LABELS[t]}")
             for t in options.facility_types]))
 
     # --- labels: one layer, names as permanent tooltips on invisible points
@@ -391,7 +391,7 @@ def _add_facility_layer(fmap: folium.Map, ftype: str, shown: gpd.GeoDataFrame) -
     ]
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        name=f"{settings.FACILITY_LABELS[ftype]} ({len(features)})",
+        name=f"{vocabulary.FACILITY_LABELS[ftype]} ({len(features)})",
         marker=folium.Marker(icon=icon),
         tooltip=folium.GeoJsonTooltip(fields=["_tip"], labels=False),
         popup=folium.GeoJsonPopup(fields=["_pop"], labels=False),
@@ -399,12 +399,12 @@ def _add_facility_layer(fmap: folium.Map, ftype: str, shown: gpd.GeoDataFrame) -
 
 
 def _facility_tooltip(f: pd.Series) -> str:
-    return f"{_esc(settings.FACILITY_LABELS[f['type']])}: {_esc(f['name'])}"
+    return f"{_esc(vocabulary.FACILITY_LABELS[f['type']])}: {_esc(f['name'])}"
 
 
 def _facility_popup(f: pd.Series) -> str:
     cap = f["capacity"]
-    parts = [f"<b>{_esc(f['name'])}</b>", _esc(settings.FACILITY_LABELS[f["type"]])]
+    parts = [f"<b>{_esc(f['name'])}</b>", _esc(vocabulary.FACILITY_LABELS[f["type"]])]
     if str(f.get("operator", "")).strip():
         parts.append(f"Exploitant: {_esc(f['operator'])}")
     if cap is not None and not (isinstance(cap, float) and math.isnan(cap)):
@@ -482,7 +482,7 @@ def display_layers(region: Region, result: GapResult) -> dict[str, gpd.GeoDataFr
     gcols = [c for c in grid.columns if c != "geometry"]
     homes = result.homes
     xy = shapely.get_coordinates(homes.geometry.values)
-    to_wgs = Transformer.from_crs(settings.METRIC_CRS, settings.DISPLAY_CRS, always_xy=True)
+    to_wgs = Transformer.from_crs(vocabulary.METRIC_CRS, vocabulary.DISPLAY_CRS, always_xy=True)
     lon, lat = to_wgs.transform(xy[:, 0], xy[:, 1])
     kern_of = result.buurt.set_index("buurt_code")["kerngebied"]
     cell = (np.floor(xy[:, 0] / 250).astype(np.int64) * 10_000_000
@@ -501,7 +501,7 @@ def display_layers(region: Region, result: GapResult) -> dict[str, gpd.GeoDataFr
     fac = to_display(facilities, tolerance=0)
     villages = (to_display(region.villages, tolerance=0) if region.villages is not None
                 else gpd.GeoDataFrame({"name": [], "inhabitants": []}, geometry=[],
-                                      crs=settings.DISPLAY_CRS))
+                                      crs=vocabulary.DISPLAY_CRS))
     return {
         "buurt": to_display(buurt, columns=cols),
         "grid": to_display(grid, tolerance=0, columns=gcols),

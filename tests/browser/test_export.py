@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyogrio
 
-from geo.gaps import analyse
-from geo.region import load_default_region
+from geo.analysis.gaps import analyse
+from geo.model.region import load_default_region
 
 from .conftest import assert_no_exception, screenshot, wait_for_app
 

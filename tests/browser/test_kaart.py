@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from geo.display import to_display
-from geo.region import load_default_region
+from geo.model.region import load_default_region
+from geo.reporting.display import to_display
 from ui.maps import LIVE_MAP_JS
 
 from .conftest import assert_no_exception, screenshot, wait_for_app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from geo.region import load_default_region
+from geo.model.region import load_default_region
 from ui.maps import LIVE_MAP_JS
 
 from .conftest import assert_no_exception, screenshot, wait_for_app

@@ -1,0 +1,155 @@
+"""Structures of a region that do not change between analyses, computed once.
+
+A scenario changes a few homes and facilities; the buurt outlines, the address points of
+the base region and the distances from those points to facilities it leaves alone stay
+the same. :func:`prepare_region` computes them once; :func:`geo.analysis.gaps.analyse` and
+:func:`geo.analysis.scenario.analyse_scenario` accept the result as ``prepared=`` and then only
+compute what is new:
+
+- the buurt index, the representative points of buurten and the merged outlines of every
+  kerngebied and of the municipality;
+- the coordinates and buurt of every base home (the people points);
+- nearest-facility distances from those points, per set of facility locations (keyed by
+  the coordinates, so a scenario that closes one GP post recomputes only the GP
+  distances).
+
+A region that does not extend the prepared one (other buurten, or homes that are not the
+base homes followed by new ones) is detected and analysed from scratch, so passing a
+stale ``prepared`` can cost time but never gives wrong numbers.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.analysis.accessibility import nearest_distance
+from geo.model.region import Region
+
+__all__ = ["PreparedRegion", "prepare_region"]
+
+_MAX_DISTANCE_SETS = 64
+
+
+@dataclass(eq=False)
+class PreparedRegion:
+    """Reusable structures of one base region (see the module docstring).
+
+    Attributes
+    ----------
+    areas_frame
+        The region's ``areas`` frame (identity is used to recognise derived regions).
+    areas
+        The same, indexed by ``buurt_code``.
+    home_xy, home_codes
+        Coordinates and buurt codes of the base homes, in order.
+    home_area
+        Index into ``areas`` of every base home (-1 outside the region's buurten).
+    kern_codes, kern_names, kern_geoms
+        Kerngebied index of every buurt, the kerngebied names (first-seen order) and their
+        merged outlines.
+    gemeente_geom
+        Outline of the whole municipality.
+    """
+
+    areas_frame: gpd.GeoDataFrame
+    areas: gpd.GeoDataFrame
+    home_xy: np.ndarray
+    home_codes: pd.Series
+    home_area: np.ndarray
+    kern_codes: np.ndarray
+    kern_names: np.ndarray
+    kern_geoms: np.ndarray
+    gemeente_geom: shapely.Geometry
+    cache_distances: bool = True
+    _distances: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def n_homes(self) -> int:
+        """Number of base homes."""
+        return len(self.home_xy)
+
+    def extends(self, region: Region, home_xy: np.ndarray) -> bool:
+        """Whether ``region`` is this base region, possibly with homes appended.
+
+        Parameters
+        ----------
+        region
+            The region to analyse.
+        home_xy
+            Its home coordinates (already extracted by the caller).
+        """
+        n = self.n_homes
+        if region.areas is not self.areas_frame or len(home_xy) < n:
+            return False
+        codes = region.homes["buurt_code"].iloc[:n].reset_index(drop=True)
+        return bool(np.array_equal(home_xy[:n], self.home_xy)
+                    and codes.equals(self.home_codes))
+
+    def base_distances(self, targets_xy: np.ndarray) -> np.ndarray:
+        """Nearest distance from every base home *inside the region* to ``targets_xy``.
+
+        Results are kept per set of target coordinates (at most 64 sets); safe to call
+        from several threads (Streamlit sessions share one prepared region).
+        """
+        key = np.ascontiguousarray(targets_xy, dtype=float).tobytes()
+        with self._lock:
+            hit = self._distances.get(key)
+            if hit is not None:
+                self._distances.move_to_end(key)
+                return hit
+        hit = nearest_distance(self.home_xy[self.home_area >= 0], targets_xy)
+        if not self.cache_distances:
+            return hit
+        hit.setflags(write=False)
+        with self._lock:
+            self._distances[key] = hit
+            while len(self._distances) > _MAX_DISTANCE_SETS:
+                self._distances.popitem(last=False)
+        return hit
+
+
+def prepare_region(region: Region, *, cache_distances: bool = True,
+                   home_xy: np.ndarray | None = None) -> PreparedRegion:
+    """Compute the reusable structures of ``region`` (see the module docstring).
+
+    Parameters
+    ----------
+    region
+        A validated region.
+    cache_distances
+        Keep nearest-facility distances for reuse (``False`` for a one-off analysis: a
+        national region holds 64 MB per facility type).
+    home_xy
+        The home coordinates, if the caller has them already.
+
+    Returns
+    -------
+    PreparedRegion
+        Pass it as ``prepared=`` to :func:`geo.analysis.gaps.analyse` or
+        :func:`geo.analysis.scenario.analyse_scenario` for this region and regions derived from it
+        by :func:`geo.analysis.scenario.apply_scenario`.
+    """
+    areas = region.areas.set_index("buurt_code")
+    if home_xy is None:
+        home_xy = shapely.get_coordinates(region.homes.geometry.values)
+    home_xy.setflags(write=False)
+    # the codes stay a (compact, Arrow-backed) Series: no 8 million Python strings
+    codes = region.homes["buurt_code"].reset_index(drop=True)
+    home_area = pd.Index(areas.index).get_indexer(codes)
+    kern_codes, kern_names = pd.factorize(areas["kerngebied"], sort=False)
+    geoms = areas.geometry.to_numpy()
+    kern_geoms = np.array([shapely.union_all(geoms[kern_codes == i])
+                           for i in range(len(kern_names))], dtype=object)
+    return PreparedRegion(
+        areas_frame=region.areas, areas=areas, home_xy=home_xy, home_codes=codes,
+        home_area=home_area, kern_codes=kern_codes,
+        kern_names=np.asarray(kern_names, dtype=object), kern_geoms=kern_geoms,
+        gemeente_geom=shapely.union_all(kern_geoms), cache_distances=cache_distances)

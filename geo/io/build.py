@@ -1,0 +1,408 @@
+"""Build a region package from real data: CBS buurten, BAG homes and facility lists.
+
+:func:`build_region` combines the importers of :mod:`geo.io.importers` into a validated
+:class:`geo.model.region.Region` (write it with :func:`geo.model.region.write_region`):
+
+1. **areas** — the buurten of one municipality from the CBS Wijk- en Buurtkaart
+   (:func:`geo.io.importers.cbs.read_cbs_buurten`); the core area (*kerngebied*) of every
+   buurt from a kerngebieden file, else the Welwozo core areas for Midden-Drenthe
+   (GM1731, from ``data/midden_drenthe_villages.csv``), else the wijk;
+2. **population** — CBS inhabitants and age percentages, with 65+ split into 65–74, 75–84
+   and 85+ by an age distribution (a StatLine export of the user, else the documented
+   default); marked as estimated;
+3. **homes** — BAG dwellings (:func:`geo.io.importers.bag.read_bag_homes`), optionally with a
+   corporation list; without BAG the layer is empty (and the app says so);
+4. **facilities** — one or more lists (CSV, GeoJSON, GeoPackage, OSM), kept within
+   :data:`FACILITY_BUFFER_M` of the municipality (people use facilities across the border);
+5. **metadata** — name, base year (the CBS edition), sources, licences, every import
+   warning, and a notice that the age bands are estimates.
+
+Kerngebieden file: a CSV with ``buurt_code`` (or ``wijk_code``) and ``kerngebied`` columns,
+or polygons (GeoPackage, GeoJSON, zipped Shapefile) with a ``kerngebied`` column — each
+buurt goes to the polygon that holds its representative point.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import vocabulary
+from geo.errors import ImportDataError
+from geo.io import sources
+from geo.io.importers.bag import read_bag_homes, read_corporation_list
+from geo.io.importers.cbs import (
+    DEFAULT_65PLUS_SPLIT,
+    population_from_cbs,
+    read_age_distribution,
+    read_cbs_buurten,
+)
+from geo.io.importers.facilities import read_facilities
+from geo.model.region import LAYER_COLUMNS, Region, validate_region
+
+__all__ = ["FACILITY_BUFFER_M", "BuildResult", "Input", "build_region"]
+
+FACILITY_BUFFER_M = 5_000.0
+MIDDEN_DRENTHE = "GM1731"
+
+Progress = Callable[[float, str], None]
+#: A file to import: a local path, or ``(content, file name)`` (e.g. an upload).
+Input = sources.InputData | tuple[sources.InputData, str]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Result of :func:`build_region`.
+
+    Attributes
+    ----------
+    region
+        The validated region.
+    warnings
+        Every importer's notes, in order (also stored in the region metadata).
+    stats
+        Counts per step (buurten, inhabitants, homes, facilities kept and dropped).
+    """
+
+    region: Region
+    warnings: tuple[str, ...] = ()
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+def _split(item: Input) -> tuple[sources.InputData, str | None]:
+    if isinstance(item, tuple):
+        return item[0], item[1]
+    if isinstance(item, str | os.PathLike):
+        return item, os.path.basename(os.fspath(item))
+    return item, None
+
+
+def _step(progress: Progress | None, fraction: float, message: str) -> None:
+    if progress is not None:
+        progress(min(max(fraction, 0.0), 1.0), message)
+
+
+def _midden_drenthe_kernen(areas: gpd.GeoDataFrame) -> pd.Series:
+    """Welwozo core areas (Beilen, Smilde, Westerbork) per buurt for Midden-Drenthe.
+
+    A wijk with a village of the facts file goes to that village's core area (the nearest
+    of the three, an assumption of the facts file); any other wijk to the core village
+    nearest to its buurt's representative point.
+    """
+    from geo.datasets.demo import load_villages
+
+    villages = load_villages()
+    wijk_kern = dict(zip(villages["core_buurt"].str[2:8].radd("WK"),
+                         villages["kerngebied_default"], strict=True))
+    kern = areas["wijk_code"].map(wijk_kern)
+    cores = villages[villages["village"].isin(villages["kerngebied_default"].unique())]
+    core_xy = cores[["x_rd", "y_rd"]].to_numpy(dtype=float)
+    rep = shapely.get_coordinates(areas.geometry.representative_point().to_numpy())
+    nearest = np.argmin(((rep[:, None, :] - core_xy[None, :, :]) ** 2).sum(axis=2), axis=1)
+    fallback = pd.Series(cores["village"].to_numpy()[nearest], index=areas.index)
+    return kern.fillna(fallback)
+
+
+def _villages_layer(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    from geo.datasets.demo import load_villages
+
+    v = load_villages()
+    kern_of = areas.set_index("buurt_code")["kerngebied"]
+    return gpd.GeoDataFrame(
+        {"name": v["village"], "inhabitants": v["inhabitants"].astype("int64"),
+         "kerngebied": v["core_buurt"].map(kern_of).fillna(v["kerngebied_default"]).to_numpy()},
+        geometry=shapely.points(v[["x_rd", "y_rd"]].to_numpy(dtype=float)),
+        crs=vocabulary.METRIC_CRS)
+
+
+def _kerngebieden(data: sources.InputData, name: str | None,
+                  areas: gpd.GeoDataFrame) -> pd.Series:
+    """Kerngebied per buurt (aligned with ``areas``) from a table or polygons."""
+    raw, label = sources.load_bytes(data, name)
+    try:
+        table = sources.read_table(raw, label)
+    except ImportDataError:
+        table = None
+    if table is not None and "kerngebied" in {c.lower() for c in table.columns}:
+        cols = {c.lower().replace("_", ""): c for c in table.columns}
+        kern_col = cols["kerngebied"]
+        for key, target in (("buurtcode", "buurt_code"), ("wijkcode", "wijk_code")):
+            if key in cols:
+                mapping = dict(zip(table[cols[key]].astype(str).str.strip(),
+                                   table[kern_col].astype(str).str.strip(), strict=True))
+                kern = areas[target].map(mapping)
+                break
+        else:
+            raise ImportDataError(
+                f"{label}: kolom 'buurt_code' of 'wijk_code' ontbreekt naast 'kerngebied' "
+                f"(gevonden: {', '.join(table.columns)}).")
+    else:
+        polygons = sources.read_vector(raw, label, expect="polygon")
+        kcol = next((c for c in polygons.columns if c.lower() == "kerngebied"), None)
+        if kcol is None:
+            raise ImportDataError(
+                f"{label}: een kolom 'kerngebied' ontbreekt (gevonden: "
+                f"{', '.join(c for c in polygons.columns if c != 'geometry')}). Geef een CSV "
+                "met buurt_code;kerngebied of vlakken met een kolom kerngebied.")
+        polygons = polygons.to_crs(vocabulary.METRIC_CRS)
+        points = areas.geometry.representative_point().to_numpy()
+        tree = shapely.STRtree(polygons.geometry.values)
+        pt_idx, poly_idx = tree.query(points, predicate="within")
+        kern = pd.Series(np.full(len(areas), None, dtype=object), index=areas.index)
+        kern.iloc[pt_idx] = polygons[kcol].astype(str).to_numpy()[poly_idx]
+    missing = areas.loc[kern.isna(), "buurt_code"].tolist()
+    if missing:
+        raise ImportDataError(
+            f"{label}: geen kerngebied voor {len(missing)} buurt(en), bijv. "
+            f"{', '.join(missing[:5])}. Vul het bestand aan zodat elke buurt een kerngebied "
+            "heeft.")
+    return kern
+
+
+_POP_FIELDS = {  # normalised column name -> counts column of CbsBuurten.counts
+    "aantalinwoners": "inhabitants", "k0tot15jaar": "pct_0_14", "k15tot25jaar": "pct_15_24",
+    "k25tot45jaar": "pct_25_44", "k45tot65jaar": "pct_45_64", "k65jaarofouder": "pct_65_plus",
+}
+
+
+def _population_counts(data: sources.InputData, name: str | None,
+                       counts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Replace inhabitants and age shares by a table of counts per buurt.
+
+    The table is the CSV of ``python -m geo fetch --population`` or a StatLine export of
+    the Kerncijfers wijken en buurten with the same columns (``WijkenEnBuurten``,
+    ``AantalInwoners``, ``k_0Tot15Jaar`` … ``k_65JaarOfOuder``). Returns the new counts and
+    the number of buurten matched.
+    """
+    raw, label = sources.load_bytes(data, name)
+    table = sources.read_table(raw, label)
+    cols = {"".join(ch for ch in c.lower() if ch.isalnum()): c for c in table.columns}
+    code_col = cols.get("wijkenenbuurten") or cols.get("buurtcode") or cols.get("gwbcode")
+    missing = [k for k in _POP_FIELDS if k not in cols]
+    if code_col is None or missing:
+        raise ImportDataError(
+            f"{label}: kolommen ontbreken ({', '.join(missing) or 'WijkenEnBuurten'}). "
+            "Gebruik het CSV-bestand van 'python -m geo fetch --population' of een "
+            "StatLine-export met WijkenEnBuurten, AantalInwoners en k_0Tot15Jaar … "
+            "k_65JaarOfOuder.")
+    codes = table[code_col].astype(str).str.strip()
+    values = {target: sources.to_number(table[cols[key]]).to_numpy(dtype=float)
+              for key, target in _POP_FIELDS.items()}
+    frame = pd.DataFrame(values, index=codes)
+    frame = frame[~frame.index.duplicated()]
+    inhabitants = frame["inhabitants"]
+    for col in ("pct_0_14", "pct_15_24", "pct_25_44", "pct_45_64", "pct_65_plus"):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frame[col] = np.where(inhabitants > 0, frame[col] / inhabitants * 100, np.nan)
+    out = counts.copy()
+    matched = out["buurt_code"].isin(frame.index)
+    for col in frame.columns:
+        if col in out.columns:
+            new = out["buurt_code"].map(frame[col])
+            out[col] = np.where(matched, new, out[col])
+    return out, int(matched.sum())
+
+
+def _empty_homes() -> gpd.GeoDataFrame:
+    cols = {c: pd.Series([], dtype=t) for c, t in (
+        ("home_id", object), ("construction_year", "int64"), ("dwelling_type", object),
+        ("step_free", bool), ("lift", bool), ("floor_area", float), ("tenure", object),
+        ("owner", object), ("buurt_code", object), ("woonplaats", object))}
+    return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries([], crs=vocabulary.METRIC_CRS))
+
+
+def _empty_facilities() -> gpd.GeoDataFrame:
+    cols = {c: pd.Series([], dtype=object) for c in LAYER_COLUMNS["facilities"]}
+    cols["capacity"] = pd.Series([], dtype=float)
+    return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries([], crs=vocabulary.METRIC_CRS))
+
+
+def _facilities(files: Sequence[Input], outline: shapely.Geometry, buffer_m: float,
+                warnings: list[str], stats: dict[str, int]) -> tuple[gpd.GeoDataFrame, str]:
+    frames, labels = [], []
+    for i, item in enumerate(files, start=1):
+        data, name = _split(item)
+        result = read_facilities(data, name)
+        fac = result.facilities.copy()
+        if frames and fac["facility_id"].isin(pd.concat(frames)["facility_id"]).any():
+            fac["facility_id"] = f"L{i}-" + fac["facility_id"].astype(str)
+            warnings.append(f"{name or f'lijst {i}'}: ids komen ook in een eerdere lijst voor; "
+                            f"ze zijn voorzien van het voorvoegsel 'L{i}-'.")
+        warnings.extend(f"{name or f'lijst {i}'}: {w}" for w in result.warnings)
+        frames.append(fac)
+        labels.append(result.source or (name or f"lijst {i}"))
+    fac = pd.concat(frames, ignore_index=True)
+    near = shapely.dwithin(fac.geometry.values, outline, buffer_m)
+    dropped = int((~near).sum())
+    stats["facilities_outside_buffer"] = dropped
+    if dropped:
+        warnings.append(f"{dropped} voorziening(en) liggen meer dan {buffer_m / 1000:.0f} km "
+                        "buiten de gemeente en zijn weggelaten.")
+    fac = gpd.GeoDataFrame(fac[near].reset_index(drop=True), crs=vocabulary.METRIC_CRS)
+    if fac.empty:
+        raise ImportDataError(
+            f"geen enkele voorziening ligt binnen {buffer_m / 1000:.0f} km van de gemeente; "
+            "controleer of de lijst bij deze gemeente hoort en of de coördinaten kloppen.")
+    return fac, "; ".join(labels)
+
+
+def build_region(
+    *,
+    cbs: Input,
+    gemeente: str,
+    bag: Input | None = None,
+    facilities: Sequence[Input] = (),
+    corporations: Input | None = None,
+    kerngebieden: Input | None = None,
+    age_distribution: Input | None = None,
+    population: Input | None = None,
+    base_year: int | None = None,
+    buffer_m: float = FACILITY_BUFFER_M,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build a validated region package of one municipality (see the module docstring).
+
+    Parameters
+    ----------
+    cbs
+        CBS Wijk- en Buurtkaart (GeoPackage, zipped Shapefile or PDOK GeoJSON).
+    gemeente
+        Municipality code (``GM1731``/``1731``) or name.
+    bag
+        BAG GeoPackage (``verblijfsobject`` + ``pand``); without it there are no homes.
+    facilities
+        Facility lists (CSV, GeoJSON, GeoPackage, ``.osm.pbf``/``.osm``).
+    corporations
+        CSV of corporation homes (BAG ids or addresses, owner); needs ``bag``.
+    kerngebieden
+        Core area per buurt (see the module docstring).
+    age_distribution
+        CBS StatLine export of the municipality's (or province's) population by age.
+    population
+        Counts per buurt (CSV of ``geo fetch --population`` or the same StatLine columns);
+        they replace the map's inhabitants and age percentages.
+    base_year
+        Reference year of the population; default the CBS edition year.
+    buffer_m
+        Facilities within this distance outside the municipality are kept.
+    progress
+        Called with (fraction 0–1, Dutch message) on every step.
+
+    Returns
+    -------
+    BuildResult
+
+    Raises
+    ------
+    ImportDataError
+        Any input that cannot be used, with a message that says how to fix it.
+    """
+    warnings: list[str] = []
+    stats: dict[str, int] = {}
+    if corporations is not None and bag is None:
+        raise ImportDataError("een corporatielijst kan alleen samen met een BAG-bestand "
+                              "worden gebruikt (de lijst wijst woningen aan).")
+
+    _step(progress, 0.02, "CBS-buurten lezen…")
+    cbs_data, cbs_name = _split(cbs)
+    buurten = read_cbs_buurten(cbs_data, cbs_name, gemeente=gemeente)
+    warnings.extend(buurten.warnings)
+    areas = buurten.areas.copy()
+    gm_code = str(areas["gemeente_code"].iloc[0])
+    if kerngebieden is not None:
+        areas["kerngebied"] = _kerngebieden(*_split(kerngebieden), areas).to_numpy()
+        kern_source = f"kerngebieden uit {_split(kerngebieden)[1] or 'het opgegeven bestand'}"
+    elif gm_code == MIDDEN_DRENTHE:
+        areas["kerngebied"] = _midden_drenthe_kernen(areas).to_numpy()
+        kern_source = ("kerngebieden Beilen, Smilde, Westerbork: elke wijk bij het "
+                       "dichtstbijzijnde kerndorp (aanname, data/midden_drenthe_villages.csv)")
+    else:
+        kern_source = "kerngebied = wijk (geef een kerngebiedenbestand voor een eigen indeling)"
+        warnings.append("Geen kerngebiedenbestand: elke wijk is een kerngebied.")
+    stats["buurten"] = len(areas)
+
+    _step(progress, 0.2, "Bevolking en leeftijdsgroepen afleiden…")
+    distribution = DEFAULT_65PLUS_SPLIT
+    if age_distribution is not None:
+        distribution = read_age_distribution(*_split(age_distribution))
+    counts = buurten.counts
+    if population is not None:
+        counts, matched = _population_counts(*_split(population), counts)
+        warnings.append(f"Bevolking uit {_split(population)[1] or 'de bevolkingstabel'}: "
+                        f"{matched} van {len(counts)} buurten gevonden.")
+    population = population_from_cbs(counts, distribution=distribution)
+    warnings.extend(population.attrs.get("warnings", ()))
+    stats["inhabitants"] = int(population[vocabulary.band_columns()].to_numpy().sum())
+
+    outline = shapely.union_all(areas.geometry.values)
+    if bag is not None:
+        corp = read_corporation_list(*_split(corporations)) if corporations is not None else None
+        bag_data, bag_name = _split(bag)
+
+        def bag_progress(fraction: float, message: str) -> None:
+            _step(progress, 0.3 + 0.5 * fraction, f"BAG: {message}")
+
+        homes_result = read_bag_homes(bag_data, bag_name, areas=areas, corporations=corp,
+                                      progress=bag_progress)
+        homes = homes_result.homes
+        warnings.extend(homes_result.warnings)
+        homes_source = homes_result.source
+    else:
+        homes = _empty_homes()
+        homes_source = "geen woningen geladen (geen BAG-bestand)"
+        warnings.append("Geen BAG-bestand: er zijn geen woningen, dus geen aanbod van "
+                        "nultredenwoningen en de loopafstanden gaan uit van het midden van "
+                        "elke buurt. Laad een BAG-uittreksel voor een echte analyse.")
+    stats["homes"] = len(homes)
+
+    _step(progress, 0.85, "Voorzieningen lezen…")
+    if facilities:
+        fac, fac_source = _facilities(facilities, outline, buffer_m, warnings, stats)
+    else:
+        fac, fac_source = _empty_facilities(), "geen voorzieningen geladen"
+        warnings.append("Geen voorzieningenlijst: aanbod van zorgplaatsen en loopafstanden "
+                        "ontbreken. Laad een lijst (CSV, GeoJSON, GeoPackage of OSM).")
+    stats["facilities"] = len(fac)
+
+    _step(progress, 0.95, "Regio controleren…")
+    edition = buurten.edition
+    if base_year is None:
+        if not edition:
+            raise ImportDataError(
+                "het jaar van de CBS-gegevens is niet te herkennen; geef het basisjaar op "
+                "(--year, of in de app het veld 'Basisjaar').")
+        base_year = int(edition)
+    gm_name = str(areas["gemeente_name"].iloc[0])
+    now = datetime.now(UTC).strftime("%Y-%m-%d")
+    metadata = {
+        "region_name": gm_name,
+        "gemeente_code": gm_code,
+        "base_year": str(base_year),
+        "reference_date": f"{base_year}-01-01",
+        "demo": "false",
+        "created": now,
+        "licence": "CBS en PDOK: CC BY 4.0 (bron: CBS); BAG: CC0 (Kadaster); "
+                   "OpenStreetMap: ODbL (© OpenStreetMap-bijdragers)",
+        "notice": ("Echte data. De leeftijdsgroepen 65–74, 75–84 en 85+ per buurt zijn "
+                   f"geschat uit het CBS-aandeel 65+ ({distribution.source.rstrip('.')})."),
+        "source_areas": f"{buurten.source}; {kern_source}",
+        "source_population": population.attrs.get("source", ""),
+        "source_homes": homes_source,
+        "source_facilities": fac_source,
+        "import_warnings": "\n".join(warnings),
+    }
+    villages = _villages_layer(areas) if gm_code == MIDDEN_DRENTHE else None
+    if villages is not None:
+        metadata["source_villages"] = ("Dorpsnamen, ligging en inwonertallen: lijst van kernen "
+                                       "(data/midden_drenthe_villages.csv)")
+    region = validate_region(Region(areas=areas, population=population, homes=homes,
+                                    facilities=fac, metadata=metadata, villages=villages))
+    _step(progress, 1.0, "Klaar.")
+    return BuildResult(region=region, warnings=tuple(warnings), stats=stats)

@@ -1,0 +1,348 @@
+"""Planning norms: demand rates, suitability weight, walking and catchment norms.
+
+A :class:`Norms` object holds every editable assumption of the gap analysis. Presets
+carry their source; a user file (TOML or JSON) may start from a preset and override
+any value::
+
+    preset = "landelijk_2030"        # optional: start from a preset
+    name = "Eigen norm 2025"
+    source = "Raadsbesluit woonzorgvisie 2025"
+
+    [demand.clustered]               # units per 1,000 people in an age group
+    "75+" = 160
+
+    [walking]                        # metres
+    supermarket = 600
+
+Demand rates are expressed per 1,000 people of an age group: a single band
+(``"75_84"``) or an aggregate (``"65+"``, ``"75+"``, ``"85+"``, ``"total"``). A product's
+demand is the sum over its groups of ``rate × population(group) / 1000``.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from geo import vocabulary
+from geo.errors import NormsError
+
+__all__ = [
+    "AccessSpec",
+    "Norms",
+    "PRESETS",
+    "get_preset",
+    "load_norms",
+    "norms_from_dict",
+]
+
+
+@dataclass(frozen=True)
+class AccessSpec:
+    """Catchment settings of one 2SFCA/E2SFCA accessibility measure.
+
+    Attributes
+    ----------
+    facility_type
+        Facility type whose ``capacity`` is the supply.
+    population
+        Age group whose population is the demand (``"total"``, ``"75+"`` …).
+    radius
+        Catchment radius in metres (straight line in RD).
+    steps
+        E2SFCA distance-decay steps ``((max_distance, weight), …)``; empty for 2SFCA.
+    per
+        Result multiplier: the score is supply per ``per`` people (e.g. 1,000).
+    label
+        Dutch label for the app.
+    """
+
+    facility_type: str
+    population: str
+    radius: float
+    steps: tuple[tuple[float, float], ...] = ()
+    per: float = 1000.0
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Norms:
+    """Every editable assumption of the gap analysis.
+
+    Attributes
+    ----------
+    key
+        Identifier (preset name, or ``"custom"``).
+    name
+        Dutch display name.
+    source
+        Where the numbers come from (shown in the app and exports).
+    year
+        Year of the source.
+    demand
+        ``{product: {age group: units per 1,000 people}}``.
+    adaptable_weight
+        Share of "adaptable" homes counted as step-free supply (Geroscoop: ½).
+    adaptable_min_area
+        Ground-floor area (m²) above which a non-step-free single-family home is adaptable.
+    ground_floor_share
+        Share of a single-family home's floor area on the ground floor, used when the data
+        has no ``ground_floor_area`` (½: two storeys).
+    walking
+        ``{facility type: metres}``: the walking norm per facility type for coverage.
+    access
+        ``{measure key: AccessSpec}``: 2SFCA/E2SFCA accessibility measures.
+    """
+
+    key: str
+    name: str
+    source: str
+    year: int
+    demand: Mapping[str, Mapping[str, float]]
+    adaptable_weight: float = 0.5
+    adaptable_min_area: float = 75.0
+    ground_floor_share: float = 0.5
+    walking: Mapping[str, float] = field(default_factory=dict)
+    access: Mapping[str, AccessSpec] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for product, rates in self.demand.items():
+            if product not in vocabulary.PRODUCTS:
+                raise NormsError(
+                    f"onbekend product '{product}'; kies uit {', '.join(vocabulary.PRODUCTS)}."
+                )
+            for group, rate in rates.items():
+                if group not in vocabulary.AGE_GROUPS:
+                    raise NormsError(
+                        f"onbekende leeftijdsgroep '{group}' bij {product}; kies uit "
+                        f"{', '.join(vocabulary.AGE_GROUPS)}."
+                    )
+                if not _is_non_negative(rate):
+                    raise NormsError(f"norm {product}/{group} moet een getal ≥ 0 zijn: {rate!r}.")
+        missing = [p for p in vocabulary.PRODUCTS if p not in self.demand]
+        if missing:
+            raise NormsError(f"geen vraagnorm voor: {', '.join(missing)}.")
+        if not 0.0 <= float(self.adaptable_weight) <= 1.0:
+            raise NormsError("adaptable_weight moet tussen 0 en 1 liggen.")
+        if not _is_non_negative(self.adaptable_min_area):
+            raise NormsError("adaptable_min_area moet ≥ 0 m² zijn.")
+        if not 0.0 < float(self.ground_floor_share) <= 1.0:
+            raise NormsError("ground_floor_share moet tussen 0 en 1 liggen.")
+        for ftype, metres in self.walking.items():
+            if ftype not in vocabulary.FACILITY_TYPES:
+                raise NormsError(f"onbekend voorzieningstype '{ftype}' in loopnormen.")
+            if not _is_non_negative(metres) or float(metres) == 0:
+                raise NormsError(f"loopnorm {ftype} moet een afstand > 0 m zijn.")
+        for key, spec in self.access.items():
+            if spec.facility_type not in vocabulary.FACILITY_TYPES:
+                raise NormsError(f"bereikbaarheid '{key}': onbekend type {spec.facility_type}.")
+            if spec.population not in vocabulary.AGE_GROUPS:
+                raise NormsError(f"bereikbaarheid '{key}': onbekende groep {spec.population}.")
+            if not spec.radius > 0:
+                raise NormsError(f"bereikbaarheid '{key}': straal moet > 0 m zijn.")
+
+    def with_overrides(self, data: Mapping[str, Any]) -> Norms:
+        """Return a copy with values from ``data`` (same shape as a norms file)."""
+        return norms_from_dict(data, base=self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form (TOML/JSON friendly)."""
+        return {
+            "key": self.key,
+            "name": self.name,
+            "source": self.source,
+            "year": self.year,
+            "demand": {p: dict(r) for p, r in self.demand.items()},
+            "adaptable_weight": self.adaptable_weight,
+            "adaptable_min_area": self.adaptable_min_area,
+            "ground_floor_share": self.ground_floor_share,
+            "walking": dict(self.walking),
+            "access": {
+                k: {
+                    "facility_type": s.facility_type,
+                    "population": s.population,
+                    "radius": s.radius,
+                    "steps": [list(step) for step in s.steps],
+                    "per": s.per,
+                    "label": s.label,
+                }
+                for k, s in self.access.items()
+            },
+        }
+
+
+def _is_non_negative(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+
+
+# Walking norms: ANBO/ActiZ method (Sinfore): supermarket and bus stop 500 m, GP 1,000 m;
+# pharmacy 1,000 m follows the "triple-A" pairing with the GP.
+_WALKING = {"supermarket": 500.0, "gp": 1000.0, "bus_stop": 500.0, "pharmacy": 1000.0}
+
+# Accessibility measures. GP: one normpraktijk (~2,095 patients) per GP; catchment 5 km
+# with walking-based decay scaled to rural distances (own proposal, editable).
+_ACCESS = {
+    "gp": AccessSpec("gp", "total", 5000.0, ((1500.0, 1.0), (3000.0, 0.68), (5000.0, 0.22)),
+                     1000.0, "Huisartscapaciteit (patiëntplaatsen per 1.000 inwoners)"),
+    "nursing_somatic": AccessSpec("nursing_somatic", "75+", 15000.0, (), 1000.0,
+                                  "Somatische verpleegzorg (plaatsen per 1.000 75-plussers)"),
+    "nursing_dementia": AccessSpec("nursing_dementia", "75+", 15000.0, (), 1000.0,
+                                   "PG-verpleegzorg (plaatsen per 1.000 75-plussers)"),
+    "clustered": AccessSpec("clustered_housing", "75+", 5000.0, (), 1000.0,
+                            "Geclusterd wonen (eenheden per 1.000 75-plussers)"),
+}
+
+PRESETS: dict[str, Norms] = {
+    "landelijk_2030": Norms(
+        key="landelijk_2030",
+        name="Landelijke doelen 2030 naar rato",
+        source=(
+            "WOZO-doelen t/m 2030 (170.000 nultreden, 80.000 geclusterd, 40.000 geclusterde "
+            "verpleegzorgplekken; Programma Wonen en zorg voor ouderen 2022) naar rato per "
+            "1.000 75-plussers (1,4 mln in 2020), opgeteld bij de bestaande landelijke "
+            "dichtheid: geclusterd 132.001 eenheden (RIVM Monitor Langer Thuis 2021) ≈ 91 "
+            "per 1.000 75+; 24-uurszorg ruim 170.000 ouderen (NRC 2020) ≈ 121 per 1.000 "
+            "75+. Nultreden: ouderenhuishoudens met een fysieke beperking ≈ 600.000 (ABF "
+            "2020) op 3,4 mln 65-plussers (CBS 2020) ≈ 176 per 1.000 65+, plus de "
+            "WOZO-opgave 121 per 1.000 75+. Verdeling somatisch/PG 45/55 is een aanname. "
+            "Afgeleide getallen, alleen als vergelijkingsbasis."
+        ),
+        year=2022,
+        demand={
+            "step_free": {"65+": 176.0, "75+": 121.0},
+            "clustered": {"75+": 148.0},
+            "nursing_somatic": {"75+": 67.0},
+            "nursing_dementia": {"75+": 83.0},
+        },
+        walking=_WALKING,
+        access=_ACCESS,
+    ),
+    "eigen_beleid": Norms(
+        key="eigen_beleid",
+        name="Eigen beleid (leeftijdsgedifferentieerd, voorbeeld)",
+        source=(
+            "Voorbeeld van een eigen beleidsnorm, oplopend met leeftijd; geen officiële "
+            "bron. Bedoeld als startpunt: pas de getallen aan aan de eigen woonzorgvisie."
+        ),
+        year=2024,
+        demand={
+            "step_free": {"65_74": 150.0, "75_84": 350.0, "85_plus": 600.0},
+            "clustered": {"75_84": 80.0, "85_plus": 250.0},
+            "nursing_somatic": {"75_84": 10.0, "85_plus": 60.0},
+            "nursing_dementia": {"75_84": 20.0, "85_plus": 110.0},
+        },
+        walking=_WALKING,
+        access=_ACCESS,
+    ),
+}
+DEFAULT_PRESET = "landelijk_2030"
+
+
+def get_preset(key: str) -> Norms:
+    """Return a preset by key; unknown keys raise :class:`NormsError` listing the valid ones."""
+    try:
+        return PRESETS[key]
+    except KeyError:
+        raise NormsError(
+            f"onbekende normset '{key}'; kies uit {', '.join(PRESETS)} of geef een "
+            ".toml/.json-bestand."
+        ) from None
+
+
+def norms_from_dict(data: Mapping[str, Any], *, base: Norms | None = None) -> Norms:
+    """Build norms from plain data, starting from ``base`` or ``data['preset']``.
+
+    Nested tables (``demand``, ``walking``, ``access``) are merged per product / type:
+    a product listed in ``demand`` replaces that product's rates entirely.
+    """
+    if base is None:
+        base = get_preset(str(data.get("preset", DEFAULT_PRESET)))
+    known = {"preset", "key", "name", "source", "year", "demand", "adaptable_weight",
+             "adaptable_min_area", "ground_floor_share", "walking", "access"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise NormsError(f"onbekende sleutel(s) in normen: {', '.join(unknown)}.")
+    demand = {p: dict(r) for p, r in base.demand.items()}
+    for product, rates in dict(data.get("demand", {})).items():
+        if not isinstance(rates, Mapping):
+            raise NormsError(f"demand.{product} moet een tabel van leeftijdsgroep → norm zijn.")
+        demand[product] = {str(g): _number(v, f"demand.{product}.{g}") for g, v in rates.items()}
+    walking = dict(base.walking)
+    for ftype, metres in dict(data.get("walking", {})).items():
+        walking[str(ftype)] = _number(metres, f"walking.{ftype}")
+    access = dict(base.access)
+    for key, spec in dict(data.get("access", {})).items():
+        old = access.get(key)
+        merged = {**(_spec_dict(old) if old else {}), **dict(spec)}
+        try:
+            access[key] = AccessSpec(
+                facility_type=str(merged["facility_type"]),
+                population=str(merged["population"]),
+                radius=_number(merged["radius"], f"access.{key}.radius"),
+                steps=tuple((float(d), float(w)) for d, w in merged.get("steps", ())),
+                per=_number(merged.get("per", 1000.0), f"access.{key}.per"),
+                label=str(merged.get("label", key)),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise NormsError(f"access.{key} is onvolledig of ongeldig: {exc}") from exc
+    changed = bool({"demand", "walking", "access", "adaptable_weight",
+                    "adaptable_min_area", "ground_floor_share"} & set(data))
+    return replace(
+        base,
+        key=str(data.get("key", "custom" if changed else base.key)),
+        name=str(data.get("name", base.name + (" (aangepast)" if changed else ""))),
+        source=str(data.get("source", base.source)),
+        year=int(data.get("year", base.year)),
+        demand=demand,
+        adaptable_weight=_number(data.get("adaptable_weight", base.adaptable_weight),
+                                 "adaptable_weight"),
+        adaptable_min_area=_number(data.get("adaptable_min_area", base.adaptable_min_area),
+                                   "adaptable_min_area"),
+        ground_floor_share=_number(data.get("ground_floor_share", base.ground_floor_share),
+                                   "ground_floor_share"),
+        walking=walking,
+        access=access,
+    )
+
+
+def _spec_dict(spec: AccessSpec) -> dict[str, Any]:
+    return {"facility_type": spec.facility_type, "population": spec.population,
+            "radius": spec.radius, "steps": spec.steps, "per": spec.per, "label": spec.label}
+
+
+def _number(value: object, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise NormsError(f"{what} moet een getal zijn, niet {value!r}.")
+    return float(value)
+
+
+def load_norms(preset_or_file: str | Path | None = None) -> Norms:
+    """Return norms from a preset key or a ``.toml`` / ``.json`` file (``None``: default).
+
+    Raises
+    ------
+    NormsError
+        Unknown preset, unreadable file or invalid values.
+    """
+    if preset_or_file is None:
+        return get_preset(DEFAULT_PRESET)
+    text = str(preset_or_file)
+    if text in PRESETS:
+        return PRESETS[text]
+    path = Path(text)
+    if path.suffix.lower() not in (".toml", ".json"):
+        return get_preset(text)
+    if not path.is_file():
+        raise NormsError(f"normbestand '{path}' bestaat niet.")
+    try:
+        raw = path.read_bytes().decode("utf-8")
+        data = tomllib.loads(raw) if path.suffix.lower() == ".toml" else json.loads(raw)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise NormsError(f"normbestand '{path.name}' is niet leesbaar: {exc}") from exc
+    if not isinstance(data, dict):
+        raise NormsError(f"normbestand '{path.name}' moet een tabel/object zijn.")
+    return norms_from_dict(data)

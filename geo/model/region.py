@@ -1,0 +1,487 @@
+"""The region model: one GeoPackage ("region package") with documented layers.
+
+Every spatial layer is in EPSG:28992 (RD New). Layers and columns:
+
+``areas`` (Polygon/MultiPolygon, one row per CBS buurt)
+    ``buurt_code`` (``BU…``, unique), ``buurt_name``, ``wijk_code`` (``WK…``),
+    ``wijk_name``, ``gemeente_code`` (``GM…``), ``gemeente_name``, ``kerngebied``
+    (core area, e.g. Beilen / Smilde / Westerbork, including its outlying villages and
+    countryside) and optionally ``buurt_type`` (``kern`` or ``verspreide_huizen``).
+``population`` (table, one row per buurt for the base year)
+    ``buurt_code`` and one count column per age band ``pop_0_14`` … ``pop_85_plus``
+    (see :data:`geo.vocabulary.AGE_BANDS`); optionally ``estimated`` (bool: the split of
+    65+ into 65–74/75–84/85+ is an estimate).
+``homes`` (Point, one row per dwelling)
+    ``home_id`` (unique), ``construction_year``, ``dwelling_type`` (``single_family`` /
+    ``multi_family``), ``step_free`` (nultreden, bool), ``lift`` (bool), ``floor_area``
+    (m²), ``tenure`` (``owner_occupied`` / ``social_rent`` / ``private_rent``), ``owner``
+    (corporation name, ``particuliere verhuurder`` or ``eigenaar-bewoner``); optionally
+    ``buurt_code`` (assigned by location when absent) and ``woonplaats``.
+``facilities`` (Point; facilities just outside the municipality count too)
+    ``facility_id`` (unique), ``type`` (one of :data:`geo.vocabulary.FACILITY_TYPES`),
+    ``name``, ``operator``, ``capacity`` (places, units or patients; empty where it does
+    not apply); optionally ``woonplaats``.
+``villages`` (Point, optional)
+    ``name``, ``inhabitants``, ``kerngebied``: village labels and reference totals.
+``metadata`` (table of ``key``/``value`` text)
+    ``region_name``, ``gemeente_code``, ``base_year``, ``demo`` (``true``/``false``),
+    ``reference_date``, ``licence``, ``notice`` and ``source_<layer>`` for every layer.
+
+:func:`load_region` validates a package and raises :class:`geo.errors.RegionError`
+naming the layer and the problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from geo import vocabulary
+from geo.errors import RegionError
+from geo.io._atomic import atomic_path
+
+__all__ = [
+    "LAYER_COLUMNS",
+    "REQUIRED_LAYERS",
+    "Region",
+    "buurt_codes_at",
+    "default_region_path",
+    "load_default_region",
+    "load_region",
+    "locate_points",
+    "validate_region",
+    "write_region",
+]
+
+REQUIRED_LAYERS: tuple[str, ...] = ("areas", "population", "homes", "facilities", "metadata")
+
+LAYER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "areas": (
+        "buurt_code",
+        "buurt_name",
+        "wijk_code",
+        "wijk_name",
+        "gemeente_code",
+        "gemeente_name",
+        "kerngebied",
+    ),
+    "population": ("buurt_code", *vocabulary.band_columns()),
+    "homes": (
+        "home_id",
+        "construction_year",
+        "dwelling_type",
+        "step_free",
+        "lift",
+        "floor_area",
+        "tenure",
+        "owner",
+    ),
+    "facilities": ("facility_id", "type", "name", "operator", "capacity"),
+    "villages": ("name", "inhabitants", "kerngebied"),
+    "metadata": ("key", "value"),
+}
+
+_GEOMETRY_TYPES: dict[str, tuple[str, ...]] = {
+    "areas": ("Polygon", "MultiPolygon"),
+    "homes": ("Point",),
+    "facilities": ("Point",),
+    "villages": ("Point",),
+}
+_DWELLING_TYPES = ("single_family", "multi_family")
+_TENURES = ("owner_occupied", "social_rent", "private_rent")
+# Plausible extent of RD New coordinates (the Netherlands plus a margin), in metres.
+_RD_BOUNDS = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
+
+DEMO_FILENAME = "midden_drenthe_demo.gpkg"
+
+
+@dataclass(frozen=True)
+class Region:
+    """A validated region: the layers of a region package.
+
+    Treat the frames as read-only; analysis functions copy before they change anything.
+    """
+
+    areas: gpd.GeoDataFrame
+    population: pd.DataFrame
+    homes: gpd.GeoDataFrame
+    facilities: gpd.GeoDataFrame
+    metadata: dict[str, str]
+    villages: gpd.GeoDataFrame | None = None
+    source_path: Path | None = field(default=None, compare=False)
+
+    @property
+    def name(self) -> str:
+        """Human-readable region name."""
+        return self.metadata.get("region_name", "onbekende regio")
+
+    @property
+    def base_year(self) -> int:
+        """Reference year of the population layer."""
+        return int(self.metadata["base_year"])
+
+    @property
+    def is_demo(self) -> bool:
+        """Whether the package is demo data with generated detail."""
+        return self.metadata.get("demo", "false").strip().lower() == "true"
+
+    @property
+    def kerngebieden(self) -> list[str]:
+        """Core areas in the order they appear."""
+        return list(dict.fromkeys(self.areas["kerngebied"]))
+
+    def source(self, layer: str) -> str:
+        """Return the recorded source of a layer (or a note that it is unknown)."""
+        return self.metadata.get(f"source_{layer}", "bron onbekend")
+
+
+def default_region_path() -> Path:
+    """Path of the embedded demo region package in ``data/``."""
+    return Path(__file__).resolve().parents[2] / "data" / DEMO_FILENAME
+
+
+def load_default_region() -> Region:
+    """Load the embedded Midden-Drenthe demo region."""
+    return load_region(default_region_path())
+
+
+def load_region(path: str | Path) -> Region:
+    """Read and validate a region package.
+
+    Parameters
+    ----------
+    path
+        Path of the GeoPackage.
+
+    Returns
+    -------
+    Region
+        The validated layers; homes get a ``buurt_code`` by location when absent.
+
+    Raises
+    ------
+    RegionError
+        When the file is missing or not a GeoPackage, or a layer is missing or invalid.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise RegionError(None, f"bestand '{path}' bestaat niet.")
+    with open(path, "rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise RegionError(
+                None,
+                f"'{path.name}' is geen GeoPackage (.gpkg); een regiopakket is één GeoPackage.",
+            )
+    try:
+        present = {str(name) for name, _ in pyogrio.list_layers(path)}
+    except Exception as exc:  # GDAL errors have many types
+        raise RegionError(None, f"'{path.name}' kan niet gelezen worden: {exc}") from exc
+    missing = [name for name in REQUIRED_LAYERS if name not in present]
+    if missing:
+        raise RegionError(
+            missing[0],
+            f"ontbreekt in '{path.name}' (aanwezig: {', '.join(sorted(present)) or 'geen'}). "
+            f"Een regiopakket heeft de lagen {', '.join(REQUIRED_LAYERS)}.",
+        )
+    frames: dict[str, Any] = {}
+    for name in (*REQUIRED_LAYERS, "villages"):
+        if name not in present:
+            continue
+        try:
+            frames[name] = pyogrio.read_dataframe(path, layer=name)
+        except Exception as exc:
+            raise RegionError(name, f"kan niet gelezen worden: {exc}") from exc
+    metadata = _metadata_dict(frames["metadata"])
+    region = Region(
+        areas=frames["areas"],
+        population=pd.DataFrame(frames["population"]),
+        homes=frames["homes"],
+        facilities=frames["facilities"],
+        metadata=metadata,
+        villages=frames.get("villages"),
+        source_path=path,
+    )
+    return validate_region(region)
+
+
+def _metadata_dict(frame: pd.DataFrame) -> dict[str, str]:
+    _require_columns("metadata", frame, LAYER_COLUMNS["metadata"])
+    keys = frame["key"].astype(str)
+    if keys.duplicated().any():
+        dup = ", ".join(sorted(set(keys[keys.duplicated()])))
+        raise RegionError("metadata", f"sleutels komen dubbel voor: {dup}.")
+    return dict(zip(keys, frame["value"].astype(str), strict=True))
+
+
+def _require_columns(layer: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    missing = [col for col in columns if col not in frame.columns]
+    if missing:
+        raise RegionError(
+            layer,
+            f"kolom(men) ontbreken: {', '.join(missing)}. Verwacht: {', '.join(columns)}.",
+        )
+
+
+def _check_geometry(layer: str, gdf: gpd.GeoDataFrame, key: str) -> None:
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
+        raise RegionError(layer, "heeft geen geometrie; dit moet een ruimtelijke laag zijn.")
+    if gdf.crs is None:
+        raise RegionError(
+            layer,
+            "heeft geen coördinatenstelsel (CRS). Geef de laag EPSG:28992 (RD New) mee.",
+        )
+    if not gdf.crs.equals(vocabulary.METRIC_CRS):
+        epsg = gdf.crs.to_epsg()
+        label = f"EPSG:{epsg}" if epsg else gdf.crs.name
+        raise RegionError(
+            layer,
+            f"heeft CRS {label}; een regiopakket is in EPSG:28992 (RD New). "
+            "Zet de laag om, bijv. met `ogr2ogr -t_srs EPSG:28992`.",
+        )
+    geoms = gdf.geometry.values
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if empty.any():
+        ids = ", ".join(map(str, gdf.loc[empty, key].head(5)))
+        raise RegionError(layer, f"{int(empty.sum())} rij(en) zonder geometrie (o.a. {ids}).")
+    kinds = set(shapely.get_type_id(geoms).tolist())
+    allowed = {
+        {"Point": 0, "Polygon": 3, "MultiPolygon": 6}[name] for name in _GEOMETRY_TYPES[layer]
+    }
+    if not kinds <= allowed:
+        raise RegionError(
+            layer,
+            f"bevat geometrietypen {sorted(set(gdf.geom_type))}; verwacht "
+            f"{' of '.join(_GEOMETRY_TYPES[layer])}.",
+        )
+    if len(gdf):
+        xmin, ymin, xmax, ymax = gdf.total_bounds
+        bxmin, bymin, bxmax, bymax = _RD_BOUNDS
+        if xmin < bxmin or ymin < bymin or xmax > bxmax or ymax > bymax:
+            hint = (
+                " Het lijken graden (WGS84) die als RD zijn gelabeld."
+                if max(abs(xmax), abs(ymax)) < 400
+                else ""
+            )
+            raise RegionError(
+                layer,
+                f"coördinaten ({xmin:.0f}, {ymin:.0f}) – ({xmax:.0f}, {ymax:.0f}) liggen "
+                f"niet in Nederland in RD New (EPSG:28992).{hint}",
+            )
+    invalid = ~shapely.is_valid(geoms)
+    if invalid.any():
+        idx = np.flatnonzero(invalid)[:3]
+        reasons = "; ".join(
+            f"{gdf.iloc[i][key]}: {shapely.is_valid_reason(geoms[i])}" for i in idx
+        )
+        raise RegionError(
+            layer,
+            f"{int(invalid.sum())} ongeldige geometrie(ën) ({reasons}). "
+            "Repareer ze, bijv. in QGIS met 'Geometrieën repareren' of `ST_MakeValid`.",
+        )
+
+
+def _check_unique(layer: str, frame: pd.DataFrame, key: str) -> None:
+    dup = frame[key].duplicated(keep=False)
+    if dup.any():
+        codes = ", ".join(map(str, sorted(set(frame.loc[dup, key]))[:5]))
+        raise RegionError(layer, f"'{key}' is niet uniek: {codes} komen dubbel voor.")
+    if frame[key].isna().any():
+        raise RegionError(layer, f"'{key}' is leeg in {int(frame[key].isna().sum())} rij(en).")
+
+
+def _check_non_negative(layer: str, frame: pd.DataFrame, columns: list[str], key: str) -> None:
+    for col in columns:
+        values = pd.to_numeric(frame[col], errors="coerce")
+        if values.isna().any() and col.startswith("pop_"):
+            raise RegionError(layer, f"kolom '{col}' bevat lege of niet-numerieke waarden.")
+        negative = values < 0
+        if negative.any():
+            ids = ", ".join(map(str, frame.loc[negative, key].head(5)))
+            raise RegionError(
+                layer,
+                f"kolom '{col}' heeft negatieve waarden (o.a. {ids}); aantallen zijn ≥ 0. "
+                "CBS-codes als -99997 betekenen 'geheim' en moeten leeg gemaakt worden.",
+            )
+
+
+def _check_codes(layer: str, frame: pd.DataFrame, column: str, prefix: str) -> None:
+    bad = ~frame[column].astype(str).str.startswith(prefix)
+    if bad.any():
+        ids = ", ".join(map(str, frame.loc[bad, column].head(5)))
+        raise RegionError(layer, f"'{column}' moet met '{prefix}' beginnen (CBS-stijl): {ids}.")
+
+
+def _check_values(layer: str, frame: pd.DataFrame, column: str, allowed: tuple[str, ...]) -> None:
+    bad = ~frame[column].isin(allowed)
+    if bad.any():
+        found = ", ".join(map(str, sorted(set(frame.loc[bad, column].astype(str)))[:5]))
+        raise RegionError(
+            layer, f"kolom '{column}' heeft onbekende waarden: {found}. Toegestaan: "
+            f"{', '.join(allowed)}."
+        )
+
+
+def validate_region(region: Region) -> Region:
+    """Check every layer of a region and return a normalised copy.
+
+    Normalisation: integer population counts, boolean flags, float capacity, and a
+    ``buurt_code`` for every home (assigned by location when absent).
+
+    Raises
+    ------
+    RegionError
+        Naming the layer and the problem.
+    """
+    areas = region.areas
+    _require_columns("areas", areas, LAYER_COLUMNS["areas"])
+    _check_geometry("areas", areas, "buurt_code")
+    _check_unique("areas", areas, "buurt_code")
+    _check_codes("areas", areas, "buurt_code", "BU")
+    _check_codes("areas", areas, "wijk_code", "WK")
+    _check_codes("areas", areas, "gemeente_code", "GM")
+    if areas["kerngebied"].isna().any():
+        raise RegionError("areas", "elke buurt moet een kerngebied hebben (kolom 'kerngebied').")
+
+    population = region.population
+    _require_columns("population", population, LAYER_COLUMNS["population"])
+    _check_unique("population", population, "buurt_code")
+    bands = vocabulary.band_columns()
+    _check_non_negative("population", population, bands, "buurt_code")
+    unknown = ~population["buurt_code"].isin(areas["buurt_code"])
+    if unknown.any():
+        ids = ", ".join(population.loc[unknown, "buurt_code"].head(5))
+        raise RegionError("population", f"buurtcodes die niet in 'areas' staan: {ids}.")
+    absent = ~areas["buurt_code"].isin(population["buurt_code"])
+    if absent.any():
+        ids = ", ".join(areas.loc[absent, "buurt_code"].head(5))
+        raise RegionError("population", f"geen bevolkingscijfers voor buurt(en) {ids}.")
+
+    homes = region.homes
+    _require_columns("homes", homes, LAYER_COLUMNS["homes"])
+    _check_geometry("homes", homes, "home_id")
+    _check_unique("homes", homes, "home_id")
+    _check_values("homes", homes, "dwelling_type", _DWELLING_TYPES)
+    _check_values("homes", homes, "tenure", _TENURES)
+    _check_non_negative("homes", homes, ["floor_area"], "home_id")
+
+    facilities = region.facilities
+    _require_columns("facilities", facilities, LAYER_COLUMNS["facilities"])
+    _check_geometry("facilities", facilities, "facility_id")
+    _check_unique("facilities", facilities, "facility_id")
+    _check_values("facilities", facilities, "type", vocabulary.FACILITY_TYPES)
+    _check_non_negative("facilities", facilities, ["capacity"], "facility_id")
+
+    villages = region.villages
+    if villages is not None:
+        _require_columns("villages", villages, LAYER_COLUMNS["villages"])
+        _check_geometry("villages", villages, "name")
+
+    for key in ("base_year", "region_name"):
+        if key not in region.metadata:
+            raise RegionError("metadata", f"sleutel '{key}' ontbreekt.")
+    try:
+        int(region.metadata["base_year"])
+    except ValueError as exc:
+        raise RegionError("metadata", "'base_year' moet een jaartal zijn.") from exc
+
+    population = population.copy()
+    population[bands] = population[bands].astype("int64")
+    if "estimated" in population.columns:
+        population["estimated"] = population["estimated"].astype(bool)
+    homes = homes.copy()
+    for col in ("step_free", "lift"):
+        homes[col] = homes[col].astype(bool)
+    homes["floor_area"] = homes["floor_area"].astype("float64")
+    homes["construction_year"] = homes["construction_year"].astype("int64")
+    if "buurt_code" not in homes.columns or homes["buurt_code"].isna().any():
+        homes["buurt_code"] = buurt_codes_at(
+            shapely.get_coordinates(homes.geometry.values), areas)
+    facilities = facilities.copy()
+    facilities["capacity"] = pd.to_numeric(facilities["capacity"], errors="coerce").astype(
+        "float64"
+    )
+    for col in ("name", "operator"):
+        facilities[col] = facilities[col].fillna("").astype(str)
+    return Region(
+        areas=areas.reset_index(drop=True),
+        population=population.reset_index(drop=True),
+        homes=homes.reset_index(drop=True),
+        facilities=facilities.reset_index(drop=True),
+        metadata=dict(region.metadata),
+        villages=villages,
+        source_path=region.source_path,
+    )
+
+
+def locate_points(xy: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
+    """Index (row position) of the area containing each point; -1 outside all areas.
+
+    A point on a shared border gets the area with the lowest row position, so the
+    result is deterministic.
+
+    Examples
+    --------
+    >>> areas = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
+    >>> locate_points(np.array([[0.5, 0.5], [1.0, 0.5], [5.0, 5.0]]), areas).tolist()
+    [0, 0, -1]
+    """
+    tree = shapely.STRtree(areas.geometry.values)
+    pt_idx, area_idx = tree.query(shapely.points(np.asarray(xy, dtype=float)),
+                                  predicate="intersects")
+    out = np.full(len(xy), -1, dtype=np.int64)
+    order = np.lexsort((area_idx, pt_idx))
+    pt_idx, area_idx = pt_idx[order], area_idx[order]
+    first = np.unique(pt_idx, return_index=True)[1]
+    out[pt_idx[first]] = area_idx[first]
+    return out
+
+
+def buurt_codes_at(xy: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
+    """``buurt_code`` of the area containing each point (``None`` outside)."""
+    idx = locate_points(xy, areas)
+    codes = np.full(len(idx), None, dtype=object)
+    inside = idx >= 0
+    codes[inside] = areas["buurt_code"].to_numpy()[idx[inside]]
+    return codes
+
+
+def write_region(region: Region, path: str | Path) -> Path:
+    """Write a region package atomically (temporary file, then rename).
+
+    Parameters
+    ----------
+    region
+        The region to write.
+    path
+        Target ``.gpkg`` path; an existing file is replaced only on success.
+
+    Returns
+    -------
+    Path
+        The written path.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    layers: list[tuple[str, pd.DataFrame]] = [
+        ("areas", region.areas),
+        ("population", region.population),
+        ("homes", region.homes),
+        ("facilities", region.facilities),
+    ]
+    if region.villages is not None:
+        layers.append(("villages", region.villages))
+    meta = pd.DataFrame(
+        {"key": list(region.metadata), "value": [str(v) for v in region.metadata.values()]}
+    )
+    layers.append(("metadata", meta))
+    with atomic_path(path, translate_errors=False) as tmp:
+        for name, frame in layers:
+            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
+    return path

@@ -1,0 +1,62 @@
+"""Writing analysis results to a GeoPackage (atomically, with provenance)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+
+from geo.analysis.gaps import GapResult
+from geo.errors import WoonzorgError
+from geo.io._atomic import atomic_path
+
+__all__ = ["provenance_table", "write_result"]
+
+
+def provenance_table(result: GapResult) -> pd.DataFrame:
+    """Key/value table of everything the numbers depend on (sources, norms, year)."""
+    a = result.assumptions
+    rows = {
+        "region": a["region"],
+        "demo": "true" if a["demo"] else "false",
+        "notice": a.get("notice", ""),
+        "base_year": str(a["base_year"]),
+        "year": str(a["year"]),
+        "norms_key": result.norms.key,
+        "norms_name": result.norms.name,
+        "norms_source": result.norms.source,
+        "norms_json": json.dumps(a["norms"], ensure_ascii=False),
+        "prognosis_variant": result.prognosis.name,
+        "prognosis_json": json.dumps(a["prognosis"], ensure_ascii=False),
+        "grid_size_m": str(a["grid_size_m"]),
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        **{f"source_{k}": v for k, v in a["sources"].items()},
+    }
+    for key, value in a.items():
+        if key.startswith("scenario") and isinstance(value, str):
+            rows[key] = value
+    return pd.DataFrame({"key": list(rows), "value": list(rows.values())})
+
+
+def write_result(result: GapResult, path: str | Path) -> Path:
+    """Write the gap layers, the ranking and a ``provenance`` table to a GeoPackage.
+
+    The file is written under a temporary name in the same folder and renamed on
+    success, so a failed write never leaves a half-written file.
+
+    Raises
+    ------
+    WoonzorgError
+        When the folder does not exist or is not writable.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".gpkg":
+        raise WoonzorgError(f"uitvoer moet een .gpkg-bestand zijn, niet '{path.name}'.")
+    with atomic_path(path) as tmp:
+        for name, frame in result.layers().items():
+            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
+        pyogrio.write_dataframe(provenance_table(result), tmp, layer="provenance", driver="GPKG")
+    return path
