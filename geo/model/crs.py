@@ -8,7 +8,7 @@ Examples
 >>> x, y = to_rd(6.5934, 52.8606)          # Beilen, lon/lat
 >>> round(float(x), -2), round(float(y), -2)
 (236200.0, 542200.0)
->>> in_rd_bounds(236200, 542200), in_lonlat_bounds(6.59, 52.86)
+>>> bool(in_rd_bounds(236200, 542200)), bool(in_lonlat_bounds(6.59, 52.86))
 (True, True)
 >>> normalize_gemeente_code(" gm1731 "), normalize_gemeente_code(14)
 ('GM1731', 'GM0014')
