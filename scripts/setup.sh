@@ -137,8 +137,9 @@ pip_install() { # $1 = stamp name, $2 = requirements file (relative to ROOT)
     fi
     log "installing Python packages from $req into .venv (a fresh install takes a few minutes)"
     local t0=$SECONDS
-    "$VPY" -m pip install --quiet --disable-pip-version-check --no-input -r "$ROOT/$req" \
-        || die "pip install -r $req failed (see the errors above)"
+    # From the project root: requirements.txt installs the project itself (-e .[app]).
+    (cd "$ROOT" && "$VPY" -m pip install --quiet --disable-pip-version-check --no-input \
+        -r "$ROOT/$req") || die "pip install -r $req failed (see the errors above)"
     printf '%s\n' "$want" >"$stamp_file"
     log "done in $((SECONDS - t0)) s"
 }
@@ -150,15 +151,15 @@ if [ "$mode" = "test" ]; then
     [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing although package chromium" \
         "is installed"
     # tests/requirements.txt includes requirements.txt, so both stamps are satisfied at once.
-    pip_install test tests/requirements.txt requirements.txt
-    stamp_of requirements.txt >"$VENV/.stamp-runtime"
+    pip_install test tests/requirements.txt requirements.txt pyproject.toml
+    stamp_of requirements.txt pyproject.toml >"$VENV/.stamp-runtime"
 else
-    pip_install runtime requirements.txt
+    pip_install runtime requirements.txt pyproject.toml
 fi
 
 # Cheap sanity check: fail here, with a clear message, rather than deep inside the app.
 "$VPY" -c 'import importlib.util as u, sys
-sys.exit(any(u.find_spec(m) is None for m in ("geopandas", "pyogrio", "streamlit", "streamlit_folium")))' \
+sys.exit(any(u.find_spec(m) is None for m in ("geo", "geopandas", "pyogrio", "streamlit", "streamlit_folium")))' \
     || die "the .venv is incomplete (import failed). Delete .venv and run again."
 if [ "$mode" = "test" ]; then
     "$VPY" -c 'import importlib.util as u, sys
