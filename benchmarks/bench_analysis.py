@@ -19,18 +19,15 @@ import argparse
 import resource
 import sys
 import time
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from geo import vocabulary  # noqa: E402
-from geo.analysis.gaps import analyse  # noqa: E402
-from geo.model.region import Region, load_default_region  # noqa: E402
+from geo import vocabulary
+from geo.analysis.gaps import analyse
+from geo.model.region import Region, load_default_region
 
 
 def peak_rss_gb() -> float:

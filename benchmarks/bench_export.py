@@ -25,11 +25,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from geo.analysis.gaps import analyse  # noqa: E402
-from geo.model.region import load_default_region  # noqa: E402
-from geo.reporting.export import FORMATS, write_export  # noqa: E402
+from geo.analysis.gaps import analyse
+from geo.model.region import load_default_region
+from geo.reporting.export import FORMATS, write_export
 
 TARGET_S = 10.0
 

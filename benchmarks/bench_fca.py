@@ -33,15 +33,12 @@ import sys
 import time
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from geo.analysis.accessibility import two_step_fca  # noqa: E402
+from geo.analysis.accessibility import two_step_fca
 
 TARGET_SPEEDUP = 5.0
 TARGET_REL_DIFF = 1e-9

@@ -25,15 +25,11 @@ import geopandas as gpd
 import numpy as np
 import pyogrio
 import shapely
+from bench_import_bag import synthetic_bag
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bench_import_bag import synthetic_bag  # noqa: E402
-
-from geo import vocabulary  # noqa: E402
-from geo.io.build import build_region  # noqa: E402
-from geo.io.importers.cbs import read_cbs_buurten  # noqa: E402
+from geo import vocabulary
+from geo.io.build import build_region
+from geo.io.importers.cbs import read_cbs_buurten
 
 CBS_TARGET_S = 10.0
 BUILD_TARGET_S = 20.0

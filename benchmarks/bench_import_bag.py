@@ -30,10 +30,8 @@ import numpy as np
 import pyogrio
 import shapely
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from geo import vocabulary  # noqa: E402
-from geo.io.importers.bag import read_bag_homes  # noqa: E402
+from geo import vocabulary
+from geo.io.importers.bag import read_bag_homes
 
 TARGET_S = 20.0
 ORIGIN = (230_000.0, 540_000.0)  # RD New, Drenthe

@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # the app's ui/ package (geo is installed by setup.sh)
 
 READY_JS = """() => {%s
   if (!m) return 0;

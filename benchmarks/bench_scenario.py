@@ -21,15 +21,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from geo.analysis.gaps import analyse  # noqa: E402
-from geo.analysis.prepared import prepare_region  # noqa: E402
-from geo.analysis.scenario import (  # noqa: E402
+from geo.analysis.gaps import analyse
+from geo.analysis.prepared import prepare_region
+from geo.analysis.scenario import (
     analyse_scenario,
     apply_scenario,
     scenario_from_dict,
@@ -37,7 +34,7 @@ from geo.analysis.scenario import (  # noqa: E402
     scenario_prognosis,
     validate_scenario,
 )
-from geo.model.region import load_default_region  # noqa: E402
+from geo.model.region import load_default_region
 
 TARGET_S = 0.100
 
