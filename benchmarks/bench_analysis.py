@@ -30,7 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo import vocabulary  # noqa: E402
 from geo.analysis.gaps import analyse  # noqa: E402
-from geo.model.region import Region, load_default_region  # noqa: E402
+from geo.datasets import load_demo_region  # noqa: E402
+from geo.model.region import Region
 
 
 def peak_rss_gb() -> float:
@@ -40,7 +41,7 @@ def peak_rss_gb() -> float:
 
 def bench_default(repeat: int = 7) -> bool:
     t0 = time.perf_counter()
-    region = load_default_region()
+    region = load_demo_region()
     load_s = time.perf_counter() - t0
     analyse(region)  # warm-up (imports, KD-tree code paths)
     times = []

@@ -28,7 +28,7 @@ import shapely
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.analysis.gaps import analyse  # noqa: E402
-from geo.model.region import load_default_region  # noqa: E402
+from geo.datasets import load_demo_region  # noqa: E402
 from geo.reporting.export import FORMATS, write_export  # noqa: E402
 
 TARGET_S = 10.0
@@ -62,7 +62,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cells", type=int, default=150_000)
     args = parser.parse_args()
-    result = analyse(load_default_region())
+    result = analyse(load_demo_region())
     t0 = time.perf_counter()
     grid = national_grid(result.grid, args.cells)
     big = dataclasses.replace(result, grid=grid)

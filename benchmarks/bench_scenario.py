@@ -37,7 +37,7 @@ from geo.analysis.scenario import (  # noqa: E402
     scenario_prognosis,
     validate_scenario,
 )
-from geo.model.region import load_default_region  # noqa: E402
+from geo.datasets import load_demo_region  # noqa: E402
 
 TARGET_S = 0.100
 
@@ -65,7 +65,7 @@ def main() -> int:
     args = parser.parse_args()
 
     t0 = time.perf_counter()
-    region = load_default_region()
+    region = load_demo_region()
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     analyse(region, year=2030)

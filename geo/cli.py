@@ -45,9 +45,10 @@ __all__ = ["main"]
 
 
 def _load(path: str | None):  # noqa: ANN202 - Region, imported lazily
-    from geo.model.region import load_default_region, load_region
+    from geo.datasets import load_demo_region
+    from geo.io.region_package import load_region
 
-    return load_region(path) if path else load_default_region()
+    return load_region(path) if path else load_demo_region()
 
 
 def _result_for(args: argparse.Namespace):  # noqa: ANN202 - (Region, GapResult)
@@ -127,7 +128,7 @@ class _ProgressBar:
 def _cmd_build(args: argparse.Namespace) -> int:
     from geo.analysis.ranking import fmt_int
     from geo.io.build import build_region
-    from geo.model.region import write_region
+    from geo.io.region_package import write_region
 
     if args.max_mb is not None:
         os.environ["WOONZORGATLAS_MAX_UPLOAD_MB"] = str(args.max_mb)
@@ -253,11 +254,12 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate_demo(args: argparse.Namespace) -> int:
+    from geo.datasets import DEMO_REGION, get_path
     from geo.datasets.demo import SEED, generate_demo_region
-    from geo.model.region import default_region_path, write_region
+    from geo.io.region_package import write_region
 
     region = generate_demo_region(seed=args.seed if args.seed is not None else SEED)
-    out = write_region(region, args.out or default_region_path())
+    out = write_region(region, args.out or get_path(DEMO_REGION))
     print(f"Demoregio geschreven: {out} ({len(region.areas)} buurten, {len(region.homes)} "
           f"woningen, {len(region.facilities)} voorzieningen)")
     return 0

@@ -11,7 +11,7 @@ from regionkit import X0, Y0, tiny_region
 
 from geo import vocabulary
 from geo.cli import main
-from geo.model.region import write_region
+from geo.io.region_package import write_region
 
 
 @pytest.fixture()
@@ -186,7 +186,7 @@ def test_export_shapefile_of_a_scenario_core_area(tmp_path, region_file, capsys)
 
     from geo.analysis.gaps import analyse
     from geo.analysis.scenario import analyse_scenario, load_scenario
-    from geo.model.region import load_region
+    from geo.io.region_package import load_region
 
     scen = tmp_path / "s.toml"
     scen.write_text('name = "Alfa 40"\nyear = 2030\n\n[[projects]]\nname = "P"\n'

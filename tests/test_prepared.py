@@ -16,7 +16,8 @@ from geo.analysis.scenario import (
     apply_scenario,
     scenario_from_dict,
 )
-from geo.model.region import load_default_region, validate_region
+from geo.datasets import load_demo_region
+from geo.model.region import validate_region
 
 SMILDE = {"name": "Nieuwbouw Smilde", "x": 226600.0, "y": 552400.0, "ready": 2028,
           "units": {"step_free": 60, "clustered": 12}}
@@ -30,7 +31,7 @@ def _assert_same(a, b):
 
 @pytest.fixture(scope="module")
 def demo():
-    return load_default_region()
+    return load_demo_region()
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ from geo.analysis.scenario import (
     validate_scenario,
     without_changes,
 )
-from geo.model.region import load_default_region
+from geo.datasets import load_demo_region
 from geo.reporting.output import write_result
 
 YEAR = 2030
@@ -467,7 +467,7 @@ def test_save_scenario_into_missing_folder(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo():
-    return load_default_region()
+    return load_demo_region()
 
 
 def test_module_docstring_example_is_valid_on_the_demo(demo):
