@@ -29,15 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geo.analysis.gaps import analyse  # noqa: E402
 from geo.analysis.prepared import prepare_region  # noqa: E402
-from geo.analysis.scenario import (  # noqa: E402
-    analyse_scenario,
-    apply_scenario,
-    scenario_from_dict,
-    scenario_norms,
-    scenario_prognosis,
-    validate_scenario,
-)
+from geo.analysis.scenario import analyse_scenario, apply_scenario
 from geo.datasets import load_demo_region  # noqa: E402
+from geo.model.scenario import scenario_from_dict, scenario_norms, scenario_prognosis
+from geo.model.scenario_checks import validate_scenario
 
 TARGET_S = 0.100
 

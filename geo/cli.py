@@ -3,7 +3,7 @@
 Commands: ``analyse``, ``build``, ``compare``, ``export``, ``fetch``, ``info``,
 ``generate-demo``.
 
-Scenarios (see :mod:`geo.analysis.scenario` for the TOML format):
+Scenarios (see :mod:`geo.model.scenario_text` for the TOML format):
 
 - ``analyse --scenario FILE.toml`` applies the scenario to the region and analyses it with
   the scenario's year, norms and prognosis. ``--year``, ``--norms`` and ``--prognosis``,
@@ -37,9 +37,10 @@ import time
 from collections.abc import Sequence
 
 from geo import vocabulary
-from geo.analysis.prognosis import VARIANTS
+from geo.config import get_config
 from geo.errors import WoonzorgError
 from geo.model.norms import PRESETS
+from geo.model.prognosis import VARIANTS
 
 __all__ = ["main"]
 
@@ -54,15 +55,18 @@ def _load(path: str | None):  # noqa: ANN202 - Region, imported lazily
 def _result_for(args: argparse.Namespace):  # noqa: ANN202 - (Region, GapResult)
     """Region and analysis for --region/--scenario/--year/--norms/--prognosis."""
     from geo.analysis.gaps import analyse
+    from geo.io.norms_file import load_norms
 
     region = _load(args.region)
+    norms = None if args.norms is None else load_norms(args.norms)  # preset key or file
     if args.scenario:
-        from geo.analysis.scenario import analyse_scenario, load_scenario
+        from geo.analysis.scenario import analyse_scenario
+        from geo.io.scenario_toml import load_scenario
 
         scenario = load_scenario(args.scenario)
-        return region, analyse_scenario(region, scenario, year=args.year, norms=args.norms,
+        return region, analyse_scenario(region, scenario, year=args.year, norms=norms,
                                         prognosis=args.prognosis)
-    return region, analyse(region, year=args.year, norms=args.norms, prognosis=args.prognosis)
+    return region, analyse(region, year=args.year, norms=norms, prognosis=args.prognosis)
 
 
 def _cmd_analyse(args: argparse.Namespace) -> int:
@@ -194,13 +198,10 @@ def _format_comparison(table, labels: list[str]) -> str:  # noqa: ANN001 - DataF
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from geo.analysis.scenario import (
-        ScenarioError,
-        analyse_scenario,
-        compare,
-        load_scenario,
-        without_changes,
-    )
+    from geo.analysis.scenario import analyse_scenario, compare
+    from geo.errors import ScenarioError
+    from geo.io.scenario_toml import load_scenario
+    from geo.model.scenario import without_changes
 
     names = list(args.scenarios)
     files = [n for n in names if n != "basis"]
@@ -275,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("analyse", help="tekortenanalyse naar een GeoPackage")
     p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
-    p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {vocabulary.MAX_YEAR})")
+    p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {get_config().max_year})")
     p.add_argument("--norms", help=f"normset ({', '.join(PRESETS)}) of .toml/.json-bestand")
     p.add_argument("--prognosis", choices=sorted(VARIANTS), help="prognosevariant")
     p.add_argument("--scenario", help="scenariobestand (.toml); --year/--norms/--prognosis "
@@ -296,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="een laag exporteren voor QGIS of andere software")
     p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
     p.add_argument("--scenario", help="scenariobestand (.toml)")
-    p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {vocabulary.MAX_YEAR})")
+    p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {get_config().max_year})")
     p.add_argument("--norms", help=f"normset ({', '.join(PRESETS)}) of .toml/.json-bestand")
     p.add_argument("--prognosis", choices=sorted(VARIANTS), help="prognosevariant")
     p.add_argument("--layer", required=True, choices=[*LAYERS, ALL_LAYERS],

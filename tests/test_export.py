@@ -18,9 +18,10 @@ import shapely
 
 import geo.reporting.export as export_module
 from geo.analysis.gaps import analyse
-from geo.analysis.scenario import analyse_scenario, scenario_from_dict
+from geo.analysis.scenario import analyse_scenario
 from geo.datasets import load_demo_region
 from geo.errors import ExportError, WoonzorgError
+from geo.model.scenario import scenario_from_dict
 from geo.reporting.export import (
     FORMATS,
     LAYERS,

@@ -81,7 +81,9 @@ def scenario_result(
 
     Raises :class:`geo.errors.WoonzorgError` (e.g. ``ScenarioError``) for invalid scenarios.
     """
-    from geo.analysis.scenario import analyse_scenario, loads_scenario, validate_scenario
+    from geo.analysis.scenario import analyse_scenario
+    from geo.model.scenario_checks import validate_scenario
+    from geo.model.scenario_text import loads_scenario
 
     scenario = loads_scenario(toml_text)
     validate_scenario(scenario, _region)

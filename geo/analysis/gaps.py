@@ -35,10 +35,12 @@ import shapely
 from geo import vocabulary
 from geo.analysis.accessibility import build_catchment, fca_from_catchment, nearest_distance
 from geo.analysis.prepared import PreparedRegion, prepare_region
-from geo.analysis.prognosis import PrognosisSettings, get_variant, project_population
+from geo.analysis.prognosis import project_population
 from geo.analysis.supply import PRODUCT_FACILITY, classify_homes, step_free_units
+from geo.config import get_config
 from geo.errors import AnalysisError
-from geo.model.norms import Norms, load_norms
+from geo.model.norms import Norms, resolve_norms
+from geo.model.prognosis import PrognosisSettings, get_variant
 from geo.model.region import Region, locate_points
 
 __all__ = ["GapResult", "analyse"]
@@ -114,7 +116,7 @@ def analyse(
     region
         A validated region.
     year
-        Year of the analysis (base year … :data:`geo.vocabulary.MAX_YEAR`); base year when
+        Year of the analysis (base year … ``get_config().max_year``); base year when
         ``None``.
     norms
         Norms, a preset key or a norms file; the default preset when ``None``.
@@ -133,14 +135,15 @@ def analyse(
     GapResult
         Gap layers, ranking and assumptions.
     """
-    norms = norms if isinstance(norms, Norms) else load_norms(norms)
+    norms = resolve_norms(norms)
     prog = prognosis if isinstance(prognosis, PrognosisSettings) else get_variant(
         prognosis or "basis")
     base_year = region.base_year
     year = base_year if year is None else int(year)
-    if year < base_year or year > vocabulary.MAX_YEAR:
+    max_year = get_config().max_year
+    if year < base_year or year > max_year:
         raise AnalysisError(
-            f"jaar {year} valt buiten het bereik {base_year}–{vocabulary.MAX_YEAR} "
+            f"jaar {year} valt buiten het bereik {base_year}–{max_year} "
             f"(basisjaar van de data is {base_year})."
         )
     size = float(grid_size or vocabulary.GRID_SIZE_M)

@@ -1,8 +1,8 @@
 """Planning norms: demand rates, suitability weight, walking and catchment norms.
 
 A :class:`Norms` object holds every editable assumption of the gap analysis. Presets
-carry their source; a user file (TOML or JSON) may start from a preset and override
-any value::
+carry their source; a user file (TOML or JSON, read by :mod:`geo.io.norms_file`) may start
+from a preset and override any value::
 
     preset = "landelijk_2030"        # optional: start from a preset
     name = "Eigen norm 2025"
@@ -21,11 +21,8 @@ demand is the sum over its groups of ``rate × population(group) / 1000``.
 
 from __future__ import annotations
 
-import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from geo import vocabulary
@@ -34,10 +31,11 @@ from geo.errors import NormsError
 __all__ = [
     "AccessSpec",
     "Norms",
+    "DEFAULT_PRESET",
     "PRESETS",
     "get_preset",
-    "load_norms",
     "norms_from_dict",
+    "resolve_norms",
 ]
 
 
@@ -320,29 +318,22 @@ def _number(value: object, what: str) -> float:
     return float(value)
 
 
-def load_norms(preset_or_file: str | Path | None = None) -> Norms:
-    """Return norms from a preset key or a ``.toml`` / ``.json`` file (``None``: default).
+def resolve_norms(norms: Norms | str | None = None) -> Norms:
+    """Return ``norms`` itself, the preset with that key, or the default preset (``None``).
+
+    Analysis functions accept norms in these three forms; a norms *file* is read by
+    :func:`geo.io.norms_file.load_norms` first.
 
     Raises
     ------
     NormsError
-        Unknown preset, unreadable file or invalid values.
+        For an unknown preset key.
+
+    Examples
+    --------
+    >>> resolve_norms().key, resolve_norms("eigen_beleid").key
+    ('landelijk_2030', 'eigen_beleid')
     """
-    if preset_or_file is None:
-        return get_preset(DEFAULT_PRESET)
-    text = str(preset_or_file)
-    if text in PRESETS:
-        return PRESETS[text]
-    path = Path(text)
-    if path.suffix.lower() not in (".toml", ".json"):
-        return get_preset(text)
-    if not path.is_file():
-        raise NormsError(f"normbestand '{path}' bestaat niet.")
-    try:
-        raw = path.read_bytes().decode("utf-8")
-        data = tomllib.loads(raw) if path.suffix.lower() == ".toml" else json.loads(raw)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise NormsError(f"normbestand '{path.name}' is niet leesbaar: {exc}") from exc
-    if not isinstance(data, dict):
-        raise NormsError(f"normbestand '{path.name}' moet een tabel/object zijn.")
-    return norms_from_dict(data)
+    if isinstance(norms, Norms):
+        return norms
+    return get_preset(DEFAULT_PRESET if norms is None else str(norms))
