@@ -108,40 +108,15 @@ class Norms:
     access: Mapping[str, AccessSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for product, rates in self.demand.items():
-            if product not in vocabulary.PRODUCTS:
-                raise NormsError(
-                    f"onbekend product '{product}'; kies uit {', '.join(vocabulary.PRODUCTS)}."
-                )
-            for group, rate in rates.items():
-                if group not in vocabulary.AGE_GROUPS:
-                    raise NormsError(
-                        f"onbekende leeftijdsgroep '{group}' bij {product}; kies uit "
-                        f"{', '.join(vocabulary.AGE_GROUPS)}."
-                    )
-                if not _is_non_negative(rate):
-                    raise NormsError(f"norm {product}/{group} moet een getal ≥ 0 zijn: {rate!r}.")
-        missing = [p for p in vocabulary.PRODUCTS if p not in self.demand]
-        if missing:
-            raise NormsError(f"geen vraagnorm voor: {', '.join(missing)}.")
+        _check_demand(self.demand)
         if not 0.0 <= float(self.adaptable_weight) <= 1.0:
             raise NormsError("adaptable_weight moet tussen 0 en 1 liggen.")
         if not _is_non_negative(self.adaptable_min_area):
             raise NormsError("adaptable_min_area moet ≥ 0 m² zijn.")
         if not 0.0 < float(self.ground_floor_share) <= 1.0:
             raise NormsError("ground_floor_share moet tussen 0 en 1 liggen.")
-        for ftype, metres in self.walking.items():
-            if ftype not in vocabulary.FACILITY_TYPES:
-                raise NormsError(f"onbekend voorzieningstype '{ftype}' in loopnormen.")
-            if not _is_non_negative(metres) or float(metres) == 0:
-                raise NormsError(f"loopnorm {ftype} moet een afstand > 0 m zijn.")
-        for key, spec in self.access.items():
-            if spec.facility_type not in vocabulary.FACILITY_TYPES:
-                raise NormsError(f"bereikbaarheid '{key}': onbekend type {spec.facility_type}.")
-            if spec.population not in vocabulary.AGE_GROUPS:
-                raise NormsError(f"bereikbaarheid '{key}': onbekende groep {spec.population}.")
-            if not spec.radius > 0:
-                raise NormsError(f"bereikbaarheid '{key}': straal moet > 0 m zijn.")
+        _check_walking(self.walking)
+        _check_access(self.access)
 
     def with_overrides(self, data: Mapping[str, Any]) -> Norms:
         """Return a copy with values from ``data`` (same shape as a norms file)."""
@@ -175,6 +150,43 @@ class Norms:
 
 def _is_non_negative(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+
+
+def _check_demand(demand: Mapping[str, Mapping[str, float]]) -> None:
+    for product, rates in demand.items():
+        if product not in vocabulary.PRODUCTS:
+            raise NormsError(
+                f"onbekend product '{product}'; kies uit {', '.join(vocabulary.PRODUCTS)}."
+            )
+        for group, rate in rates.items():
+            if group not in vocabulary.AGE_GROUPS:
+                raise NormsError(
+                    f"onbekende leeftijdsgroep '{group}' bij {product}; kies uit "
+                    f"{', '.join(vocabulary.AGE_GROUPS)}."
+                )
+            if not _is_non_negative(rate):
+                raise NormsError(f"norm {product}/{group} moet een getal ≥ 0 zijn: {rate!r}.")
+    missing = [p for p in vocabulary.PRODUCTS if p not in demand]
+    if missing:
+        raise NormsError(f"geen vraagnorm voor: {', '.join(missing)}.")
+
+
+def _check_walking(walking: Mapping[str, float]) -> None:
+    for ftype, metres in walking.items():
+        if ftype not in vocabulary.FACILITY_TYPES:
+            raise NormsError(f"onbekend voorzieningstype '{ftype}' in loopnormen.")
+        if not _is_non_negative(metres) or float(metres) == 0:
+            raise NormsError(f"loopnorm {ftype} moet een afstand > 0 m zijn.")
+
+
+def _check_access(access: Mapping[str, AccessSpec]) -> None:
+    for key, spec in access.items():
+        if spec.facility_type not in vocabulary.FACILITY_TYPES:
+            raise NormsError(f"bereikbaarheid '{key}': onbekend type {spec.facility_type}.")
+        if spec.population not in vocabulary.AGE_GROUPS:
+            raise NormsError(f"bereikbaarheid '{key}': onbekende groep {spec.population}.")
+        if not spec.radius > 0:
+            raise NormsError(f"bereikbaarheid '{key}': straal moet > 0 m zijn.")
 
 
 # Walking norms: ANBO/ActiZ method (Sinfore): supermarket and bus stop 500 m, GP 1,000 m;
