@@ -1,4 +1,4 @@
-"""Benchmark 2SFCA: ``geo.analysis.accessibility.two_step_fca`` against PySAL access.
+"""Benchmark 2SFCA: ``geo.analysis.fca.two_step_fca`` against PySAL access.
 
 Prints a table; it is not a timed test. Targets:
 
@@ -41,7 +41,7 @@ from scipy.spatial import cKDTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.analysis.accessibility import two_step_fca  # noqa: E402
+from geo.analysis.fca import two_step_fca  # noqa: E402
 
 TARGET_SPEEDUP = 5.0
 TARGET_REL_DIFF = 1e-9

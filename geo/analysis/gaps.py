@@ -17,7 +17,7 @@ Method (all distances straight lines in EPSG:28992):
 4. **Coverage**: the number and share of people 75+ whose home lies within the walking
    norm of the nearest facility of each type (facilities outside the municipality
    count), and their mean distance to it.
-5. **Accessibility**: 2SFCA/E2SFCA (:mod:`geo.analysis.accessibility`) of facility capacity
+5. **Accessibility**: 2SFCA/E2SFCA (:mod:`geo.analysis.fca`) of facility capacity
    against the population group of each measure, with people grouped by grid cell and
    buurt; an area's score is the population-weighted mean, per ``per`` people.
 """
@@ -33,8 +33,9 @@ import pandas as pd
 import shapely
 
 from geo import vocabulary
-from geo.analysis.accessibility import build_catchment, fca_from_catchment, nearest_distance
+from geo.analysis.catchment import build_catchment
 from geo.analysis.demand import demand_columns, group_total
+from geo.analysis.fca import fca_from_catchment, nearest_distance
 from geo.analysis.prepared import PreparedRegion, prepare_region
 from geo.analysis.prognosis import project_population
 from geo.analysis.ranking import rank_gaps
