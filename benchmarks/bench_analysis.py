@@ -27,7 +27,8 @@ import shapely
 
 from geo import vocabulary
 from geo.analysis.gaps import analyse
-from geo.model.region import Region, load_default_region
+from geo.datasets import load_demo_region
+from geo.model.region import Region
 
 
 def peak_rss_gb() -> float:
@@ -37,7 +38,7 @@ def peak_rss_gb() -> float:
 
 def bench_default(repeat: int = 7) -> bool:
     t0 = time.perf_counter()
-    region = load_default_region()
+    region = load_demo_region()
     load_s = time.perf_counter() - t0
     analyse(region)  # warm-up (imports, KD-tree code paths)
     times = []

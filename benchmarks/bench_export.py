@@ -26,7 +26,7 @@ import pandas as pd
 import shapely
 
 from geo.analysis.gaps import analyse
-from geo.model.region import load_default_region
+from geo.datasets import load_demo_region
 from geo.reporting.export import FORMATS, write_export
 
 TARGET_S = 10.0
@@ -60,7 +60,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cells", type=int, default=150_000)
     args = parser.parse_args()
-    result = analyse(load_default_region())
+    result = analyse(load_demo_region())
     t0 = time.perf_counter()
     grid = national_grid(result.grid, args.cells)
     big = dataclasses.replace(result, grid=grid)

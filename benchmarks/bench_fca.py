@@ -1,4 +1,4 @@
-"""Benchmark 2SFCA: ``geo.analysis.accessibility.two_step_fca`` against PySAL access.
+"""Benchmark 2SFCA: ``geo.analysis.fca.two_step_fca`` against PySAL access.
 
 Prints a table; it is not a timed test. Targets:
 
@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from geo.analysis.accessibility import two_step_fca
+from geo.analysis.fca import two_step_fca
 
 TARGET_SPEEDUP = 5.0
 TARGET_REL_DIFF = 1e-9

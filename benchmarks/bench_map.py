@@ -44,12 +44,12 @@ def payload_figures() -> None:
 
     from geo import vocabulary
     from geo.analysis.gaps import analyse
-    from geo.model.region import load_default_region
+    from geo.datasets import load_demo_region
     from ui.assets import configure_folium
     from ui.maps import MapOptions, build_map, display_layers
 
     configure_folium()
-    region = load_default_region()
+    region = load_demo_region()
     result = analyse(region)
     layers = display_layers(region, result)
     cases = {

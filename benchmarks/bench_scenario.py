@@ -26,15 +26,10 @@ import numpy as np
 
 from geo.analysis.gaps import analyse
 from geo.analysis.prepared import prepare_region
-from geo.analysis.scenario import (
-    analyse_scenario,
-    apply_scenario,
-    scenario_from_dict,
-    scenario_norms,
-    scenario_prognosis,
-    validate_scenario,
-)
-from geo.model.region import load_default_region
+from geo.analysis.scenario import analyse_scenario, apply_scenario
+from geo.datasets import load_demo_region
+from geo.model.scenario import scenario_from_dict, scenario_norms, scenario_prognosis
+from geo.model.scenario_checks import validate_scenario
 
 TARGET_S = 0.100
 
@@ -62,7 +57,7 @@ def main() -> int:
     args = parser.parse_args()
 
     t0 = time.perf_counter()
-    region = load_default_region()
+    region = load_demo_region()
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     analyse(region, year=2030)

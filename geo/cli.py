@@ -3,7 +3,7 @@
 Commands: ``analyse``, ``build``, ``compare``, ``export``, ``fetch``, ``info``,
 ``generate-demo``.
 
-Scenarios (see :mod:`geo.analysis.scenario` for the TOML format):
+Scenarios (see :mod:`geo.model.scenario_text` for the TOML format):
 
 - ``analyse --scenario FILE.toml`` applies the scenario to the region and analyses it with
   the scenario's year, norms and prognosis. ``--year``, ``--norms`` and ``--prognosis``,
@@ -37,31 +37,36 @@ import time
 from collections.abc import Sequence
 
 from geo import vocabulary
-from geo.analysis.prognosis import VARIANTS
+from geo.config import get_config
 from geo.errors import WoonzorgError
 from geo.model.norms import PRESETS
+from geo.model.prognosis import VARIANTS
 
 __all__ = ["main"]
 
 
 def _load(path: str | None):  # noqa: ANN202 - Region, imported lazily
-    from geo.model.region import load_default_region, load_region
+    from geo.datasets import load_demo_region
+    from geo.io.region_package import load_region
 
-    return load_region(path) if path else load_default_region()
+    return load_region(path) if path else load_demo_region()
 
 
 def _result_for(args: argparse.Namespace):  # noqa: ANN202 - (Region, GapResult)
     """Region and analysis for --region/--scenario/--year/--norms/--prognosis."""
     from geo.analysis.gaps import analyse
+    from geo.io.norms_file import load_norms
 
     region = _load(args.region)
+    norms = None if args.norms is None else load_norms(args.norms)  # preset key or file
     if args.scenario:
-        from geo.analysis.scenario import analyse_scenario, load_scenario
+        from geo.analysis.scenario import analyse_scenario
+        from geo.io.scenario_toml import load_scenario
 
         scenario = load_scenario(args.scenario)
-        return region, analyse_scenario(region, scenario, year=args.year, norms=args.norms,
+        return region, analyse_scenario(region, scenario, year=args.year, norms=norms,
                                         prognosis=args.prognosis)
-    return region, analyse(region, year=args.year, norms=args.norms, prognosis=args.prognosis)
+    return region, analyse(region, year=args.year, norms=norms, prognosis=args.prognosis)
 
 
 def _cmd_analyse(args: argparse.Namespace) -> int:
@@ -127,7 +132,7 @@ class _ProgressBar:
 def _cmd_build(args: argparse.Namespace) -> int:
     from geo.analysis.ranking import fmt_int
     from geo.io.build import build_region
-    from geo.model.region import write_region
+    from geo.io.region_package import write_region
 
     if args.max_mb is not None:
         os.environ["WOONZORGATLAS_MAX_UPLOAD_MB"] = str(args.max_mb)
@@ -193,13 +198,10 @@ def _format_comparison(table, labels: list[str]) -> str:  # noqa: ANN001 - DataF
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from geo.analysis.scenario import (
-        ScenarioError,
-        analyse_scenario,
-        compare,
-        load_scenario,
-        without_changes,
-    )
+    from geo.analysis.scenario import analyse_scenario, compare
+    from geo.errors import ScenarioError
+    from geo.io.scenario_toml import load_scenario
+    from geo.model.scenario import without_changes
 
     names = list(args.scenarios)
     files = [n for n in names if n != "basis"]
@@ -253,11 +255,12 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate_demo(args: argparse.Namespace) -> int:
+    from geo.datasets import DEMO_REGION, get_path
     from geo.datasets.demo import SEED, generate_demo_region
-    from geo.model.region import default_region_path, write_region
+    from geo.io.region_package import write_region
 
     region = generate_demo_region(seed=args.seed if args.seed is not None else SEED)
-    out = write_region(region, args.out or default_region_path())
+    out = write_region(region, args.out or get_path(DEMO_REGION))
     print(f"Demoregio geschreven: {out} ({len(region.areas)} buurten, {len(region.homes)} "
           f"woningen, {len(region.facilities)} voorzieningen)")
     return 0
@@ -273,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("analyse", help="tekortenanalyse naar een GeoPackage")
     p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
-    p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {vocabulary.MAX_YEAR})")
+    p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {get_config().max_year})")
     p.add_argument("--norms", help=f"normset ({', '.join(PRESETS)}) of .toml/.json-bestand")
     p.add_argument("--prognosis", choices=sorted(VARIANTS), help="prognosevariant")
     p.add_argument("--scenario", help="scenariobestand (.toml); --year/--norms/--prognosis "
@@ -294,7 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="een laag exporteren voor QGIS of andere software")
     p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
     p.add_argument("--scenario", help="scenariobestand (.toml)")
-    p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {vocabulary.MAX_YEAR})")
+    p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {get_config().max_year})")
     p.add_argument("--norms", help=f"normset ({', '.join(PRESETS)}) of .toml/.json-bestand")
     p.add_argument("--prognosis", choices=sorted(VARIANTS), help="prognosevariant")
     p.add_argument("--layer", required=True, choices=[*LAYERS, ALL_LAYERS],

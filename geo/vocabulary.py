@@ -28,8 +28,6 @@ PROGNOSIS_YEARS : tuple of int
     Years offered for scenarios and the app (besides the base year).
 GRID_SIZE_M : float
     Default cell size of the gap grid in metres (500 m, CBS-style square cells).
-MAX_YEAR : int
-    Last year the prognosis may be asked for.
 """
 
 from __future__ import annotations
@@ -113,7 +111,6 @@ FACILITY_LABELS: dict[str, str] = {
 }
 
 PROGNOSIS_YEARS: tuple[int, ...] = (2030, 2035, 2040)
-MAX_YEAR: int = 2050
 GRID_SIZE_M: float = 500.0
 
 

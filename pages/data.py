@@ -14,6 +14,7 @@ from streamlit_folium import st_folium
 from geo import vocabulary
 from geo.analysis.gaps import analyse
 from geo.analysis.ranking import fmt_int
+from geo.config import get_config
 from geo.errors import WoonzorgError
 from geo.io.build import FACILITY_BUFFER_M, BuildResult, build_region
 from geo.io.saved_regions import (
@@ -94,7 +95,7 @@ with st.form("data_upload"):
     gemeente = left.text_input("Gemeente (code of naam)", placeholder="GM1731 of Midden-Drenthe",
                                key="up_gemeente")
     base_year = right.number_input("Basisjaar (0 = jaar van de CBS-kaart)", min_value=0,
-                                   max_value=vocabulary.MAX_YEAR, value=0, step=1,
+                                   max_value=get_config().max_year, value=0, step=1,
                                    key="up_year")
     bag = st.file_uploader("BAG (GeoPackage)", type=["gpkg"], key="up_bag",
                            max_upload_size=limit_mb)

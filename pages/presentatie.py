@@ -14,8 +14,8 @@ import streamlit as st
 
 from geo.analysis.gaps import GapResult
 from geo.analysis.ranking import fmt_int
-from geo.analysis.scenario import loads_scenario
 from geo.errors import WoonzorgError
+from geo.model.scenario_text import loads_scenario
 from geo.reporting.handout import coverage_light, make_handout, shortage_light
 from ui.cache import gap_result
 from ui.common import active_region, sidebar_choices

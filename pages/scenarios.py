@@ -11,19 +11,14 @@ from pyproj import Transformer
 from streamlit_folium import st_folium
 
 from geo import vocabulary
-from geo.analysis.prognosis import VARIANTS
 from geo.analysis.ranking import fmt_int
-from geo.analysis.scenario import (
-    Scenario,
-    dumps_scenario,
-    loads_scenario,
-    scenario_from_dict,
-    validate_scenario,
-    without_changes,
-)
 from geo.errors import WoonzorgError
 from geo.io.scenario_store import ScenarioStore, StoreConflictError
 from geo.model.norms import PRESETS
+from geo.model.prognosis import VARIANTS
+from geo.model.scenario import Scenario, scenario_from_dict, without_changes
+from geo.model.scenario_checks import validate_scenario
+from geo.model.scenario_text import dumps_scenario, loads_scenario
 from geo.reporting.handout import make_handout
 from ui.cache import map_layers, scenario_result
 from ui.common import active_region, page_context

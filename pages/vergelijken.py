@@ -18,9 +18,11 @@ from streamlit_folium import st_folium
 
 from geo.analysis.gaps import GapResult
 from geo.analysis.ranking import fmt_int
-from geo.analysis.scenario import compare, dumps_scenario, loads_scenario, without_changes
+from geo.analysis.scenario import compare
 from geo.analysis.supply import PRODUCT_FACILITY
 from geo.errors import WoonzorgError
+from geo.model.scenario import without_changes
+from geo.model.scenario_text import dumps_scenario, loads_scenario
 from geo.vocabulary import FACILITY_LABELS
 from ui.cache import map_layers, scenario_result
 from ui.common import ALL, active_region, page_context

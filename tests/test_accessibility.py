@@ -16,14 +16,8 @@ import pandas as pd
 import pytest
 from scipy.spatial.distance import cdist
 
-from geo.analysis.accessibility import (
-    Catchment,
-    build_catchment,
-    fca_from_catchment,
-    nearest_distance,
-    two_step_fca,
-    within_distance,
-)
+from geo.analysis.catchment import Catchment, build_catchment
+from geo.analysis.fca import fca_from_catchment, nearest_distance, two_step_fca, within_distance
 from geo.errors import WoonzorgError
 
 STEPS = [(400.0, 1.0), (800.0, 0.68), (1200.0, 0.22)]

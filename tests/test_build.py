@@ -14,7 +14,7 @@ from geo.analysis.gaps import analyse
 from geo.cli import main
 from geo.errors import ImportDataError
 from geo.io.build import build_region
-from geo.model.region import load_region
+from geo.io.region_package import load_region
 
 GEMEENTE = "GM9991"  # Testdorp: Dorp-Centrum, Dorp-Noord, Verspreide huizen Dorp, Gehucht
 

@@ -11,7 +11,7 @@ from regionkit import X0, Y0, tiny_region
 
 from geo import vocabulary
 from geo.cli import main
-from geo.model.region import write_region
+from geo.io.region_package import write_region
 
 
 @pytest.fixture()
@@ -98,7 +98,8 @@ def _scenario_file(tmp_path, name="plan.toml", *, units="{ step_free = 60 }", ye
 
 
 def test_analyse_with_scenario_records_provenance(tmp_path, region_file, capsys):
-    from geo.analysis.scenario import load_scenario, loads_scenario
+    from geo.io.scenario_toml import load_scenario
+    from geo.model.scenario_text import loads_scenario
 
     scen_file = _scenario_file(tmp_path)
     out = tmp_path / "s.gpkg"
@@ -185,8 +186,9 @@ def test_export_shapefile_of_a_scenario_core_area(tmp_path, region_file, capsys)
     import zipfile
 
     from geo.analysis.gaps import analyse
-    from geo.analysis.scenario import analyse_scenario, load_scenario
-    from geo.model.region import load_region
+    from geo.analysis.scenario import analyse_scenario
+    from geo.io.region_package import load_region
+    from geo.io.scenario_toml import load_scenario
 
     scen = tmp_path / "s.toml"
     scen.write_text('name = "Alfa 40"\nyear = 2030\n\n[[projects]]\nname = "P"\n'

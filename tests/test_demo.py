@@ -9,8 +9,8 @@ from geopandas.testing import assert_geodataframe_equal
 from pandas.testing import assert_frame_equal
 
 from geo import vocabulary
+from geo.datasets import load_demo_region
 from geo.datasets.demo import DEMO_NOTICE, generate_demo_region, load_villages
-from geo.model.region import load_default_region
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def test_other_seed_gives_other_detail(demo):
 
 def test_committed_file_matches_generator(demo):
     """data/ holds exactly what `python -m geo generate-demo` produces."""
-    stored = load_default_region()
+    stored = load_demo_region()
     assert_geodataframe_equal(stored.areas, demo.areas, check_dtype=False)
     assert_frame_equal(stored.population, demo.population, check_dtype=False)
     assert_geodataframe_equal(stored.homes, demo.homes, check_dtype=False)

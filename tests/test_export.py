@@ -18,9 +18,10 @@ import shapely
 
 import geo.reporting.export as export_module
 from geo.analysis.gaps import analyse
-from geo.analysis.scenario import analyse_scenario, scenario_from_dict
+from geo.analysis.scenario import analyse_scenario
+from geo.datasets import load_demo_region
 from geo.errors import ExportError, WoonzorgError
-from geo.model.region import load_default_region
+from geo.model.scenario import scenario_from_dict
 from geo.reporting.export import (
     FORMATS,
     LAYERS,
@@ -36,7 +37,7 @@ YEAR = 2030
 
 @pytest.fixture(scope="module")
 def result():
-    return analyse(load_default_region(), year=YEAR)
+    return analyse(load_demo_region(), year=YEAR)
 
 
 def _path(tmp_path: Path, layer: str, fmt: str) -> Path:
@@ -193,7 +194,7 @@ def test_owner_and_kern_filters(result, tmp_path):
 
 
 def test_scenario_export_records_the_scenario(tmp_path):
-    region = load_default_region()
+    region = load_demo_region()
     scenario = scenario_from_dict({"name": "Smilde 60", "year": YEAR, "projects": [
         {"name": "P", "x": 226600.0, "y": 552400.0, "ready": 2028, "units": {"step_free": 60}}]})
     res = analyse_scenario(region, scenario)

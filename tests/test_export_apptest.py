@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.analysis.gaps import analyse
-from geo.model.region import load_default_region
+from geo.datasets import load_demo_region
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 SMILDE = "example:Voorbeeld: 60 nultredenwoningen Smilde 2028"
@@ -63,7 +63,7 @@ def test_owner_core_area_and_year_filter_the_homes():
     at.selectbox(key="exp_owner").set_value("Actium").run()
     at.radio(key="exp_format").set_value("shp").run()
     assert not at.exception, at.exception
-    result = analyse(load_default_region(), year=2030)
+    result = analyse(load_demo_region(), year=2030)
     kern_of = result.buurt.set_index("buurt_code")["kerngebied"]
     homes = result.homes
     expected = ((homes["owner"] == "Actium")
@@ -83,7 +83,7 @@ def test_scenario_export_and_empty_selection_message():
     at = _open("export")
     at.selectbox(key="exp_layer").set_value("homes").run()
     owners = at.selectbox(key="exp_owner").options
-    result = analyse(load_default_region())
+    result = analyse(load_demo_region())
     kern_of = result.buurt.set_index("buurt_code")["kerngebied"]
     by_owner = result.homes.assign(k=result.homes["buurt_code"].map(kern_of)).groupby("owner")[
         "k"].unique()
@@ -104,7 +104,7 @@ def test_map_has_an_export_button_for_what_is_shown():
     assert at.radio(key="map_export_layer").value == "gaps_grid"
     button = next(b for b in at.get("download_button") if "Download" in b.proto.label)
     assert button.proto.label == "Download"
-    result = analyse(load_default_region())
+    result = analyse(load_demo_region())
     n = (result.grid["kerngebied"] == "Westerbork").sum()
     assert any(f"{n} rijen" in c.value or f"{n:,}".replace(",", ".") + " rijen" in c.value
                for c in at.caption)

@@ -17,7 +17,7 @@ import pytest
 import regionkit
 
 import geo.analysis.gaps
-import geo.model.region
+import geo.datasets
 import geo.reporting.handout as handout
 from geo.analysis.ranking import fmt_int
 
@@ -53,12 +53,12 @@ def pdf_pages_text(pdf: bytes, tmp_path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def demo_result():
-    return geo.analysis.gaps.analyse(geo.model.region.load_default_region())
+    return geo.analysis.gaps.analyse(geo.datasets.load_demo_region())
 
 
 @pytest.fixture(scope="module")
 def demo_2040(demo_result):
-    return geo.analysis.gaps.analyse(geo.model.region.load_default_region(), year=2040)
+    return geo.analysis.gaps.analyse(geo.datasets.load_demo_region(), year=2040)
 
 
 @pytest.fixture(scope="module")

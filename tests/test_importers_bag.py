@@ -22,7 +22,7 @@ from geo.io.importers.bag import (
     read_bag_homes,
     read_corporation_list,
 )
-from geo.model.norms import load_norms
+from geo.io.norms_file import load_norms
 from geo.model.region import Region, validate_region
 
 IN_USE = "Verblijfsobject in gebruik"

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit_folium import _get_map_string
 
-from geo.model.region import load_default_region
+from geo.datasets import load_demo_region
 from geo.reporting.display import to_display
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -17,7 +17,7 @@ APP = Path(__file__).resolve().parents[1] / "app.py"
 
 @pytest.fixture(scope="module")
 def region():
-    return load_default_region()
+    return load_demo_region()
 
 
 def _run(event: dict | None = None, query: dict[str, str] | None = None):

@@ -8,7 +8,8 @@ import pytest
 
 from geo import vocabulary
 from geo.errors import NormsError
-from geo.model.norms import PRESETS, get_preset, load_norms, norms_from_dict
+from geo.io.norms_file import load_norms
+from geo.model.norms import PRESETS, get_preset, norms_from_dict
 
 
 def test_presets_complete_and_sourced():

@@ -10,13 +10,11 @@ from regionkit import X0, Y0, tiny_region
 
 from geo.analysis.gaps import analyse
 from geo.analysis.prepared import prepare_region
-from geo.analysis.scenario import (
-    ScenarioError,
-    analyse_scenario,
-    apply_scenario,
-    scenario_from_dict,
-)
-from geo.model.region import load_default_region, validate_region
+from geo.analysis.scenario import analyse_scenario, apply_scenario
+from geo.datasets import load_demo_region
+from geo.errors import ScenarioError
+from geo.model.region import validate_region
+from geo.model.scenario import scenario_from_dict
 
 SMILDE = {"name": "Nieuwbouw Smilde", "x": 226600.0, "y": 552400.0, "ready": 2028,
           "units": {"step_free": 60, "clustered": 12}}
@@ -30,7 +28,7 @@ def _assert_same(a, b):
 
 @pytest.fixture(scope="module")
 def demo():
-    return load_default_region()
+    return load_demo_region()
 
 
 @pytest.fixture(scope="module")

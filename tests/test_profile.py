@@ -18,9 +18,9 @@ import pytest
 from regionkit import tiny_region
 
 from geo.analysis.gaps import analyse
-from geo.analysis.prognosis import get_variant
 from geo.errors import AnalysisError, WoonzorgError
 from geo.model.norms import norms_from_dict
+from geo.model.prognosis import get_variant
 from geo.reporting import profile
 
 ALFA, BRAVO, CHARLIE = "BU99990000", "BU99990001", "BU99990100"

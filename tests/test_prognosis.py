@@ -11,14 +11,10 @@ import pytest
 
 from geo import vocabulary
 from geo.analysis import prognosis
-from geo.analysis.prognosis import (
-    VARIANTS,
-    PrognosisSettings,
-    get_variant,
-    project_population,
-    project_series,
-)
+from geo.analysis.prognosis import project_population, project_series
+from geo.config import get_config, use_config
 from geo.errors import AnalysisError, WoonzorgError
+from geo.model.prognosis import VARIANTS, PrognosisSettings, get_variant
 
 BANDS = vocabulary.AGE_BANDS
 COLS = vocabulary.band_columns()
@@ -177,15 +173,15 @@ def test_default_settings_is_basis():
     )
 
 
-@pytest.mark.parametrize("year", [2023, vocabulary.MAX_YEAR + 1])
+@pytest.mark.parametrize("year", [2023, get_config().max_year + 1])
 def test_bad_years_raise(year):
     with pytest.raises(AnalysisError, match="Prognosejaar"):
         project_population(drenthe_pop(), 2024, year)
 
 
-def test_max_year_reads_setting_at_call(monkeypatch):
-    monkeypatch.setattr(vocabulary, "MAX_YEAR", 2030)
-    with pytest.raises(AnalysisError, match="2030"):
+def test_max_year_reads_setting_at_call():
+    with use_config(get_config().replace(planning_horizon=2030, max_year=2030)), \
+            pytest.raises(AnalysisError, match="2030"):
         project_population(drenthe_pop(), 2024, 2031)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from geo.analysis.gaps import analyse
-from geo.model.region import load_default_region
+from geo.datasets import load_demo_region
 from geo.reporting.export import LAYERS, write_export
 
 SCRIPT = Path(__file__).parent / "qgis" / "open_layers.py"
@@ -54,7 +54,7 @@ def qgis():
 
 
 def test_geopackage_and_shapefiles_open_styled_in_qgis(qgis, tmp_path):
-    result = analyse(load_default_region(), year=2030)
+    result = analyse(load_demo_region(), year=2030)
     gpkg = write_export(result, "all", "gpkg", tmp_path / "alles.gpkg")
     sources = [f"{gpkg}|layername={layer}" for layer in LAYERS]
     for layer in LAYERS:

@@ -10,15 +10,10 @@ import shapely
 from regionkit import tiny_region
 
 from geo import vocabulary
+from geo.datasets import load_demo_region
 from geo.errors import RegionError
-from geo.model.region import (
-    REQUIRED_LAYERS,
-    Region,
-    load_default_region,
-    load_region,
-    validate_region,
-    write_region,
-)
+from geo.io.region_package import load_region, write_region
+from geo.model.region import REQUIRED_LAYERS, Region, validate_region
 
 
 @pytest.fixture()
@@ -50,7 +45,7 @@ def test_round_trip(region_file):
 
 
 def test_default_region_loads_and_is_demo():
-    region = load_default_region()
+    region = load_demo_region()
     assert region.is_demo
     assert "Demodata" in region.metadata["notice"]
     assert region.kerngebieden == ["Beilen", "Smilde", "Westerbork"]

@@ -8,6 +8,7 @@ import pytest
 from regionkit import tiny_region
 
 from geo.errors import RegionError
+from geo.io.region_package import load_region
 from geo.io.saved_regions import (
     active_region_path,
     delete_saved_region,
@@ -16,7 +17,6 @@ from geo.io.saved_regions import (
     save_region,
     set_active_region,
 )
-from geo.model.region import load_region
 
 
 @pytest.fixture(autouse=True)

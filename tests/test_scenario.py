@@ -14,24 +14,21 @@ from pyproj import Transformer
 from regionkit import X0, Y0, tiny_region
 
 import geo.analysis.scenario as scenario_module
+import geo.model.scenario_text as scenario_text
 from geo.analysis.gaps import analyse
-from geo.analysis.scenario import (
+from geo.analysis.scenario import analyse_scenario, apply_scenario, compare
+from geo.datasets import load_demo_region
+from geo.errors import ScenarioError
+from geo.io.scenario_toml import load_scenario, save_scenario
+from geo.model.scenario import (
     FacilityChange,
     Project,
     Scenario,
-    ScenarioError,
-    analyse_scenario,
-    apply_scenario,
-    compare,
-    dumps_scenario,
-    load_scenario,
-    loads_scenario,
-    save_scenario,
     scenario_from_dict,
-    validate_scenario,
     without_changes,
 )
-from geo.model.region import load_default_region
+from geo.model.scenario_checks import validate_scenario
+from geo.model.scenario_text import dumps_scenario, loads_scenario
 from geo.reporting.output import write_result
 
 YEAR = 2030
@@ -467,11 +464,11 @@ def test_save_scenario_into_missing_folder(tmp_path):
 
 @pytest.fixture(scope="module")
 def demo():
-    return load_default_region()
+    return load_demo_region()
 
 
 def test_module_docstring_example_is_valid_on_the_demo(demo):
-    doc = scenario_module.__doc__
+    doc = scenario_text.__doc__
     block = doc.split("File format", 1)[1].split("::\n", 1)[1].split("\nMeaning of", 1)[0]
     text = "\n".join(line[4:] for line in block.splitlines())
     scen = loads_scenario(text)
@@ -506,3 +503,15 @@ def test_demo_smilde_project_and_closure(demo):
     assert table.loc[("Smilde", "shortage_step_free"), "verschil plan"] == pytest.approx(-60)
     assert table.loc[("Beilen", "shortage_nursing_somatic"), "verschil plan"] == pytest.approx(
         64)
+
+
+def test_opened_then_closed_facility_is_removed_with_its_point(demo):
+    scen = scenario_from_dict({"name": "x", "year": 2030, "facility_changes": [
+        {"action": "open", "type": "gp", "name": "A", "x": 236200.0, "y": 542200.0,
+         "id": "A"},
+        {"action": "open", "type": "gp", "name": "B", "x": 236300.0, "y": 542300.0,
+         "id": "B"},
+        {"action": "close", "id": "A"}]})
+    fac = apply_scenario(demo, scen).facilities.set_index("facility_id")
+    assert "A" not in fac.index
+    assert (fac.loc["B"].geometry.x, fac.loc["B"].geometry.y) == (236300.0, 542300.0)

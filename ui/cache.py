@@ -10,13 +10,15 @@ import streamlit as st
 
 from geo.analysis.gaps import GapResult, analyse
 from geo.analysis.prepared import PreparedRegion, prepare_region
-from geo.model.region import Region, load_default_region, load_region
+from geo.datasets import load_demo_region
+from geo.io.region_package import load_region
+from geo.model.region import Region
 
 
 @st.cache_resource(show_spinner="Demoregio laden…")
 def default_region() -> Region:
     """The embedded demo region (loaded once per server)."""
-    return load_default_region()
+    return load_demo_region()
 
 
 @st.cache_resource(max_entries=4, show_spinner="Regio laden…")
@@ -79,7 +81,9 @@ def scenario_result(
 
     Raises :class:`geo.errors.WoonzorgError` (e.g. ``ScenarioError``) for invalid scenarios.
     """
-    from geo.analysis.scenario import analyse_scenario, loads_scenario, validate_scenario
+    from geo.analysis.scenario import analyse_scenario
+    from geo.model.scenario_checks import validate_scenario
+    from geo.model.scenario_text import loads_scenario
 
     scenario = loads_scenario(toml_text)
     validate_scenario(scenario, _region)

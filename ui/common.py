@@ -14,10 +14,10 @@ import streamlit as st
 
 from geo import vocabulary
 from geo.analysis.gaps import GapResult
-from geo.analysis.prognosis import VARIANTS
 from geo.errors import WoonzorgError
 from geo.io.saved_regions import active_region_path
 from geo.model.norms import PRESETS
+from geo.model.prognosis import VARIANTS
 from geo.model.region import Region
 from ui.cache import default_region, gap_result, region_from_file
 from ui.navigation import ensure_navigation

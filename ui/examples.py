@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.analysis.scenario import loads_scenario
+from geo.model.scenario_text import loads_scenario
 
 EXAMPLES: dict[str, str] = {
     "Voorbeeld: Vergrijzing 2040, huidige voorraad": """\
@@ -75,7 +75,7 @@ def scenario_choices(base_label: str, region=None) -> tuple[  # noqa: ANN001 - R
             labels[key] = f"{item.name} ({loads_scenario(tomls[key]).year})"
         except ValueError:
             labels[key] = item.name
-    from geo.analysis.scenario import validate_scenario
+    from geo.model.scenario_checks import validate_scenario
 
     for name, text in EXAMPLES.items():
         if region is not None:

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.analysis.accessibility import nearest_distance
+from geo.analysis.fca import nearest_distance
 from geo.model.region import Region
 
 __all__ = ["PreparedRegion", "prepare_region"]

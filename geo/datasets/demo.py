@@ -49,7 +49,7 @@ from pyproj import Transformer
 from shapely.geometry import MultiPoint, Point, Polygon
 
 from geo import vocabulary
-from geo.model.region import Region, default_region_path, validate_region
+from geo.model.region import Region, validate_region
 
 __all__ = ["DEMO_NOTICE", "SEED", "generate_demo_region", "load_villages", "villages_path"]
 
@@ -177,7 +177,9 @@ class _Village:
 
 def villages_path() -> Path:
     """Path of the embedded village facts file."""
-    return default_region_path().parent / "midden_drenthe_villages.csv"
+    from geo.datasets import get_path
+
+    return get_path("midden_drenthe_villages")
 
 
 def load_villages(path: str | Path | None = None) -> pd.DataFrame:

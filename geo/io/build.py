@@ -1,7 +1,7 @@
 """Build a region package from real data: CBS buurten, BAG homes and facility lists.
 
 :func:`build_region` combines the importers of :mod:`geo.io.importers` into a validated
-:class:`geo.model.region.Region` (write it with :func:`geo.model.region.write_region`):
+:class:`geo.model.region.Region` (write it with :func:`geo.io.region_package.write_region`):
 
 1. **areas** — the buurten of one municipality from the CBS Wijk- en Buurtkaart
    (:func:`geo.io.importers.cbs.read_cbs_buurten`); the core area (*kerngebied*) of every

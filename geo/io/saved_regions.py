@@ -17,8 +17,9 @@ import pyogrio
 
 from geo.errors import RegionError
 from geo.io._atomic import atomic_path
+from geo.io.region_package import write_region
 from geo.io.scenario_store import data_dir
-from geo.model.region import Region, write_region
+from geo.model.region import Region
 
 __all__ = ["SavedRegion", "active_region_path", "delete_saved_region", "list_saved_regions",
            "regions_dir", "save_region", "set_active_region"]

@@ -1,8 +1,8 @@
 """Planning norms: demand rates, suitability weight, walking and catchment norms.
 
 A :class:`Norms` object holds every editable assumption of the gap analysis. Presets
-carry their source; a user file (TOML or JSON) may start from a preset and override
-any value::
+carry their source; a user file (TOML or JSON, read by :mod:`geo.io.norms_file`) may start
+from a preset and override any value::
 
     preset = "landelijk_2030"        # optional: start from a preset
     name = "Eigen norm 2025"
@@ -21,11 +21,8 @@ demand is the sum over its groups of ``rate × population(group) / 1000``.
 
 from __future__ import annotations
 
-import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from geo import vocabulary
@@ -34,10 +31,11 @@ from geo.errors import NormsError
 __all__ = [
     "AccessSpec",
     "Norms",
+    "DEFAULT_PRESET",
     "PRESETS",
     "get_preset",
-    "load_norms",
     "norms_from_dict",
+    "resolve_norms",
 ]
 
 
@@ -110,40 +108,15 @@ class Norms:
     access: Mapping[str, AccessSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for product, rates in self.demand.items():
-            if product not in vocabulary.PRODUCTS:
-                raise NormsError(
-                    f"onbekend product '{product}'; kies uit {', '.join(vocabulary.PRODUCTS)}."
-                )
-            for group, rate in rates.items():
-                if group not in vocabulary.AGE_GROUPS:
-                    raise NormsError(
-                        f"onbekende leeftijdsgroep '{group}' bij {product}; kies uit "
-                        f"{', '.join(vocabulary.AGE_GROUPS)}."
-                    )
-                if not _is_non_negative(rate):
-                    raise NormsError(f"norm {product}/{group} moet een getal ≥ 0 zijn: {rate!r}.")
-        missing = [p for p in vocabulary.PRODUCTS if p not in self.demand]
-        if missing:
-            raise NormsError(f"geen vraagnorm voor: {', '.join(missing)}.")
+        _check_demand(self.demand)
         if not 0.0 <= float(self.adaptable_weight) <= 1.0:
             raise NormsError("adaptable_weight moet tussen 0 en 1 liggen.")
         if not _is_non_negative(self.adaptable_min_area):
             raise NormsError("adaptable_min_area moet ≥ 0 m² zijn.")
         if not 0.0 < float(self.ground_floor_share) <= 1.0:
             raise NormsError("ground_floor_share moet tussen 0 en 1 liggen.")
-        for ftype, metres in self.walking.items():
-            if ftype not in vocabulary.FACILITY_TYPES:
-                raise NormsError(f"onbekend voorzieningstype '{ftype}' in loopnormen.")
-            if not _is_non_negative(metres) or float(metres) == 0:
-                raise NormsError(f"loopnorm {ftype} moet een afstand > 0 m zijn.")
-        for key, spec in self.access.items():
-            if spec.facility_type not in vocabulary.FACILITY_TYPES:
-                raise NormsError(f"bereikbaarheid '{key}': onbekend type {spec.facility_type}.")
-            if spec.population not in vocabulary.AGE_GROUPS:
-                raise NormsError(f"bereikbaarheid '{key}': onbekende groep {spec.population}.")
-            if not spec.radius > 0:
-                raise NormsError(f"bereikbaarheid '{key}': straal moet > 0 m zijn.")
+        _check_walking(self.walking)
+        _check_access(self.access)
 
     def with_overrides(self, data: Mapping[str, Any]) -> Norms:
         """Return a copy with values from ``data`` (same shape as a norms file)."""
@@ -177,6 +150,43 @@ class Norms:
 
 def _is_non_negative(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+
+
+def _check_demand(demand: Mapping[str, Mapping[str, float]]) -> None:
+    for product, rates in demand.items():
+        if product not in vocabulary.PRODUCTS:
+            raise NormsError(
+                f"onbekend product '{product}'; kies uit {', '.join(vocabulary.PRODUCTS)}."
+            )
+        for group, rate in rates.items():
+            if group not in vocabulary.AGE_GROUPS:
+                raise NormsError(
+                    f"onbekende leeftijdsgroep '{group}' bij {product}; kies uit "
+                    f"{', '.join(vocabulary.AGE_GROUPS)}."
+                )
+            if not _is_non_negative(rate):
+                raise NormsError(f"norm {product}/{group} moet een getal ≥ 0 zijn: {rate!r}.")
+    missing = [p for p in vocabulary.PRODUCTS if p not in demand]
+    if missing:
+        raise NormsError(f"geen vraagnorm voor: {', '.join(missing)}.")
+
+
+def _check_walking(walking: Mapping[str, float]) -> None:
+    for ftype, metres in walking.items():
+        if ftype not in vocabulary.FACILITY_TYPES:
+            raise NormsError(f"onbekend voorzieningstype '{ftype}' in loopnormen.")
+        if not _is_non_negative(metres) or float(metres) == 0:
+            raise NormsError(f"loopnorm {ftype} moet een afstand > 0 m zijn.")
+
+
+def _check_access(access: Mapping[str, AccessSpec]) -> None:
+    for key, spec in access.items():
+        if spec.facility_type not in vocabulary.FACILITY_TYPES:
+            raise NormsError(f"bereikbaarheid '{key}': onbekend type {spec.facility_type}.")
+        if spec.population not in vocabulary.AGE_GROUPS:
+            raise NormsError(f"bereikbaarheid '{key}': onbekende groep {spec.population}.")
+        if not spec.radius > 0:
+            raise NormsError(f"bereikbaarheid '{key}': straal moet > 0 m zijn.")
 
 
 # Walking norms: ANBO/ActiZ method (Sinfore): supermarket and bus stop 500 m, GP 1,000 m;
@@ -320,29 +330,22 @@ def _number(value: object, what: str) -> float:
     return float(value)
 
 
-def load_norms(preset_or_file: str | Path | None = None) -> Norms:
-    """Return norms from a preset key or a ``.toml`` / ``.json`` file (``None``: default).
+def resolve_norms(norms: Norms | str | None = None) -> Norms:
+    """Return ``norms`` itself, the preset with that key, or the default preset (``None``).
+
+    Analysis functions accept norms in these three forms; a norms *file* is read by
+    :func:`geo.io.norms_file.load_norms` first.
 
     Raises
     ------
     NormsError
-        Unknown preset, unreadable file or invalid values.
+        For an unknown preset key.
+
+    Examples
+    --------
+    >>> resolve_norms().key, resolve_norms("eigen_beleid").key
+    ('landelijk_2030', 'eigen_beleid')
     """
-    if preset_or_file is None:
-        return get_preset(DEFAULT_PRESET)
-    text = str(preset_or_file)
-    if text in PRESETS:
-        return PRESETS[text]
-    path = Path(text)
-    if path.suffix.lower() not in (".toml", ".json"):
-        return get_preset(text)
-    if not path.is_file():
-        raise NormsError(f"normbestand '{path}' bestaat niet.")
-    try:
-        raw = path.read_bytes().decode("utf-8")
-        data = tomllib.loads(raw) if path.suffix.lower() == ".toml" else json.loads(raw)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise NormsError(f"normbestand '{path.name}' is niet leesbaar: {exc}") from exc
-    if not isinstance(data, dict):
-        raise NormsError(f"normbestand '{path.name}' moet een tabel/object zijn.")
-    return norms_from_dict(data)
+    if isinstance(norms, Norms):
+        return norms
+    return get_preset(DEFAULT_PRESET if norms is None else str(norms))

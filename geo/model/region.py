@@ -27,37 +27,32 @@ Every spatial layer is in EPSG:28992 (RD New). Layers and columns:
     ``region_name``, ``gemeente_code``, ``base_year``, ``demo`` (``true``/``false``),
     ``reference_date``, ``licence``, ``notice`` and ``source_<layer>`` for every layer.
 
-:func:`load_region` validates a package and raises :class:`geo.errors.RegionError`
-naming the layer and the problem.
+:func:`validate_region` checks the layers and raises :class:`geo.errors.RegionError`
+naming the layer and the problem. Reading and writing the package is
+:mod:`geo.io.region_package`; the embedded demo is :func:`geo.datasets.load_demo_region`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 
 from geo import vocabulary
 from geo.errors import RegionError
-from geo.io._atomic import atomic_path
+from geo.model.crs import NL_RD_BOUNDS
 
 __all__ = [
     "LAYER_COLUMNS",
     "REQUIRED_LAYERS",
     "Region",
     "buurt_codes_at",
-    "default_region_path",
-    "load_default_region",
-    "load_region",
     "locate_points",
     "validate_region",
-    "write_region",
 ]
 
 REQUIRED_LAYERS: tuple[str, ...] = ("areas", "population", "homes", "facilities", "metadata")
@@ -96,10 +91,6 @@ _GEOMETRY_TYPES: dict[str, tuple[str, ...]] = {
 }
 _DWELLING_TYPES = ("single_family", "multi_family")
 _TENURES = ("owner_occupied", "social_rent", "private_rent")
-# Plausible extent of RD New coordinates (the Netherlands plus a margin), in metres.
-_RD_BOUNDS = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
-
-DEMO_FILENAME = "midden_drenthe_demo.gpkg"
 
 
 @dataclass(frozen=True)
@@ -140,84 +131,6 @@ class Region:
     def source(self, layer: str) -> str:
         """Return the recorded source of a layer (or a note that it is unknown)."""
         return self.metadata.get(f"source_{layer}", "bron onbekend")
-
-
-def default_region_path() -> Path:
-    """Path of the embedded demo region package in ``data/``."""
-    return Path(__file__).resolve().parents[2] / "data" / DEMO_FILENAME
-
-
-def load_default_region() -> Region:
-    """Load the embedded Midden-Drenthe demo region."""
-    return load_region(default_region_path())
-
-
-def load_region(path: str | Path) -> Region:
-    """Read and validate a region package.
-
-    Parameters
-    ----------
-    path
-        Path of the GeoPackage.
-
-    Returns
-    -------
-    Region
-        The validated layers; homes get a ``buurt_code`` by location when absent.
-
-    Raises
-    ------
-    RegionError
-        When the file is missing or not a GeoPackage, or a layer is missing or invalid.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise RegionError(None, f"bestand '{path}' bestaat niet.")
-    with open(path, "rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise RegionError(
-                None,
-                f"'{path.name}' is geen GeoPackage (.gpkg); een regiopakket is één GeoPackage.",
-            )
-    try:
-        present = {str(name) for name, _ in pyogrio.list_layers(path)}
-    except Exception as exc:  # GDAL errors have many types
-        raise RegionError(None, f"'{path.name}' kan niet gelezen worden: {exc}") from exc
-    missing = [name for name in REQUIRED_LAYERS if name not in present]
-    if missing:
-        raise RegionError(
-            missing[0],
-            f"ontbreekt in '{path.name}' (aanwezig: {', '.join(sorted(present)) or 'geen'}). "
-            f"Een regiopakket heeft de lagen {', '.join(REQUIRED_LAYERS)}.",
-        )
-    frames: dict[str, Any] = {}
-    for name in (*REQUIRED_LAYERS, "villages"):
-        if name not in present:
-            continue
-        try:
-            frames[name] = pyogrio.read_dataframe(path, layer=name)
-        except Exception as exc:
-            raise RegionError(name, f"kan niet gelezen worden: {exc}") from exc
-    metadata = _metadata_dict(frames["metadata"])
-    region = Region(
-        areas=frames["areas"],
-        population=pd.DataFrame(frames["population"]),
-        homes=frames["homes"],
-        facilities=frames["facilities"],
-        metadata=metadata,
-        villages=frames.get("villages"),
-        source_path=path,
-    )
-    return validate_region(region)
-
-
-def _metadata_dict(frame: pd.DataFrame) -> dict[str, str]:
-    _require_columns("metadata", frame, LAYER_COLUMNS["metadata"])
-    keys = frame["key"].astype(str)
-    if keys.duplicated().any():
-        dup = ", ".join(sorted(set(keys[keys.duplicated()])))
-        raise RegionError("metadata", f"sleutels komen dubbel voor: {dup}.")
-    return dict(zip(keys, frame["value"].astype(str), strict=True))
 
 
 def _require_columns(layer: str, frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
@@ -262,7 +175,7 @@ def _check_geometry(layer: str, gdf: gpd.GeoDataFrame, key: str) -> None:
         )
     if len(gdf):
         xmin, ymin, xmax, ymax = gdf.total_bounds
-        bxmin, bymin, bxmax, bymax = _RD_BOUNDS
+        bxmin, bymin, bxmax, bymax = NL_RD_BOUNDS
         if xmin < bxmin or ymin < bymin or xmax > bxmax or ymax > bymax:
             hint = (
                 " Het lijken graden (WGS84) die als RD zijn gelabeld."
@@ -450,38 +363,3 @@ def buurt_codes_at(xy: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:
     inside = idx >= 0
     codes[inside] = areas["buurt_code"].to_numpy()[idx[inside]]
     return codes
-
-
-def write_region(region: Region, path: str | Path) -> Path:
-    """Write a region package atomically (temporary file, then rename).
-
-    Parameters
-    ----------
-    region
-        The region to write.
-    path
-        Target ``.gpkg`` path; an existing file is replaced only on success.
-
-    Returns
-    -------
-    Path
-        The written path.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    layers: list[tuple[str, pd.DataFrame]] = [
-        ("areas", region.areas),
-        ("population", region.population),
-        ("homes", region.homes),
-        ("facilities", region.facilities),
-    ]
-    if region.villages is not None:
-        layers.append(("villages", region.villages))
-    meta = pd.DataFrame(
-        {"key": list(region.metadata), "value": [str(v) for v in region.metadata.values()]}
-    )
-    layers.append(("metadata", meta))
-    with atomic_path(path, translate_errors=False) as tmp:
-        for name, frame in layers:
-            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
-    return path

@@ -35,10 +35,11 @@ import pandas as pd
 
 from geo import vocabulary
 from geo.analysis.gaps import GapResult
-from geo.analysis.prognosis import PrognosisSettings, get_variant, project_series
+from geo.analysis.prognosis import project_series
 from geo.analysis.ranking import fmt_int
 from geo.errors import AnalysisError
 from geo.model.norms import Norms
+from geo.model.prognosis import PrognosisSettings, get_variant
 from geo.model.region import Region
 
 __all__ = [

@@ -10,7 +10,7 @@ import numpy as np
 import pyogrio
 
 from geo.analysis.gaps import analyse
-from geo.model.region import load_default_region
+from geo.datasets import load_demo_region
 
 from .conftest import assert_no_exception, screenshot, wait_for_app
 
@@ -22,7 +22,7 @@ def test_export_page_downloads_geopackage_and_shapefile(page: Page, tmp_path) ->
     page.goto(f"{page.base_url}/export")
     wait_for_app(page)
     assert_no_exception(page)
-    expected = analyse(load_default_region()).buurt.set_index("buurt_code")
+    expected = analyse(load_demo_region()).buurt.set_index("buurt_code")
 
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="Download woonzorgatlas_gaps_buurt_2024.gpkg").click()
@@ -71,7 +71,7 @@ def test_map_export_button_downloads_what_is_on_screen(page: Page, tmp_path) -> 
     path = tmp_path / info.value.suggested_filename
     info.value.save_as(path)
     got = pyogrio.read_dataframe(path, layer="gaps_buurt")
-    expected = analyse(load_default_region()).buurt
+    expected = analyse(load_demo_region()).buurt
     assert sorted(got["buurt_code"]) == sorted(
         expected.loc[expected["kerngebied"] == "Smilde", "buurt_code"])
     assert page.external_requests == []

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from geo.model.region import load_default_region
+from geo.datasets import load_demo_region
 from geo.reporting.display import to_display
 from ui.maps import LIVE_MAP_JS
 
@@ -94,7 +94,7 @@ def _open_kaart(page: Page) -> None:
 
 
 def test_kaart_draws_buurten_and_facilities(page: Page) -> None:
-    region = load_default_region()
+    region = load_demo_region()
     _open_kaart(page)
     state = _buurt_state(page)
     assert len(state) == len(region.areas) == 51
@@ -124,7 +124,7 @@ def test_switching_layer_and_year_changes_the_map(page: Page) -> None:
 
 
 def test_clicking_a_buurt_opens_its_profile(page: Page) -> None:
-    region = load_default_region()
+    region = load_demo_region()
     code = "BU17310409"  # Verspreide huizen Spier: no facilities at its inner point
     name = region.areas.set_index("buurt_code").loc[code, "buurt_name"]
     display = to_display(region.areas)
@@ -151,7 +151,7 @@ def test_kerngebied_link_selects_core_area(page: Page) -> None:
     wait_for_app(page)
     assert_no_exception(page)
     assert page.get_by_role("combobox", name="Kerngebied", exact=True).input_value() == "Smilde"
-    areas = load_default_region().areas
+    areas = load_demo_region().areas
     smilde = set(areas.loc[areas["kerngebied"] == "Smilde", "buurt_code"])
     assert {code for code, _, _ in _buurt_state(page)} == smilde
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from geo.model.region import load_default_region
+from geo.datasets import load_demo_region
 from ui.maps import LIVE_MAP_JS
 
 from .conftest import assert_no_exception, screenshot, wait_for_app
@@ -48,7 +48,7 @@ def test_place_project_on_map_and_save(page: Page) -> None:
     frame = iframe.element_handle().content_frame()
     frame.locator(".leaflet-container").wait_for(timeout=30_000)
     # Smilde's village point (WGS84) from the facts file
-    villages = load_default_region().villages.to_crs(4326).set_index("name")
+    villages = load_demo_region().villages.to_crs(4326).set_index("name")
     smilde = villages.geometry["Smilde"]
     for _ in range(50):
         try:

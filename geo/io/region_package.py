@@ -1,0 +1,129 @@
+"""Region packages on disk: read (and validate) and write the GeoPackage of a region.
+
+The layers and their columns are documented in :mod:`geo.model.region`; this module is the
+only one that opens a region package. :func:`load_region` raises
+:class:`geo.errors.RegionError` naming the layer and the problem.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyogrio
+
+from geo.errors import RegionError
+from geo.io._atomic import atomic_path
+from geo.model.region import LAYER_COLUMNS, REQUIRED_LAYERS, Region, validate_region
+
+__all__ = ["load_region", "write_region"]
+
+
+def load_region(path: str | Path) -> Region:
+    """Read and validate a region package.
+
+    Parameters
+    ----------
+    path
+        Path of the GeoPackage.
+
+    Returns
+    -------
+    Region
+        The validated layers; homes get a ``buurt_code`` by location when absent.
+
+    Raises
+    ------
+    RegionError
+        When the file is missing or not a GeoPackage, or a layer is missing or invalid.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise RegionError(None, f"bestand '{path}' bestaat niet.")
+    with open(path, "rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise RegionError(
+                None,
+                f"'{path.name}' is geen GeoPackage (.gpkg); een regiopakket is één GeoPackage.",
+            )
+    try:
+        present = {str(name) for name, _ in pyogrio.list_layers(path)}
+    except Exception as exc:  # GDAL errors have many types
+        raise RegionError(None, f"'{path.name}' kan niet gelezen worden: {exc}") from exc
+    missing = [name for name in REQUIRED_LAYERS if name not in present]
+    if missing:
+        raise RegionError(
+            missing[0],
+            f"ontbreekt in '{path.name}' (aanwezig: {', '.join(sorted(present)) or 'geen'}). "
+            f"Een regiopakket heeft de lagen {', '.join(REQUIRED_LAYERS)}.",
+        )
+    frames: dict[str, Any] = {}
+    for name in (*REQUIRED_LAYERS, "villages"):
+        if name not in present:
+            continue
+        try:
+            frames[name] = pyogrio.read_dataframe(path, layer=name)
+        except Exception as exc:
+            raise RegionError(name, f"kan niet gelezen worden: {exc}") from exc
+    metadata = _metadata_dict(frames["metadata"])
+    region = Region(
+        areas=frames["areas"],
+        population=pd.DataFrame(frames["population"]),
+        homes=frames["homes"],
+        facilities=frames["facilities"],
+        metadata=metadata,
+        villages=frames.get("villages"),
+        source_path=path,
+    )
+    return validate_region(region)
+
+
+def _metadata_dict(frame: pd.DataFrame) -> dict[str, str]:
+    missing = [col for col in LAYER_COLUMNS["metadata"] if col not in frame.columns]
+    if missing:
+        raise RegionError(
+            "metadata",
+            f"kolom(men) ontbreken: {', '.join(missing)}. "
+            f"Verwacht: {', '.join(LAYER_COLUMNS['metadata'])}.",
+        )
+    keys = frame["key"].astype(str)
+    if keys.duplicated().any():
+        dup = ", ".join(sorted(set(keys[keys.duplicated()])))
+        raise RegionError("metadata", f"sleutels komen dubbel voor: {dup}.")
+    return dict(zip(keys, frame["value"].astype(str), strict=True))
+
+
+def write_region(region: Region, path: str | Path) -> Path:
+    """Write a region package atomically (temporary file, then rename).
+
+    Parameters
+    ----------
+    region
+        The region to write.
+    path
+        Target ``.gpkg`` path; an existing file is replaced only on success.
+
+    Returns
+    -------
+    Path
+        The written path.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    layers: list[tuple[str, pd.DataFrame]] = [
+        ("areas", region.areas),
+        ("population", region.population),
+        ("homes", region.homes),
+        ("facilities", region.facilities),
+    ]
+    if region.villages is not None:
+        layers.append(("villages", region.villages))
+    meta = pd.DataFrame(
+        {"key": list(region.metadata), "value": [str(v) for v in region.metadata.values()]}
+    )
+    layers.append(("metadata", meta))
+    with atomic_path(path, translate_errors=False) as tmp:
+        for name, frame in layers:
+            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
+    return path
