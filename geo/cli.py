@@ -65,7 +65,7 @@ def _result_for(args: argparse.Namespace):  # noqa: ANN202 - (Region, GapResult)
 
 
 def _cmd_analyse(args: argparse.Namespace) -> int:
-    from geo.analysis.ranking import fmt_int
+    from geo.formats import fmt_int
     from geo.reporting.output import write_result
 
     start = time.perf_counter()
@@ -125,7 +125,7 @@ class _ProgressBar:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from geo.analysis.ranking import fmt_int
+    from geo.formats import fmt_int
     from geo.io.build import build_region
     from geo.model.region import write_region
 
@@ -228,7 +228,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from geo.analysis.ranking import fmt_int
+    from geo.formats import fmt_int
 
     region = _load(args.region)
     pop = region.population[vocabulary.band_columns()].to_numpy().sum()

@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo.analysis.ranking import fmt_int, fmt_km
+from geo.formats import fmt_int, fmt_km
 from geo.errors import WoonzorgError
 from geo.reporting import profile
 from ui.common import ALL, page_context

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import vocabulary
-from geo.analysis.ranking import fmt_int, fmt_km
+from geo.formats import fmt_int, fmt_km
 from geo.errors import WoonzorgError
 from geo.reporting.export import (
     FORMATS,

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from geo import vocabulary
-from geo.analysis.ranking import fmt_int
-from geo.reporting import profile
+from geo.formats import fmt_int
+from geo.reporting import assumptions, profile
 from ui.common import page_context
 
 md = profile.md_escape  # data text shown where Streamlit renders Markdown
@@ -59,7 +59,7 @@ st.markdown(f"**Licentie:** {md(meta.get('licence', 'niet vermeld'))}")
 if meta.get("notice"):
     st.markdown(f"**Toelichting bij de data:** {md(meta['notice'])}")
 st.markdown("**Lagen en bronnen:**")
-layers = profile.data_layers(region)
+layers = assumptions.data_layers(region)
 st.markdown("\n".join(
     f"- **{label}** (laag `{layer}`, {fmt_int(rows)} rijen): {md(source)}"
     for layer, label, rows, source in layers.itertuples(index=False)
@@ -78,7 +78,7 @@ st.markdown(f"**{md(norms.name)}** (sleutel {md(norms.key)}, {norms.year})")
 st.markdown(f"**Bron:** {md(norms.source)}")
 
 st.subheader("Vraagnormen per 1.000 inwoners van een leeftijdsgroep")
-rates = profile.demand_rates_table(norms)
+rates = assumptions.demand_rates_table(norms)
 group_cols = [col for col in rates.columns if col not in ("product", "label", "unit")]
 rates_view = pd.DataFrame({"Product": rates["label"], "Eenheid": rates["unit"]})
 for col in group_cols:
@@ -93,7 +93,7 @@ st.caption("Vraag van een product = Σ over de leeftijdsgroepen van norm × inwo
 left, right = st.columns(2)
 with left:
     st.subheader("Loopnormen")
-    walk = profile.walking_table(norms)
+    walk = assumptions.walking_table(norms)
     st.dataframe(pd.DataFrame({"Voorziening": walk["label"],
                                "Loopnorm": [f"{fmt_int(v)} m" for v in walk["norm_m"]]}),
                  hide_index=True, width="stretch")
@@ -112,7 +112,7 @@ with right:
                "(Geroscoop: ½).")
 
 st.subheader("Bereikbaarheid (2SFCA/E2SFCA)")
-acc = profile.access_table(norms)
+acc = assumptions.access_table(norms)
 st.dataframe(pd.DataFrame({
     "Maat (capaciteit per groep)": acc["label"],
     "Bevolkingsgroep": acc["population"],
@@ -130,7 +130,7 @@ st.markdown(f"**Variant {md(prog.name.replace('_', ' '))}.** {md(prog.descriptio
 st.markdown(f"**Bron en aannames:** {md(prog.source)}")
 st.markdown(f"**Geboortecijfer:** {_num(prog.birth_rate_per_1000, 1)} per 1.000 inwoners per "
             "jaar (instroom in 0–14).")
-ptab = profile.prognosis_table(prog)
+ptab = assumptions.prognosis_table(prog)
 st.dataframe(pd.DataFrame({
     "Leeftijdsklasse": ptab["label"],
     "Breedte (jaar)": [_num(w) if math.isfinite(w) else "open" for w in ptab["width"]],
@@ -208,7 +208,7 @@ st.markdown(
 )
 st.code("python -m geo analyse --norms eigen-normen.toml --year 2035 --out tekorten.gpkg",
         language="bash")
-st.code(profile.EXAMPLE_NORMS_TOML, language="toml")
+st.code(assumptions.EXAMPLE_NORMS_TOML, language="toml")
 st.caption("Sleutels: preset, name, source, year, demand.<product>.<leeftijdsgroep>, "
            "walking.<voorziening>, access.<maat> (facility_type, population, radius, steps, "
            "per, label), adaptable_weight, adaptable_min_area, ground_floor_share. "

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import vocabulary
-from geo.analysis.ranking import fmt_int
+from geo.formats import fmt_int
 from ui.common import page_context
 
 st.title("Woonzorgatlas")

@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 
 from geo import vocabulary
 from geo.analysis.prognosis import VARIANTS
-from geo.analysis.ranking import fmt_int
+from geo.formats import fmt_int
 from geo.analysis.scenario import (
     Scenario,
     dumps_scenario,

@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.analysis.gaps import GapResult
-from geo.analysis.ranking import fmt_int
+from geo.formats import fmt_int
 from geo.analysis.scenario import compare, dumps_scenario, loads_scenario, without_changes
 from geo.analysis.supply import PRODUCT_FACILITY
 from geo.errors import WoonzorgError

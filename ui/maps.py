@@ -25,7 +25,7 @@ from pyproj import Transformer
 
 from geo import vocabulary
 from geo.analysis.gaps import GapResult
-from geo.analysis.ranking import fmt_int
+from geo.formats import fmt_int
 from geo.analysis.supply import SUITABILITY_CLASSES, SUITABILITY_LABELS
 from geo.model.region import Region
 from geo.reporting.display import to_display
