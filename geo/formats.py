@@ -108,18 +108,26 @@ def fmt_decimal(value: float | None, decimals: int = 1) -> str:
     return _dutch(f"{round(number, decimals) + 0.0:,.{decimals}f}")
 
 
-def fmt_share(share: float | None, decimals: int = 0) -> str:
+def fmt_share(share: float | None, decimals: int = 0, *, signed: bool = False) -> str:
     """A fraction (0–1) as a Dutch percentage: ``25 %`` or, with one decimal, ``25,3 %``.
+
+    ``signed`` puts a ``+`` before positive shares (rates that can be negative, such as
+    net migration); a difference of two shares is :func:`fmt_share_diff` instead.
 
     Examples
     --------
     >>> fmt_share(0.253), fmt_share(0.2534, 1), fmt_share(-0.001), fmt_share(float("nan"))
     ('25 %', '25,3 %', '0 %', '–')
+    >>> fmt_share(0.005, 1, signed=True), fmt_share(-0.003, 1, signed=True)
+    ('+0,5 %', '-0,3 %')
     """
     number = _finite(share)
     if number is None:
         return MISSING
-    return f"{fmt_decimal(number * 100, decimals)} %"
+    text = fmt_decimal(number * 100, decimals)
+    if signed and text.strip("0,") and not text.startswith("-"):
+        text = "+" + text
+    return f"{text} %"
 
 
 def fmt_metres(metres: float | None) -> str:

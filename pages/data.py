@@ -13,8 +13,8 @@ from streamlit_folium import st_folium
 
 from geo import vocabulary
 from geo.analysis.gaps import analyse
-from geo.formats import fmt_int
 from geo.errors import WoonzorgError
+from geo.formats import fmt_int
 from geo.io.build import FACILITY_BUFFER_M, BuildResult, build_region
 from geo.io.saved_regions import (
     active_region_path,

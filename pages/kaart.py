@@ -6,8 +6,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import vocabulary
-from geo.formats import fmt_int, fmt_km
 from geo.errors import WoonzorgError
+from geo.formats import fmt_int, fmt_km
 from geo.reporting.export import (
     FORMATS,
     LAYERS,
