@@ -28,7 +28,7 @@ from ui.common import active_region, demo_notice
 from ui.maps import MapOptions, build_map, display_layers
 from ui.navigation import ensure_navigation
 
-ensure_navigation()
+ensure_navigation()  # before anything is drawn; see the ui.navigation docstring
 PREVIEW = "data_preview"
 DEMO = "(demo)"
 

@@ -21,7 +21,7 @@ from ui.common import ALL, active_region, page_context
 from ui.maps import BASEMAPS, MapOptions, build_map, legend_html, locate_click, themes
 from ui.navigation import ensure_navigation
 
-ensure_navigation()
+ensure_navigation()  # before anything is drawn; see the ui.navigation docstring
 # A link from another page (?kern=…) selects a core area: set it before the sidebar exists.
 qp_kern = st.query_params.get("kern")
 if qp_kern:

@@ -58,7 +58,7 @@ FIGURES = (
     ("supermarket", "coverage", "75+ nabij supermarkt"),
 )
 
-ensure_navigation()
+ensure_navigation()  # before anything is drawn; see the ui.navigation docstring
 st.html(CSS)
 try:
     region, region_key = active_region()

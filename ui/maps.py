@@ -463,7 +463,8 @@ def project_pick_map(display: dict[str, gpd.GeoDataFrame],
     Returns
     -------
     folium.Map
-        Fitted to the kerngebieden, projects as orange dots with their name as tooltip.
+        Fitted to the kerngebieden, projects as orange dots with their name (escaped) as
+        tooltip.
     """
     kern = display["kern"]
     pick = folium.Map(tiles=None, prefer_canvas=True, control_scale=True)
@@ -482,7 +483,7 @@ def project_pick_map(display: dict[str, gpd.GeoDataFrame],
         for name, lon, lat in zip(placed["name"], lons, lats, strict=True):
             folium.CircleMarker([float(lat), float(lon)], radius=7, color=PROJECT_COLOUR,
                                 fill=True, fill_opacity=0.9,
-                                tooltip=folium.Tooltip(str(name or "project"), parse_html=False)
+                                tooltip=folium.Tooltip(_esc(name or "project"))
                                 ).add_to(pick)
     return pick
 
