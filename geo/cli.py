@@ -70,7 +70,7 @@ def _result_for(args: argparse.Namespace):  # noqa: ANN202 - (Region, GapResult)
 
 
 def _cmd_analyse(args: argparse.Namespace) -> int:
-    from geo.analysis.ranking import fmt_int
+    from geo.formats import fmt_int
     from geo.reporting.output import write_result
 
     start = time.perf_counter()
@@ -130,7 +130,7 @@ class _ProgressBar:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from geo.analysis.ranking import fmt_int
+    from geo.formats import fmt_int
     from geo.io.build import build_region
     from geo.io.region_package import write_region
 
@@ -168,16 +168,11 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 def _fmt_value(key: str, value: float, *, diff: bool = False) -> str:
     """Dutch display of a key figure (shares in %, counts whole) or of a difference."""
-    if value != value:  # NaN
-        return "–"
+    from geo.formats import fmt_diff, fmt_int, fmt_share, fmt_share_diff
+
     if key.startswith("cov75_share_"):
-        pct = round(value * 100, 1) + 0.0  # + 0.0: no "-0,0"
-        text = ("0,0 pp" if pct == 0 else f"{pct:+.1f} pp") if diff else f"{pct:.1f} %"
-        return text.replace(".", ",")
-    whole = round(value)
-    if diff:
-        return "0" if whole == 0 else f"{whole:+,}".replace(",", ".")
-    return f"{whole:,}".replace(",", ".")
+        return fmt_share_diff(value, 1) if diff else fmt_share(value, 1)
+    return fmt_diff(value) if diff else fmt_int(value)
 
 
 def _format_comparison(table, labels: list[str]) -> str:  # noqa: ANN001 - DataFrame
@@ -230,7 +225,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from geo.analysis.ranking import fmt_int
+    from geo.formats import fmt_int, fmt_share
 
     region = _load(args.region)
     pop = region.population[vocabulary.band_columns()].to_numpy().sum()
@@ -242,9 +237,9 @@ def _cmd_info(args: argparse.Namespace) -> int:
     print(f"Basisjaar: {region.base_year}; peildatum {region.metadata.get('reference_date', '?')}")
     print(f"Kerngebieden: {', '.join(region.kerngebieden)}")
     print(f"Buurten: {len(region.areas)}; wijken: {region.areas['wijk_code'].nunique()}")
-    print(f"Inwoners: {fmt_int(pop)} (65+: {fmt_int(old)}, {old / max(pop, 1):.1%})")
+    print(f"Inwoners: {fmt_int(pop)} (65+: {fmt_int(old)}, {fmt_share(old / max(pop, 1), 1)})")
     print(f"Woningen: {fmt_int(len(region.homes))}; nultreden: "
-          f"{region.homes['step_free'].mean():.1%}")
+          f"{fmt_share(region.homes['step_free'].mean(), 1)}")
     counts = region.facilities["type"].value_counts()
     print("Voorzieningen: " + ", ".join(
         f"{vocabulary.FACILITY_LABELS[t]} {counts.get(t, 0)}" for t in vocabulary.FACILITY_TYPES))

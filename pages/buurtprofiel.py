@@ -4,8 +4,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo.analysis.ranking import fmt_int, fmt_km
 from geo.errors import WoonzorgError
+from geo.formats import fmt_decimal, fmt_indicator, fmt_int, fmt_km, fmt_share
 from geo.reporting import profile
 from ui.common import ALL, page_context
 
@@ -23,7 +23,7 @@ all_codes = list(result.buurt["buurt_code"])
 
 
 def _pct(value: float) -> str:
-    return profile.fmt_indicator(value, "share")
+    return fmt_share(value, 1)
 
 
 def _on_select() -> None:
@@ -231,7 +231,7 @@ note = ("Geclusterd wonen en verpleegzorg bedienen een heel kerngebied; in één
         if scale == "buurt" else "")
 st.caption(f"{note}Vraag = norm × inwoners van de leeftijdsgroep / 1.000 "
            f"(normset {norms_md}); aanbod = geschikte woningen + "
-           f"{profile.fmt_indicator(norms.adaptable_weight, 'rate')} × aanpasbare, of de "
+           f"{fmt_decimal(norms.adaptable_weight, 1)} × aanpasbare, of de "
            "capaciteit van de voorzieningen in het gebied; tekort = vraag − aanbod.")
 
 # --- distances --------------------------------------------------------------------------------
@@ -263,11 +263,11 @@ else:
 st.subheader(f"Vergelijking: buurt, kerngebied en gemeente ({year})")
 comp_table = pd.DataFrame({
     "Kenmerk": compare["label"],
-    name: [profile.fmt_indicator(v, k) for v, k in zip(compare["buurt"], compare["kind"],
+    name: [fmt_indicator(v, k) for v, k in zip(compare["buurt"], compare["kind"],
                                                        strict=True)],
-    f"Kerngebied {kern}": [profile.fmt_indicator(v, k) for v, k in
+    f"Kerngebied {kern}": [fmt_indicator(v, k) for v, k in
                            zip(compare["kerngebied"], compare["kind"], strict=True)],
-    gemeente: [profile.fmt_indicator(v, k) for v, k in zip(compare["gemeente"], compare["kind"],
+    gemeente: [fmt_indicator(v, k) for v, k in zip(compare["gemeente"], compare["kind"],
                                                            strict=True)],
 })
 st.dataframe(comp_table, hide_index=True, width="stretch", height=36 * (len(comp_table) + 1) + 4,

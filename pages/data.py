@@ -13,9 +13,9 @@ from streamlit_folium import st_folium
 
 from geo import vocabulary
 from geo.analysis.gaps import analyse
-from geo.analysis.ranking import fmt_int
 from geo.config import get_config
 from geo.errors import WoonzorgError
+from geo.formats import fmt_int
 from geo.io.build import FACILITY_BUFFER_M, BuildResult, build_region
 from geo.io.saved_regions import (
     active_region_path,
@@ -29,7 +29,7 @@ from ui.common import active_region, demo_notice
 from ui.maps import MapOptions, build_map, display_layers
 from ui.navigation import ensure_navigation
 
-ensure_navigation()
+ensure_navigation()  # before anything is drawn; see the ui.navigation docstring
 PREVIEW = "data_preview"
 DEMO = "(demo)"
 

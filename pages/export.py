@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.analysis.ranking import fmt_int
 from geo.errors import WoonzorgError
+from geo.formats import fmt_int
 from geo.reporting.export import (
     FORMATS,
     LAYERS,

@@ -6,8 +6,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import vocabulary
-from geo.analysis.ranking import fmt_int, fmt_km
 from geo.errors import WoonzorgError
+from geo.formats import fmt_int, fmt_km
 from geo.reporting.export import (
     FORMATS,
     LAYERS,
@@ -21,7 +21,7 @@ from ui.common import ALL, active_region, page_context
 from ui.maps import BASEMAPS, MapOptions, build_map, legend_html, locate_click, themes
 from ui.navigation import ensure_navigation
 
-ensure_navigation()
+ensure_navigation()  # before anything is drawn; see the ui.navigation docstring
 # A link from another page (?kern=…) selects a core area: set it before the sidebar exists.
 qp_kern = st.query_params.get("kern")
 if qp_kern:

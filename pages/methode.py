@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from geo import vocabulary
-from geo.analysis.ranking import fmt_int
-from geo.reporting import profile
+from geo.formats import fmt_decimal, fmt_int, fmt_share
+from geo.reporting import assumptions, profile
 from ui.common import page_context
 
 md = profile.md_escape  # data text shown where Streamlit renders Markdown
@@ -15,20 +15,6 @@ md = profile.md_escape  # data text shown where Streamlit renders Markdown
 ctx = page_context()
 result, region = ctx.result, ctx.region
 norms, prog = result.norms, result.prognosis
-
-
-def _num(value: float, decimals: int = 0) -> str:
-    """Dutch number: thousands with '.', decimals with ','; '–' when missing."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def _signed_pct(value: float) -> str:
-    if value == 0:
-        return "0"
-    return ("+" if value > 0 else "−") + _num(abs(value) * 100, 1) + " %"
 
 
 st.title("Data & methode")
@@ -59,7 +45,7 @@ st.markdown(f"**Licentie:** {md(meta.get('licence', 'niet vermeld'))}")
 if meta.get("notice"):
     st.markdown(f"**Toelichting bij de data:** {md(meta['notice'])}")
 st.markdown("**Lagen en bronnen:**")
-layers = profile.data_layers(region)
+layers = assumptions.data_layers(region)
 st.markdown("\n".join(
     f"- **{label}** (laag `{layer}`, {fmt_int(rows)} rijen): {md(source)}"
     for layer, label, rows, source in layers.itertuples(index=False)
@@ -78,11 +64,11 @@ st.markdown(f"**{md(norms.name)}** (sleutel {md(norms.key)}, {norms.year})")
 st.markdown(f"**Bron:** {md(norms.source)}")
 
 st.subheader("Vraagnormen per 1.000 inwoners van een leeftijdsgroep")
-rates = profile.demand_rates_table(norms)
+rates = assumptions.demand_rates_table(norms)
 group_cols = [col for col in rates.columns if col not in ("product", "label", "unit")]
 rates_view = pd.DataFrame({"Product": rates["label"], "Eenheid": rates["unit"]})
 for col in group_cols:
-    rates_view[col] = [_num(v, 1 if v % 1 else 0) if math.isfinite(v) else "–"
+    rates_view[col] = [fmt_decimal(v, 1 if v % 1 else 0) if math.isfinite(v) else "–"
                        for v in rates[col]]
 st.dataframe(rates_view, hide_index=True, width="stretch")
 st.caption("Vraag van een product = Σ over de leeftijdsgroepen van norm × inwoners van die "
@@ -93,7 +79,7 @@ st.caption("Vraag van een product = Σ over de leeftijdsgroepen van norm × inwo
 left, right = st.columns(2)
 with left:
     st.subheader("Loopnormen")
-    walk = profile.walking_table(norms)
+    walk = assumptions.walking_table(norms)
     st.dataframe(pd.DataFrame({"Voorziening": walk["label"],
                                "Loopnorm": [f"{fmt_int(v)} m" for v in walk["norm_m"]]}),
                  hide_index=True, width="stretch")
@@ -105,18 +91,19 @@ with right:
         "Instelling": ["Weging aanpasbare woning (adaptable_weight)",
                        "Minimale oppervlakte begane grond (adaptable_min_area)",
                        "Aandeel begane grond zonder opgave (ground_floor_share)"],
-        "Waarde": [_num(norms.adaptable_weight, 2), f"{_num(norms.adaptable_min_area)} m²",
-                   _num(norms.ground_floor_share, 2)],
+        "Waarde": [fmt_decimal(norms.adaptable_weight, 2),
+                   f"{fmt_int(norms.adaptable_min_area)} m²",
+                   fmt_decimal(norms.ground_floor_share, 2)],
     }), hide_index=True, width="stretch")
     st.caption("Nultredenaanbod = geschikte woningen + weging × aanpasbare woningen "
                "(Geroscoop: ½).")
 
 st.subheader("Bereikbaarheid (2SFCA/E2SFCA)")
-acc = profile.access_table(norms)
+acc = assumptions.access_table(norms)
 st.dataframe(pd.DataFrame({
     "Maat (capaciteit per groep)": acc["label"],
     "Bevolkingsgroep": acc["population"],
-    "Zoekstraal": [f"{_num(v / 1000, 1)} km" for v in acc["radius_m"]],
+    "Zoekstraal": [f"{fmt_decimal(v / 1000, 1)} km" for v in acc["radius_m"]],
     "Methode": acc["method"],
     "Afstandsverval (gewicht per afstand)": [s or "geen: alles binnen de straal telt volledig"
                                              for s in acc["steps"]],
@@ -128,14 +115,14 @@ st.caption("Capaciteit: patiëntplaatsen van huisartspraktijken, plaatsen van ve
 st.header("Prognose in gebruik")
 st.markdown(f"**Variant {md(prog.name.replace('_', ' '))}.** {md(prog.description)}")
 st.markdown(f"**Bron en aannames:** {md(prog.source)}")
-st.markdown(f"**Geboortecijfer:** {_num(prog.birth_rate_per_1000, 1)} per 1.000 inwoners per "
-            "jaar (instroom in 0–14).")
-ptab = profile.prognosis_table(prog)
+st.markdown(f"**Geboortecijfer:** {fmt_decimal(prog.birth_rate_per_1000, 1)} per 1.000 "
+            "inwoners per jaar (instroom in 0–14).")
+ptab = assumptions.prognosis_table(prog)
 st.dataframe(pd.DataFrame({
     "Leeftijdsklasse": ptab["label"],
-    "Breedte (jaar)": [_num(w) if math.isfinite(w) else "open" for w in ptab["width"]],
-    "Overlevingskans per jaar": [_num(v, 4) for v in ptab["survival"]],
-    "Netto migratie per jaar": [_signed_pct(v) for v in ptab["migration_rate"]],
+    "Breedte (jaar)": [fmt_int(w) if math.isfinite(w) else "open" for w in ptab["width"]],
+    "Overlevingskans per jaar": [fmt_decimal(v, 4) for v in ptab["survival"]],
+    "Netto migratie per jaar": [fmt_share(v, 1, signed=True) for v in ptab["migration_rate"]],
 }), hide_index=True, width="stretch")
 
 # --- method -----------------------------------------------------------------------------------
@@ -151,7 +138,7 @@ wordt per jaar doorgerekend met een cohortmodel op leeftijdsklassen: eerst sterf
 overlevingskans per klasse, afgeronde benadering van de CBS-overlevingstafels 2023), dan
 schuift 1/breedte van de overlevenden door naar de volgende klasse (leeftijden gelijk
 verdeeld binnen een klasse), dan netto migratie als fractie per klasse, dan geboorten
-({_num(prog.birth_rate_per_1000, 1)} per 1.000 inwoners) in 0–14. Varianten: *basis*
+({fmt_decimal(prog.birth_rate_per_1000, 1)} per 1.000 inwoners) in 0–14. Varianten: *basis*
 (geen migratie), *vergrijzing plus* (jongeren trekken weg, jonge ouderen komen) en *groei*
 (gezinnen komen). Het is een doorzichtige planningsbenadering, geen officiële prognose; door
 de gelijke verdeling binnen klassen valt het aandeel 65-plussers lager uit dan in de
@@ -167,9 +154,9 @@ verpleegzorgplaatsen, somatisch en PG (dementie) apart.
 
 **4. Aanbod en geschiktheid.** Woningen vallen in drie klassen (naar de Geroscoop-regel):
 *geschikt* = nultreden; *aanpasbaar* = niet nultreden, eengezinswoning met een begane grond
-groter dan {_num(norms.adaptable_min_area)} m² (zonder opgave van de begane grond:
-{_num(norms.ground_floor_share, 2)} × woonoppervlak); *ongeschikt* = de rest.
-Nultredenaanbod = geschikt + {_num(norms.adaptable_weight, 2)} × aanpasbaar. Het aanbod telt
+groter dan {fmt_int(norms.adaptable_min_area)} m² (zonder opgave van de begane grond:
+{fmt_decimal(norms.ground_floor_share, 2)} × woonoppervlak); *ongeschikt* = de rest.
+Nultredenaanbod = geschikt + {fmt_decimal(norms.adaptable_weight, 2)} × aanpasbaar. Het aanbod telt
 elke geschikte woning, wie er ook woont: een overschot betekent "er zijn genoeg van zulke
 woningen", niet "ze zijn beschikbaar voor ouderen". Geclusterd wonen en zorgplaatsen zijn
 de capaciteit van de voorzieningen van dat type in het gebied.
@@ -196,7 +183,7 @@ geclusterd wonen en verpleegzorg (die bedienen een heel kerngebied). Rijen staan
 van het aantal woningen, plaatsen of mensen dat ontbreekt; alleen rijen met een tekort van
 minstens 0,5. Elke rij krijgt een toelichting in één zin uit haar eigen getallen.
 
-Uitkomsten worden ook per rastercel van {_num(vocabulary.GRID_SIZE_M)} m berekend (kaart).
+Uitkomsten worden ook per rastercel van {fmt_int(vocabulary.GRID_SIZE_M)} m berekend (kaart).
 """)
 
 # --- own norms --------------------------------------------------------------------------------
@@ -208,7 +195,7 @@ st.markdown(
 )
 st.code("python -m geo analyse --norms eigen-normen.toml --year 2035 --out tekorten.gpkg",
         language="bash")
-st.code(profile.EXAMPLE_NORMS_TOML, language="toml")
+st.code(assumptions.EXAMPLE_NORMS_TOML, language="toml")
 st.caption("Sleutels: preset, name, source, year, demand.<product>.<leeftijdsgroep>, "
            "walking.<voorziening>, access.<maat> (facility_type, population, radius, steps, "
            "per, label), adaptable_weight, adaptable_min_area, ground_floor_share. "

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import vocabulary
-from geo.analysis.ranking import fmt_int
+from geo.formats import fmt_int, fmt_share
 from ui.common import page_context
 
 st.title("Woonzorgatlas")
@@ -23,7 +23,7 @@ for _, row in result.kern.iterrows():
                    help=f"Vraag {fmt_int(row[f'demand_{product}'])}, "
                         f"aanbod {fmt_int(row[f'supply_{product}'])}")
     share = row["cov75_share_supermarket"]
-    cols[-1].metric("75+ ≤ 500 m van supermarkt", f"{share:.0%}" if pd.notna(share) else "–")
+    cols[-1].metric("75+ ≤ 500 m van supermarkt", fmt_share(share))
 
 st.subheader("Waar ontbreekt het meest?")
 top = result.ranking.head(15)

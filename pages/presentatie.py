@@ -13,10 +13,17 @@ import math
 import streamlit as st
 
 from geo.analysis.gaps import GapResult
-from geo.analysis.ranking import fmt_int
 from geo.errors import WoonzorgError
+from geo.formats import fmt_diff, fmt_int, fmt_share, fmt_share_diff
 from geo.model.scenario_text import loads_scenario
-from geo.reporting.handout import coverage_light, make_handout, shortage_light
+from geo.reporting.handout import make_handout
+from geo.reporting.lights import (
+    LIGHT_COLOURS,
+    LIGHT_MARKS,
+    LIGHT_WORDS,
+    coverage_light,
+    shortage_light,
+)
 from ui.cache import gap_result
 from ui.common import active_region, sidebar_choices
 from ui.examples import BASIS, resolve_result, scenario_choices
@@ -26,7 +33,7 @@ NONE = "(geen)"
 POS = "present_pos"
 
 # Static CSS (no data): big figures, no sidebar, traffic-light circles.
-CSS = """<style>
+CSS = ("""<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], [data-testid="stSidebarNav"] {display: none !important;}
 [data-testid="stMainBlockContainer"] {max-width: 100% !important; padding-top: 2rem;}
@@ -39,12 +46,9 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 .wza-light {display: flex; align-items: center; gap: .5rem; font-size: 1.3rem; font-weight: 600;}
 .wza-light .dot {display: inline-block; width: 1.6rem; height: 1.6rem; border-radius: 50%;
   color: #fff; font-size: 1rem; line-height: 1.6rem; text-align: center;}
-.wza-green .dot {background: #1a9850;} .wza-orange .dot {background: #f08c00;}
-.wza-red .dot {background: #d73027;} .wza-grey .dot {background: #9e9e9e;}
 [data-testid="stHeadingWithActionElements"] h2 {text-align: center; font-size: 2.6rem;}
-</style>"""
-LIGHT = {"green": ("✓", "goed"), "orange": ("!", "let op"), "red": ("×", "knelpunt"),
-         "grey": ("?", "geen gegevens")}
+""" + "".join(f".wza-{light} .dot {{background: {colour};}}\n"
+              for light, colour in LIGHT_COLOURS.items()) + "</style>")
 # (column, kind, label): kind "shortage" (lower is better) or "coverage" (higher is better)
 FIGURES = (
     ("step_free", "shortage", "Tekort nultredenwoningen"),
@@ -54,7 +58,7 @@ FIGURES = (
     ("supermarket", "coverage", "75+ nabij supermarkt"),
 )
 
-ensure_navigation()
+ensure_navigation()  # before anything is drawn; see the ui.navigation docstring
 st.html(CSS)
 try:
     region, region_key = active_region()
@@ -149,22 +153,21 @@ for col, (key, kind, label) in zip(figure_cols, FIGURES, strict=True):
     else:
         value = _num(row, f"cov75_share_{key}")
         light = coverage_light(value)
-        text = "–" if not math.isfinite(value) else f"{round(value * 100)} %"
+        text = fmt_share(value)
     delta, delta_color = None, "off"
     if ref_row is not None:
         ref = _num(ref_row, f"{'shortage' if kind == 'shortage' else 'cov75_share'}_{key}")
         if math.isfinite(value) and math.isfinite(ref):
-            d = round(value - ref) if kind == "shortage" else round((value - ref) * 100)
-            delta = ("±0" if d == 0 else f"{d:+,}".replace(",", ".")) + (
-                "" if kind == "shortage" else " %-pt")
-            delta_color = "off" if d == 0 else ("inverse" if kind == "shortage" else "normal")
+            delta = fmt_diff(value - ref) if kind == "shortage" else fmt_share_diff(value - ref)
+            zero = delta.startswith("±")
+            delta_color = "off" if zero else ("inverse" if kind == "shortage" else "normal")
     with col:
         st.metric(label, text, delta=delta, delta_color=delta_color,
                   delta_arrow="off" if delta and delta.startswith("±0") else "auto",
                   help=None if kind == "shortage" else
                   f"Aandeel 75-plussers binnen de loopnorm "
                   f"({fmt_int(result.norms.walking.get(key, math.nan))} m).")
-        mark, word = LIGHT[light]
+        mark, word = LIGHT_MARKS[light], LIGHT_WORDS[light]
         st.html(f'<div class="wza-light wza-{light}"><span class="dot">{mark}</span>'
                 f"{word}</div>")
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import math
 
-import folium
 import pandas as pd
 import streamlit as st
-from pyproj import Transformer
 from streamlit_folium import st_folium
 
 from geo import vocabulary
-from geo.analysis.ranking import fmt_int
 from geo.errors import WoonzorgError
+from geo.formats import fmt_int
 from geo.io.scenario_store import ScenarioStore, StoreConflictError
+from geo.model.crs import to_rd
 from geo.model.norms import PRESETS
 from geo.model.prognosis import VARIANTS
 from geo.model.scenario import Scenario, scenario_from_dict, without_changes
@@ -22,6 +21,7 @@ from geo.model.scenario_text import dumps_scenario, loads_scenario
 from geo.reporting.handout import make_handout
 from ui.cache import map_layers, scenario_result
 from ui.common import active_region, page_context
+from ui.maps import project_pick_map
 
 PROJECT_COLUMNS = ["name", "x", "y", "ready", *vocabulary.PRODUCTS, "owner"]
 CHANGE_COLUMNS = ["action", "id", "from_year", "type", "name", "capacity", "x", "y"]
@@ -126,12 +126,10 @@ st.caption("Ligging in RD-meters (x, y). Klik op de kaart hieronder om een proje
 projects = pd.DataFrame([{**dict.fromkeys(PROJECT_COLUMNS), **p,
                           **dict(p.get("units", {}))} for p in draft.get("projects", [])],
                         columns=PROJECT_COLUMNS)
-to_rd = Transformer.from_crs(vocabulary.DISPLAY_CRS, vocabulary.METRIC_CRS, always_xy=True)
-to_wgs = Transformer.from_crs(vocabulary.METRIC_CRS, vocabulary.DISPLAY_CRS, always_xy=True)
 for i, row in projects.iterrows():
     if pd.isna(row["x"]) and "lon" in draft["projects"][i]:
-        x, y = to_rd.transform(draft["projects"][i]["lon"], draft["projects"][i]["lat"])
-        projects.loc[i, ["x", "y"]] = [round(x), round(y)]
+        x, y = to_rd(draft["projects"][i]["lon"], draft["projects"][i]["lat"])
+        projects.loc[i, ["x", "y"]] = [round(float(x)), round(float(y))]
 edited_projects = st.data_editor(
     projects, num_rows="dynamic", width="stretch", key=f"scn_projects_{rev}",
     column_config={
@@ -148,22 +146,7 @@ edited_projects = st.data_editor(
 # map to place a project
 layers = map_layers(region, ctx.result, (str(region.source_path), ctx.result.year,
                                          ctx.result.norms.key, ctx.result.prognosis.name))
-kern = layers["kern"]
-minx, miny, maxx, maxy = kern.total_bounds
-pick = folium.Map(tiles=None, prefer_canvas=True, control_scale=True)
-pick.fit_bounds([[miny, minx], [maxy, maxx]])
-folium.GeoJson(layers["buurt"][["buurt_name", "geometry"]].to_json(drop_id=True),
-               style_function=lambda _f: {"fillColor": "#eeeeee", "color": "#888",
-                                          "weight": 0.7, "fillOpacity": 0.5},
-               interactive=False).add_to(pick)
-folium.GeoJson(kern[["geometry"]].to_json(drop_id=True),
-               style_function=lambda _f: {"fill": False, "color": "#111", "weight": 2},
-               interactive=False).add_to(pick)
-for _, p in edited_projects.dropna(subset=["x", "y"]).iterrows():
-    lon, lat = to_wgs.transform(float(p["x"]), float(p["y"]))
-    folium.CircleMarker([lat, lon], radius=7, color="#b35806", fill=True, fill_opacity=0.9,
-                        tooltip=folium.Tooltip(str(p["name"] or "project"), parse_html=False)
-                        ).add_to(pick)
+pick = project_pick_map(layers, edited_projects)
 map_col, add_col = st.columns([3, 1])
 with map_col:
     event = st_folium(pick, height=360, use_container_width=True, key="scn_pick",
@@ -171,8 +154,8 @@ with map_col:
 clicked = (event or {}).get("last_clicked")
 with add_col:
     if clicked and clicked.get("lat") is not None:
-        x, y = to_rd.transform(float(clicked["lng"]), float(clicked["lat"]))
-        st.markdown(f"Aangeklikt: **x {x:,.0f}, y {y:,.0f}** (RD)".replace(",", "."))
+        x, y = (float(c) for c in to_rd(float(clicked["lng"]), float(clicked["lat"])))
+        st.markdown(f"Aangeklikt: **x {fmt_int(x)}, y {fmt_int(y)}** (RD)")
         units = st.number_input("Nultredenwoningen", min_value=0, value=20, step=5,
                                 key="scn_new_units")
         if st.button("Project hier toevoegen", type="primary", key="scn_add_here"):

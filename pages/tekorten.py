@@ -5,8 +5,8 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from geo.analysis.ranking import fmt_int
-from geo.reporting import profile
+from geo.formats import fmt_int
+from geo.reporting import assumptions, profile
 from ui.common import ALL, page_context
 
 LEVEL_LABELS = {"alle": "Alle", "buurt": "Buurten", "kerngebied": "Kerngebieden"}
@@ -140,6 +140,6 @@ with st.expander("Bronnen en aannames"):
     st.markdown(f"**Normen:** {md(norms.name)} ({norms.year}). {md(norms.source)}")
     st.markdown(f"**Prognose:** {md(result.prognosis.description)}")
     st.markdown(f"**Data:** {md(region.name)}, basisjaar {region.base_year}.")
-    st.dataframe(pd.DataFrame({"Laag": profile.data_layers(region)["label"],
-                               "Bron": profile.data_layers(region)["source"]}),
+    st.dataframe(pd.DataFrame({"Laag": assumptions.data_layers(region)["label"],
+                               "Bron": assumptions.data_layers(region)["source"]}),
                  hide_index=True, width="stretch")

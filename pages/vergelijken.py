@@ -8,7 +8,6 @@ toggle switches it to the sidebar's choices. Cached results are never changed.
 
 from __future__ import annotations
 
-import math
 from contextlib import suppress
 
 import numpy as np
@@ -17,10 +16,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.analysis.gaps import GapResult
-from geo.analysis.ranking import fmt_int
 from geo.analysis.scenario import compare
 from geo.analysis.supply import PRODUCT_FACILITY
 from geo.errors import WoonzorgError
+from geo.formats import fmt_diff, fmt_int, fmt_share, fmt_share_diff
 from geo.model.scenario import without_changes
 from geo.model.scenario_text import dumps_scenario, loads_scenario
 from geo.vocabulary import FACILITY_LABELS
@@ -185,17 +184,11 @@ others = list(named)[1:]
 
 
 def _fmt(value: float, share: bool) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    return f"{round(value * 100)} %" if share else fmt_int(value)
+    return fmt_share(value) if share else fmt_int(value)
 
 
 def _fmt_diff(value: float, share: bool) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    d = round(value * 100) if share else round(value)
-    text = "0" if d == 0 else f"{d:+,}".replace(",", ".")
-    return f"{text} %-pt" if share else text
+    return fmt_share_diff(value) if share else fmt_diff(value)
 
 
 shares = table["kengetal"].str.startswith("cov75_share_")
@@ -211,7 +204,7 @@ if kern_filter and kern_filter != "Alle":
     show = show[show["Gebied"] == kern_filter]
 st.dataframe(show, hide_index=True, width="stretch", height=min(36 * len(show) + 40, 1100))
 st.caption(f"Verschil = scenario − {ref}. Tekort = vraag − aanbod (negatief = overschot); "
-           "aandelen in procentpunten (%-pt).")
+           "aandelen in procentpunten (pp).")
 
 csv = pd.DataFrame({"gebied": table["gebied"], "kengetal": table["omschrijving"]})
 for label in named:

@@ -72,7 +72,7 @@ def test_smilde_project_lowers_step_free_shortage_by_60(_isolated):
     assert "Basis (zonder wijzigingen) 2030" in table.columns
     step_free = table[table["Kengetal"] == "Tekort nultredenwoningen"].set_index("Gebied")
     assert step_free.loc["Smilde", diff[0]] == "-60"
-    assert step_free.loc["Beilen", diff[0]] == "0"
+    assert step_free.loc["Beilen", diff[0]] == "±0"  # issue 10: zero is "±0" (was "0")
     assert step_free.loc["Gemeente", diff[0]] == "-60"
     assert list(step_free.index) == ["Beilen", "Smilde", "Westerbork", "Gemeente"]
 

@@ -57,7 +57,7 @@ def test_empty_table_and_bad_names(tmp_path):
     path = tmp_path / "empty.dbf"
     write_dbf(pd.DataFrame({"a": pd.Series([], dtype=float)}), path)
     assert path.read_bytes()[4:8] == b"\x00\x00\x00\x00"  # zero records
-    with pytest.raises(ValueError, match="10 characters"):
+    with pytest.raises(ValueError, match="hooguit 10 tekens"):
         write_dbf(pd.DataFrame({"much_too_long": [1]}), tmp_path / "x.dbf")
-    with pytest.raises(ValueError, match="do not fit"):
+    with pytest.raises(ValueError, match="passen niet"):
         write_dbf(pd.DataFrame({"groot": [1e30]}), tmp_path / "y.dbf")

@@ -19,7 +19,9 @@ import regionkit
 import geo.analysis.gaps
 import geo.datasets
 import geo.reporting.handout as handout
-from geo.analysis.ranking import fmt_int
+from geo.config import get_config
+from geo.formats import fmt_int
+from geo.reporting import lights
 
 GENERATED = date(2025, 5, 12)
 
@@ -136,11 +138,11 @@ def test_handout_is_deterministic(tiny_result):
     assert one == two
 
 
-def test_core_font_fallback(tiny_result, monkeypatch, tmp_path):
+def test_core_font_fallback(tiny_result, tmp_path):
     """Without a TrueType font, Helvetica is used and – ≥ Δ are replaced, not fatal."""
-    monkeypatch.setattr(handout, "FONT_CANDIDATES", ())
     pdf = handout.make_handout(tiny_result, scenario_name="Zonder lettertype – test",
-                               base=tiny_result, generated=GENERATED)
+                               base=tiny_result, generated=GENERATED,
+                               config=get_config().replace(pdf_fonts=()))
     assert b"/Helvetica" in pdf
     pages = pdf_pages_text(pdf, tmp_path)
     assert "Zonder lettertype - test" in pages[0]
@@ -148,11 +150,11 @@ def test_core_font_fallback(tiny_result, monkeypatch, tmp_path):
 
 
 def test_traffic_light_thresholds():
-    assert handout.shortage_light(0, 100) == "green"
-    assert handout.shortage_light(5, 0) == "red"
-    assert handout.shortage_light(float("nan"), 10) == "grey"
-    assert handout.coverage_light(float("nan")) == "grey"
-    assert handout.coverage_light(0.95) == "green"
+    assert lights.shortage_light(0, 100) == "green"
+    assert lights.shortage_light(5, 0) == "red"
+    assert lights.shortage_light(float("nan"), 10) == "grey"
+    assert lights.coverage_light(float("nan")) == "grey"
+    assert lights.coverage_light(0.95) == "green"
 
 
 def test_render_page_to_png(demo_pdf, tmp_path):

@@ -98,3 +98,20 @@ def test_configure_folium_drops_cdns():
     configure_folium()
     assert all(url.startswith("/app/static/") for _, url in folium.Map.default_js)
     assert all(url.startswith("/app/static/") for _, url in folium.Map.default_css)
+
+
+def test_project_pick_map_places_projects_in_wgs84(setup):
+    import pandas as pd
+
+    from geo.model.crs import to_wgs84
+    from ui.maps import PROJECT_COLOUR, project_pick_map
+
+    _, _, layers = setup
+    projects = pd.DataFrame({"name": ["<b>Nieuw</b>", None], "x": [236200.0, None],
+                             "y": [542200.0, None]})
+    fmap = project_pick_map(layers, projects)
+    script = _get_map_string(fmap)
+    lon, lat = to_wgs84(236200.0, 542200.0)
+    assert f"[{float(lat)}, {float(lon)}]" in script
+    assert script.count("circle_marker") >= 1 and PROJECT_COLOUR in script
+    assert "<b>Nieuw</b>" not in script.replace("\\u003c", "<").replace("\\u003e", ">")

@@ -21,7 +21,7 @@ from geo.analysis.gaps import analyse
 from geo.errors import AnalysisError, WoonzorgError
 from geo.model.norms import norms_from_dict
 from geo.model.prognosis import get_variant
-from geo.reporting import profile
+from geo.reporting import assumptions, profile
 
 ALFA, BRAVO, CHARLIE = "BU99990000", "BU99990001", "BU99990100"
 
@@ -199,15 +199,6 @@ def test_comparison_by_hand(result):
     assert cmp.loc["pop_total", "gemeente"] == 2000
 
 
-def test_fmt_indicator():
-    assert profile.fmt_indicator(0.5, "share") == "50,0 %"
-    assert profile.fmt_indicator(1234.5678, "rate") == "1.234,6"
-    assert profile.fmt_indicator(2000.0, "count") == "2.000"
-    assert profile.fmt_indicator(math.nan, "metres") == "–"
-    with pytest.raises(ValueError):
-        profile.fmt_indicator(1.0, "furlongs")
-
-
 def test_explanations_buurt_then_kerngebied(result):
     texts = profile.explanations(result, ALFA)
     # Alfa: beyond the GP, bus-stop and pharmacy norms (200 each) and step-free 93.1;
@@ -268,29 +259,29 @@ def test_csv_bytes_for_dutch_excel():
 
 
 def test_method_tables(result, region):
-    rates = profile.demand_rates_table(result.norms).set_index("product")
+    rates = assumptions.demand_rates_table(result.norms).set_index("product")
     assert rates.loc["step_free", "65+"] == 176 and rates.loc["step_free", "75+"] == 121
     assert math.isnan(rates.loc["clustered", "65+"])
-    eigen = profile.demand_rates_table(analyse(region, norms="eigen_beleid").norms)
+    eigen = assumptions.demand_rates_table(analyse(region, norms="eigen_beleid").norms)
     assert {"65–74", "75–84", "85+"} <= set(eigen.columns)
-    walking = profile.walking_table(result.norms).set_index("facility_type")
+    walking = assumptions.walking_table(result.norms).set_index("facility_type")
     assert walking.loc["gp", "norm_m"] == 1000 and walking.loc["supermarket", "norm_m"] == 500
-    access = profile.access_table(result.norms).set_index("key")
+    access = assumptions.access_table(result.norms).set_index("key")
     assert access.loc["gp", "method"] == "E2SFCA"
     assert access.loc["gp", "steps"].startswith("≤ 1.500 m: 1,00")
     assert access.loc["nursing_dementia", "method"] == "2SFCA"
     assert access.loc["nursing_dementia", "population"] == "75+"
-    prog = profile.prognosis_table(get_variant("groei")).set_index("band")
+    prog = assumptions.prognosis_table(get_variant("groei")).set_index("band")
     assert prog.loc["85_plus", "survival"] == 0.84
     assert prog.loc["25_44", "migration_rate"] == 0.005
     assert math.isnan(prog.loc["85_plus", "width"])
-    layers = profile.data_layers(region).set_index("layer")
+    layers = assumptions.data_layers(region).set_index("layer")
     assert layers.loc["homes", "rows"] == 8 and layers.loc["areas", "source"] == "test"
     assert "villages" not in layers.index
 
 
 def test_example_norms_file_loads():
-    norms = norms_from_dict(tomllib.loads(profile.EXAMPLE_NORMS_TOML))
+    norms = norms_from_dict(tomllib.loads(assumptions.EXAMPLE_NORMS_TOML))
     assert norms.walking["supermarket"] == 600
     assert dict(norms.demand["clustered"]) == {"75_84": 100, "85_plus": 250}
     assert norms.access["gp"].radius == 6000

@@ -112,7 +112,10 @@ def sidebar_choices(region: Region) -> Choices:
 
 
 def page_context() -> Context:
-    """Load region and analysis for the current choices; on bad input show why and stop."""
+    """Load region and analysis for the current choices; on bad input show why and stop.
+
+    Starts with :func:`ui.navigation.ensure_navigation` (see that module's docstring).
+    """
     ensure_navigation()
     try:
         region, key = active_region()

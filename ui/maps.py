@@ -21,43 +21,24 @@ import numpy as np
 import pandas as pd
 import shapely
 from folium.utilities import JsCode
-from pyproj import Transformer
 
 from geo import vocabulary
 from geo.analysis.gaps import GapResult
-from geo.analysis.ranking import fmt_int
 from geo.analysis.supply import SUITABILITY_CLASSES, SUITABILITY_LABELS
+from geo.formats import fmt_int, fmt_share
+from geo.model.crs import to_wgs84
 from geo.model.region import Region
+from geo.reporting import style
 from geo.reporting.display import to_display
+from geo.reporting.style import FACILITY_STYLE, HOME_SHADES, NO_DATA_COLOUR, SUITABILITY_COLOURS
 
-# Colour-blind-safe palettes.
-# Sequential (more = darker), ColorBrewer "YlOrBr" 6 classes.
-SEQUENTIAL = ["#ffffd4", "#fee391", "#fec44f", "#fe9929", "#d95f0e", "#993404"]
-# Ageing, viridis reversed (light = few, dark = many).
-AGEING = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"]
-# Diverging for shortage (orange = shortage, purple = surplus), ColorBrewer "PuOr".
-DIVERGING = ["#542788", "#998ec3", "#d8daeb", "#f7f7f7", "#fee0b6", "#f1a340", "#b35806"]
+# Colours and class breaks: geo.reporting.style (shared with the PDF and the QGIS styles).
+# New building projects on the Scenario's map: the darkest shortage colour.
+PROJECT_COLOUR = style.diverging(7)[-1]
 # Village labels: plain text over the map (Leaflet tooltip class "wza-label").
 LABEL_CSS = (".wza-label{background:transparent;border:none;box-shadow:none;padding:0 2px;"
              "font:12px sans-serif;color:#111;text-shadow:0 0 3px #fff,0 0 3px #fff}"
              ".wza-label:before{display:none}")
-# Homes per cell by share suitable, ColorBrewer "Blues" (distinct from the choropleths).
-HOME_SHADES = ["#c6dbef", "#6baed6", "#08519c"]
-# Okabe-Ito for categories.
-SUITABILITY_COLOURS = {"suitable": "#0072B2", "adaptable": "#E69F00", "unsuitable": "#CC79A7"}
-FACILITY_STYLE: dict[str, tuple[str, str]] = {  # type -> (colour, short symbol)
-    "gp": ("#0072B2", "H"),
-    "pharmacy": ("#009E73", "A"),
-    "supermarket": ("#E69F00", "S"),
-    "community_centre": ("#56B4E9", "O"),
-    "nursing_somatic": ("#D55E00", "V"),
-    "nursing_dementia": ("#CC79A7", "D"),
-    "clustered_housing": ("#000000", "G"),
-    "day_care": ("#F0E442", "B"),
-    "bus_stop": ("#666666", "b"),
-    "gp_post": ("#0072B2", "P"),
-    "hospital": ("#D55E00", "Z"),
-}
 
 # JavaScript that binds `m` to the live Leaflet map inside the st_folium iframe (window.map
 # can point at a map that a remount replaced). Used by the browser tests and benchmarks.
@@ -160,9 +141,7 @@ def add_derived_columns(frame: pd.DataFrame, walking: Sequence[str]) -> pd.DataF
 
 
 def _fmt_value(value: float, share: bool) -> str:
-    if value is None or not np.isfinite(value):
-        return "–"
-    return f"{value:.0%}" if share else fmt_int(value)
+    return fmt_share(value) if share else fmt_int(value)
 
 
 def classify(values: pd.Series, theme: Theme,
@@ -179,24 +158,19 @@ def classify(values: pd.Series, theme: Theme,
         finite = np.asarray([float(limits[0]), float(limits[1])], dtype=float)
         finite = finite[np.isfinite(finite)]
     if theme.kind == "diverging":
-        palette = DIVERGING
-        m = float(np.max(np.abs(finite))) if len(finite) else 1.0
-        m = m or 1.0
-        edges = np.linspace(-m, m, len(palette) + 1)
+        palette = style.diverging(7)
     else:
-        palette = AGEING if theme.kind == "ageing" else SEQUENTIAL
-        lo = float(np.min(finite)) if len(finite) else 0.0
-        hi = float(np.max(finite)) if len(finite) else 1.0
-        if hi <= lo:
-            hi = lo + (0.01 if theme.share else 1.0)
-        edges = np.linspace(lo, hi, len(palette) + 1)
-    idx = np.clip(np.searchsorted(edges, v, side="right") - 1, 0, len(palette) - 1)
-    colours = [palette[i] if np.isfinite(x) else "#bdbdbd" for i, x in zip(idx, v, strict=True)]
+        palette = style.AGEING if theme.kind == "ageing" else style.sequential(6)
+    edges = style.equal_interval_edges(finite, len(palette), diverging=theme.kind == "diverging",
+                                       min_span=0.01 if theme.share else 1.0)
+    idx = style.class_index(v, edges)
+    colours = [palette[i] if np.isfinite(x) else NO_DATA_COLOUR
+               for i, x in zip(idx, v, strict=True)]
     items = []
     for i, colour in enumerate(palette):
         items.append((colour, f"{_fmt_value(edges[i], theme.share)} – "
                               f"{_fmt_value(edges[i + 1], theme.share)}"))
-    items.append(("#bdbdbd", "geen gegevens"))
+    items.append((NO_DATA_COLOUR, "geen gegevens"))
     return colours, Legend(f"{theme.label} ({theme.unit})", items)
 
 
@@ -473,6 +447,47 @@ def _add_home_points(group: folium.FeatureGroup, homes: gpd.GeoDataFrame) -> Non
     ).add_to(group)
 
 
+def project_pick_map(display: dict[str, gpd.GeoDataFrame],
+                     projects: pd.DataFrame) -> folium.Map:
+    """Map of the Scenario's page to place building projects (click to pick a spot).
+
+    Parameters
+    ----------
+    display
+        Display copies (WGS84) of the layers (see :func:`display_layers`); uses
+        ``buurt`` (grey areas) and ``kern`` (outlines).
+    projects
+        The projects being edited: ``name`` and RD coordinates ``x``, ``y`` (metres);
+        rows without coordinates are skipped.
+
+    Returns
+    -------
+    folium.Map
+        Fitted to the kerngebieden, projects as orange dots with their name (escaped) as
+        tooltip.
+    """
+    kern = display["kern"]
+    pick = folium.Map(tiles=None, prefer_canvas=True, control_scale=True)
+    pick.fit_bounds(_bounds(kern))
+    folium.GeoJson(display["buurt"][["buurt_name", "geometry"]].to_json(drop_id=True),
+                   style_function=lambda _f: {"fillColor": "#eeeeee", "color": "#888",
+                                              "weight": 0.7, "fillOpacity": 0.5},
+                   interactive=False).add_to(pick)
+    folium.GeoJson(kern[["geometry"]].to_json(drop_id=True),
+                   style_function=lambda _f: {"fill": False, "color": "#111", "weight": 2},
+                   interactive=False).add_to(pick)
+    placed = projects.dropna(subset=["x", "y"])
+    if len(placed):
+        lons, lats = to_wgs84(placed["x"].to_numpy(dtype=float),
+                              placed["y"].to_numpy(dtype=float))
+        for name, lon, lat in zip(placed["name"], lons, lats, strict=True):
+            folium.CircleMarker([float(lat), float(lon)], radius=7, color=PROJECT_COLOUR,
+                                fill=True, fill_opacity=0.9,
+                                tooltip=folium.Tooltip(_esc(name or "project"))
+                                ).add_to(pick)
+    return pick
+
+
 def display_layers(region: Region, result: GapResult) -> dict[str, gpd.GeoDataFrame]:
     """WGS84 display copies of the layers the map draws (compute once per analysis)."""
     walking = list(result.norms.walking)
@@ -482,8 +497,7 @@ def display_layers(region: Region, result: GapResult) -> dict[str, gpd.GeoDataFr
     gcols = [c for c in grid.columns if c != "geometry"]
     homes = result.homes
     xy = shapely.get_coordinates(homes.geometry.values)
-    to_wgs = Transformer.from_crs(vocabulary.METRIC_CRS, vocabulary.DISPLAY_CRS, always_xy=True)
-    lon, lat = to_wgs.transform(xy[:, 0], xy[:, 1])
+    lon, lat = to_wgs84(xy[:, 0], xy[:, 1])
     kern_of = result.buurt.set_index("buurt_code")["kerngebied"]
     cell = (np.floor(xy[:, 0] / 250).astype(np.int64) * 10_000_000
             + np.floor(xy[:, 1] / 250).astype(np.int64))

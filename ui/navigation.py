@@ -1,9 +1,26 @@
 """App entry logic: page configuration, offline assets and navigation.
 
-``app.py`` calls :func:`run_app`. A deep link straight to a page (``/kaart``) in a fresh
-server is run by Streamlit as a classic ``pages/`` script without ``app.py`` (until some
-session has called ``st.navigation``); :func:`ensure_navigation` detects that and runs
-the app's navigation first, so every entry point gets the same configuration.
+``app.py`` calls :func:`run_app`, which configures the page, serves the map assets and runs
+the page chosen in :data:`PAGES` through ``st.navigation``.
+
+The navigation work-around (documented here only)
+-------------------------------------------------
+The page scripts live in a top-level ``pages/`` folder (the design card asks for it). For
+Streamlit that name also means a *classic* multipage app: a deep link straight to a page
+(``/kaart``) in a fresh server, before any session has called ``st.navigation``, runs the
+page script on its own, without ``app.py`` and so without the page configuration, the
+offline assets and the sidebar of the app. Streamlit decides this per server (and
+``AppTest`` per run), so it cannot be switched off from the page.
+
+:func:`ensure_navigation` detects such a run (no :func:`run_app` active on this thread),
+runs the app's navigation instead, which runs this same page (its URL path is the file name
+in both schemes) with the app's configuration, and stops the outer run. There is no rerun,
+so widget events of this run are kept.
+
+Every page script must call it before it draws anything: pages that start with
+:func:`ui.common.page_context` get it from there; the pages that do not (Kaart, Data laden,
+Presentatie) call it first themselves, with a comment pointing here. Renaming ``pages/``
+would remove the need for it.
 """
 
 from __future__ import annotations
@@ -59,11 +76,7 @@ def run_app() -> None:
 def ensure_navigation() -> None:
     """Run this page through the app's navigation if it was started without ``app.py``.
 
-    Streamlit decides per server (and AppTest per run) whether ``pages/`` is a classic
-    multipage folder; in that mode a page script runs without ``app.py``. Then the app's
-    navigation is run here, which runs this same page (its URL path is the file name in
-    both schemes) with the app's configuration, and the outer run stops. No rerun, so
-    widget events of this run are kept.
+    See the module docstring ("The navigation work-around") for why and when.
     """
     if getattr(_state, "active", False):
         return

@@ -14,42 +14,22 @@ Each row carries a one-line Dutch explanation built from its numbers.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from geo import vocabulary
+from geo.formats import fmt_int, fmt_km, fmt_share
 from geo.model.norms import Norms
 
-__all__ = ["fmt_int", "fmt_km", "rank_gaps"]
+__all__ = ["rank_gaps"]
 
 RANKING_COLUMNS = ("rank", "level", "code", "name", "kerngebied", "topic", "topic_label",
                    "missing", "demand", "supply", "explanation")
 _NUMERIC = ("missing", "demand", "supply")
 _GROUP_OF = {"step_free": "65-plussers", "clustered": "75-plussers",
              "nursing_somatic": "75-plussers", "nursing_dementia": "75-plussers"}
-
-
-def fmt_int(value: float) -> str:
-    """Format a number as a Dutch whole number (``12.345``).
-
-    Examples
-    --------
-    >>> fmt_int(12345.4)
-    '12.345'
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{round(value):,}".replace(",", ".")
-
-
-def fmt_km(metres: float) -> str:
-    """Format a distance in metres as Dutch kilometres with one decimal (``2,4 km``)."""
-    if metres is None or not math.isfinite(metres):
-        return "geen binnen bereik"
-    return f"{metres / 1000:.1f} km".replace(".", ",")
 
 
 def _fmt_ints(values: np.ndarray) -> list[str]:
@@ -97,8 +77,8 @@ def _coverage_rows(codes: np.ndarray, names: np.ndarray, kerns: np.ndarray, ftyp
     share = np.where(total > 0, missing / np.where(total > 0, total, 1.0), 0.0)
     label = vocabulary.FACILITY_LABELS[ftype].lower()
     norm = fmt_int(metres)
-    texts = [f"{n}: {m} van de {t} 75-plussers ({s:.0%}) wonen verder dan {norm} m van een "
-             f"{label}; gemiddeld {fmt_km(d)} naar de dichtstbijzijnde."
+    texts = [f"{n}: {m} van de {t} 75-plussers ({fmt_share(s)}) wonen verder dan {norm} m "
+             f"van een {label}; gemiddeld {fmt_km(d)} naar de dichtstbijzijnde."
              for n, m, t, s, d in zip(names[keep], _fmt_ints(missing), _fmt_ints(total), share,
                                       dist, strict=True)]
     n = len(texts)

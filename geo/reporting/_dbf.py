@@ -27,6 +27,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from geo.errors import ExportError
+
 __all__ = ["DECIMALS", "write_dbf"]
 
 DECIMALS = 6
@@ -38,7 +40,8 @@ def _numeric(values: np.ndarray) -> tuple[pa.Array, int]:
     """Formatted numbers (ASCII, NULL for missing) and their number of decimals."""
     finite = np.isfinite(values)
     if np.abs(values[finite]).max(initial=0.0) >= 1e12:
-        raise ValueError("numbers of 10^12 or more do not fit a dBase numeric field")
+        raise ExportError("getallen van 10^12 of meer passen niet in een Shapefile (dBase); "
+                          "exporteer als GeoPackage of CSV.")
     whole = bool(np.all(np.mod(values[finite], 1) == 0)) if finite.any() else True
     clean = np.where(finite, values, np.nan)
     arr = pa.array(clean, from_pandas=True)
@@ -81,16 +84,17 @@ def write_dbf(frame: pd.DataFrame, path: str | Path) -> Path:
 
     Raises
     ------
-    ValueError
-        A field name longer than 10 characters or not ASCII, or a number too large for a
-        32-character field.
+    geo.errors.ExportError
+        A field name longer than 10 characters or not ASCII, a number too large for a
+        32-character field, or a record over 65,535 bytes (Dutch message).
     """
     n = len(frame)
     fields: list[tuple[str, bytes, int, int]] = []  # name, type, width, decimals
     cells: list[pa.Array] = []
     for name in frame.columns:
         if len(name) > 10 or not name.isascii():
-            raise ValueError(f"dBase field name {name!r} must be ASCII, at most 10 characters")
+            raise ExportError(f"veldnaam {name!r} past niet in een Shapefile (dBase): "
+                              "hooguit 10 tekens, alleen ASCII; exporteer als GeoPackage.")
         col = frame[name]
         if pd.api.types.is_bool_dtype(col.dtype):
             col = col.astype(np.int8)
@@ -98,8 +102,9 @@ def write_dbf(frame: pd.DataFrame, path: str | Path) -> Path:
             texts, decimals = _numeric(col.to_numpy(dtype=float))
             width = max(1, int(pc.max(pc.utf8_length(texts)).as_py() or 1))
             if width > MAX_NUMERIC:
-                raise ValueError(f"numbers in {name!r} need {width} characters (max "
-                                 f"{MAX_NUMERIC})")
+                raise ExportError(f"de getallen in {name!r} hebben {width} tekens nodig, "
+                                  f"een Shapefile (dBase) hooguit {MAX_NUMERIC}; exporteer "
+                                  "als GeoPackage of CSV.")
             padded = pc.utf8_lpad(pc.fill_null(texts, ""), width=width, padding=" ")
             fields.append((name, b"N", width, decimals))
             cells.append(pc.cast(padded, pa.binary()))
@@ -112,7 +117,8 @@ def write_dbf(frame: pd.DataFrame, path: str | Path) -> Path:
     record_len = 1 + sum(f[2] for f in fields)
     header_len = 32 + 32 * len(fields) + 1
     if record_len > 65535:
-        raise ValueError("record longer than 65,535 bytes; export fewer fields")
+        raise ExportError("een rij is langer dan 65.535 bytes, te lang voor een Shapefile "
+                          "(dBase); exporteer minder velden of als GeoPackage.")
     today = date.today()
     header = struct.pack("<BBBBIHH20x", 0x03, today.year - 1900, today.month, today.day, n,
                          header_len, record_len)
@@ -128,7 +134,7 @@ def write_dbf(frame: pd.DataFrame, path: str | Path) -> Path:
     else:
         body = b""
     if len(body) != n * record_len:  # every record must be exactly record_len bytes
-        raise ValueError("internal error: dBase records of unequal length")
+        raise ExportError("interne fout: dBase-rijen van ongelijke lengte; meld dit als fout.")
     path = Path(path)
     with open(path, "wb") as fh:
         fh.write(header)

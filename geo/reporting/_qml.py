@@ -2,9 +2,11 @@
 
 A ``.qml`` file next to a Shapefile with the same base name, or a row in the
 ``layer_styles`` table of a GeoPackage, makes QGIS open the layer styled. The styles
-follow the app: a graduated colour ramp on the chosen figure for area layers
-(diverging around 0 for shortages: surplus blue, shortage brown), categories for the
-suitability of homes and the type of facilities, outlines for catchments.
+use the app's colours and class-break rule (:mod:`geo.reporting.style`): a graduated
+colour ramp on the chosen figure for area layers (equal intervals in 5 classes; YlOrBr, or
+PuOr around 0 for shortages: surplus purple, shortage orange), the Okabe–Ito categories of
+the web map for the suitability of homes and the type of facilities, outlines for
+catchments. Class labels are Dutch numbers (:func:`geo.formats.fmt_decimal`).
 
 Only the ``Symbology`` style category is written; QGIS 3.x reads it (symbol-layer
 properties are written both as ``<Option>`` maps (QGIS ≥ 3.26) and as legacy ``<prop>``
@@ -13,24 +15,21 @@ elements).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 
 from geo import vocabulary
+from geo.analysis.supply import SUITABILITY_CLASSES, SUITABILITY_LABELS
+from geo.formats import fmt_decimal
+from geo.reporting import style
 
-__all__ = ["breaks", "categorized_qml", "facility_qml", "graduated_qml", "outline_qml",
+__all__ = ["N_CLASSES", "categorized_qml", "facility_qml", "graduated_qml", "outline_qml",
            "suitability_qml"]
 
-# ColorBrewer-derived ramps (colour-blind safe), as in the app's map themes
-SEQUENTIAL = ("#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404")
-DIVERGING = ("#2166ac", "#92c5de", "#f7f7f7", "#f4a582", "#8c510a")
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-             "#000000", "#999999", "#882255", "#44AA99")
-SUITABILITY = {"suitable": ("#1a9850", "geschikt"), "adaptable": ("#fee08b", "aanpasbaar"),
-               "unsuitable": ("#d73027", "ongeschikt")}
+#: Classes of a graduated style (QGIS legends stay short; the app's map has 6 or 7).
+N_CLASSES = 5
 
 _GEOMETRY_TYPE = {"point": 0, "line": 1, "polygon": 2}
 
@@ -74,30 +73,8 @@ def _document(renderer: str, geometry: str) -> str:
 
 
 def _fmt(value: float) -> str:
-    text = f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.2f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def breaks(values: Sequence[float] | np.ndarray, *, diverging: bool,
-           n: int = 5) -> list[float]:
-    """Equal-interval class breaks (``n + 1`` edges); symmetric around 0 when diverging.
-
-    Examples
-    --------
-    >>> breaks([-10, 0, 30], diverging=True)
-    [-30.0, -18.0, -6.0, 6.0, 18.0, 30.0]
-    """
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    if not len(v):
-        return [0.0, 1.0]
-    lo, hi = float(v.min()), float(v.max())
-    if diverging:
-        top = max(abs(lo), abs(hi)) or 1.0
-        lo, hi = -top, top
-    if math.isclose(lo, hi):
-        hi = lo + 1.0
-    return [float(x) for x in np.linspace(lo, hi, n + 1)]
+    """Class-limit label: whole numbers from 10 on, else two decimals (``0,25``)."""
+    return fmt_decimal(value, 0 if abs(value) >= 10 else 2)
 
 
 def graduated_qml(attribute: str, values: Sequence[float] | np.ndarray, *, label: str,
@@ -117,8 +94,8 @@ def graduated_qml(attribute: str, values: Sequence[float] | np.ndarray, *, label
     geometry
         ``"polygon"`` or ``"point"``.
     """
-    edges = breaks(values, diverging=diverging)
-    ramp = DIVERGING if diverging else SEQUENTIAL
+    edges = style.equal_interval_edges(values, N_CLASSES, diverging=diverging)
+    ramp = style.diverging(N_CLASSES) if diverging else style.sequential(N_CLASSES)
     ranges, symbols = [], []
     for i in range(len(edges) - 1):
         lo, hi = edges[i], edges[i + 1]
@@ -150,16 +127,16 @@ def categorized_qml(attribute: str, categories: Sequence[tuple[str, str, str]], 
 
 
 def suitability_qml(attribute: str) -> str:
-    """Categories geschikt / aanpasbaar / ongeschikt for home points."""
-    return categorized_qml(attribute, [(k, label, colour)
-                                       for k, (colour, label) in SUITABILITY.items()])
+    """Categories geschikt / aanpasbaar / ongeschikt for home points (the app's colours)."""
+    return categorized_qml(attribute, [(k, SUITABILITY_LABELS[k], style.SUITABILITY_COLOURS[k])
+                                       for k in SUITABILITY_CLASSES])
 
 
 def facility_qml(attribute: str, types: Sequence[str], *, geometry: str = "point") -> str:
-    """Categories per facility type (Okabe–Ito colours; outlines only for polygons)."""
+    """Categories per facility type (the web map's colours; outlines only for polygons)."""
     order = [t for t in vocabulary.FACILITY_TYPES if t in set(types)]
     order += sorted(set(types) - set(order))
-    cats = [(t, vocabulary.FACILITY_LABELS.get(t, t), OKABE_ITO[i % len(OKABE_ITO)])
+    cats = [(t, vocabulary.FACILITY_LABELS.get(t, t), style.facility_colour(t, i))
             for i, t in enumerate(order)]
     return categorized_qml(attribute, cats, geometry=geometry, fill=geometry == "point")
 

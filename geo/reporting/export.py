@@ -42,12 +42,12 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyogrio
 import shapely
-from pyproj import Transformer
 
 from geo import __version__, vocabulary
 from geo.analysis.gaps import GapResult
 from geo.errors import ExportError
 from geo.io._atomic import atomic_path
+from geo.model.crs import transformer
 from geo.reporting._dbf import write_dbf
 from geo.reporting._qml import facility_qml, graduated_qml, outline_qml, suitability_qml
 from geo.reporting.fields import field_table
@@ -347,7 +347,7 @@ def _json_values(values: pd.Series) -> pa.Array:
 
 def _wgs84_rfc7946(geoms: np.ndarray, crs: object) -> np.ndarray:
     """Geometries in WGS84 lon/lat, 7 decimals, exterior rings counter-clockwise."""
-    to_wgs = Transformer.from_crs(crs, vocabulary.DISPLAY_CRS, always_xy=True)
+    to_wgs = transformer(crs, vocabulary.DISPLAY_CRS)  # type: ignore[arg-type]
 
     def project(xy: np.ndarray) -> np.ndarray:
         lon, lat = to_wgs.transform(xy[:, 0], xy[:, 1])

@@ -5,8 +5,8 @@ Pure functions on a :class:`geo.analysis.gaps.GapResult` (and, for the trend, a
 new, so results shared between sessions stay intact.
 
 - :func:`age_pyramid`: population per age band of one buurt for the result's year;
-- :func:`ageing_trend`: 65+, 75+ and 85+ per year, from the base year to 2040, for one
-  buurt, a kerngebied or the whole municipality;
+- :func:`ageing_trend`: 65+, 75+ and 85+ per year, from the base year to the planning
+  horizon (2040), for one buurt, a kerngebied or the whole municipality;
 - :func:`demand_supply`: demand, supply and shortage per product for a buurt, a
   kerngebied or the municipality;
 - :func:`walking_distances`: mean distance of people 75+ to the nearest facility of
@@ -16,9 +16,7 @@ new, so results shared between sessions stay intact.
 - :func:`explanations`: the ranking's explanations for a buurt and its kerngebied;
 - :func:`filter_ranking`, :func:`ranking_totals` and :func:`csv_bytes`: the ranked
   list as filtered on the Tekorten page and its CSV download;
-- :func:`demand_rates_table`, :func:`walking_table`, :func:`access_table`,
-  :func:`prognosis_table` and :func:`data_layers`: the assumptions in force, as tables
-  for the Data & methode page.
+- the assumptions in force (Data & methode) are in :mod:`geo.reporting.assumptions`.
 
 Labels in returned frames are Dutch (they are shown in the app); column names are
 English identifiers.
@@ -36,45 +34,33 @@ import pandas as pd
 from geo import vocabulary
 from geo.analysis.gaps import GapResult
 from geo.analysis.prognosis import project_series
-from geo.analysis.ranking import fmt_int
+from geo.config import get_config
 from geo.errors import AnalysisError
-from geo.model.norms import Norms
+from geo.formats import fmt_int
 from geo.model.prognosis import PrognosisSettings, get_variant
 from geo.model.region import Region
 
 __all__ = [
-    "EXAMPLE_NORMS_TOML",
     "LEVELS",
     "PRODUCT_UNITS",
-    "TREND_END_YEAR",
-    "access_table",
     "age_pyramid",
     "ageing_trend",
     "buurt_labels",
     "buurt_row",
     "comparison",
     "csv_bytes",
-    "data_layers",
-    "demand_rates_table",
     "demand_supply",
     "explanations",
     "filter_ranking",
-    "fmt_indicator",
-    "group_label",
     "md_escape",
-    "prognosis_table",
     "ranking_totals",
     "topic_unit",
     "trend_years",
     "walking_distances",
-    "walking_table",
 ]
 
 #: Levels of :func:`demand_supply`.
 LEVELS: tuple[str, ...] = ("buurt", "kerngebied", "gemeente")
-
-#: Last year of the ageing trend (the planning horizon of the app).
-TREND_END_YEAR: int = 2040
 
 #: Unit of each product's demand, supply and shortage (Dutch, for the app).
 PRODUCT_UNITS: dict[str, str] = {
@@ -83,29 +69,6 @@ PRODUCT_UNITS: dict[str, str] = {
     "nursing_somatic": "plaatsen",
     "nursing_dementia": "plaatsen",
 }
-
-#: A small norms file, shown on the Data & methode page (and tested to load).
-EXAMPLE_NORMS_TOML: str = """\
-# eigen-normen.toml — gebruik: python -m geo analyse --norms eigen-normen.toml
-preset = "landelijk_2030"          # begin bij een normset; overschrijf wat afwijkt
-name = "Woonzorgvisie 2025"
-source = "Raadsbesluit woonzorgvisie 2025"
-year = 2025
-
-[demand.clustered]                 # wooneenheden per 1.000 inwoners van een leeftijdsgroep
-"75_84" = 100
-"85_plus" = 250
-
-[walking]                          # loopnormen in meters
-supermarket = 600
-
-[access.gp]                        # huisarts: straal en afstandsverval (E2SFCA)
-radius = 6000
-steps = [[2000, 1.0], [4000, 0.6], [6000, 0.2]]
-"""
-
-_KIND_OF = {"count": "aantal", "share": "%", "metres": "m", "rate": "per 1.000"}
-
 
 # --- selection helpers ----------------------------------------------------------------------
 
@@ -181,19 +144,6 @@ def _area_row(result: GapResult, level: str, key: str | None) -> pd.Series:
     raise AnalysisError(f"onbekend niveau '{level}'; kies uit {', '.join(LEVELS)}.")
 
 
-def group_label(group: str) -> str:
-    """Dutch label of an age group key (``"75_84"`` → ``"75–84"``, ``"65+"`` stays).
-
-    Examples
-    --------
-    >>> group_label("85_plus"), group_label("75+"), group_label("total")
-    ('85+', '75+', 'alle leeftijden')
-    """
-    if group == "total":
-        return "alle leeftijden"
-    return vocabulary.AGE_BAND_LABELS.get(group, group)
-
-
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$~])")
 
 
@@ -253,8 +203,11 @@ def age_pyramid(result: GapResult, buurt_code: str) -> pd.DataFrame:
     })
 
 
-def trend_years(base_year: int, until: int = TREND_END_YEAR) -> list[int]:
+def trend_years(base_year: int, until: int | None = None) -> list[int]:
     """Every year from ``base_year`` to ``until`` (at least the base year itself).
+
+    ``until`` defaults to the planning horizon (``geo.config.Config.planning_horizon``,
+    2040).
 
     Examples
     --------
@@ -263,7 +216,8 @@ def trend_years(base_year: int, until: int = TREND_END_YEAR) -> list[int]:
     >>> trend_years(2045)
     [2045]
     """
-    return list(range(int(base_year), max(int(until), int(base_year)) + 1))
+    end = get_config().planning_horizon if until is None else int(until)
+    return list(range(int(base_year), max(end, int(base_year)) + 1))
 
 
 def ageing_trend(
@@ -282,7 +236,8 @@ def ageing_trend(
         The buurten to total: one buurt, the buurten of a kerngebied, or ``None`` for
         the whole municipality.
     years
-        Years to report; default :func:`trend_years` of the base year (to 2040).
+        Years to report; default :func:`trend_years` of the base year (to the planning
+        horizon).
     prognosis
         Prognosis settings or variant name; ``"basis"`` when ``None``.
 
@@ -395,7 +350,7 @@ def walking_distances(result: GapResult, level: str, key: str | None = None) -> 
 
 
 def _indicators(result: GapResult) -> list[tuple[str, str, str]]:
-    """(key, Dutch label, kind) of the comparison indicators; kind as in fmt_indicator."""
+    """(key, Dutch label, kind) of the comparison indicators (kinds of fmt_indicator)."""
     items = [
         ("pop_total", "Inwoners", "count"),
         ("share_65plus", "Aandeel 65-plussers", "share"),
@@ -450,7 +405,7 @@ def comparison(result: GapResult, buurt_code: str) -> pd.DataFrame:
     pandas.DataFrame
         One row per indicator: ``indicator`` (key), ``label`` (Dutch, with unit),
         ``kind`` (``"count"``, ``"share"`` as a fraction, ``"metres"`` or ``"rate"``;
-        see :func:`fmt_indicator`) and the values ``buurt``, ``kerngebied`` and
+        see :func:`geo.formats.fmt_indicator`) and the values ``buurt``, ``kerngebied`` and
         ``gemeente`` (floats; NaN where undefined, e.g. a share of nobody). Shares and
         rates of the kerngebied and municipality are computed from their totals, so
         they are weighted by population, not means of buurt shares.
@@ -473,29 +428,6 @@ def comparison(result: GapResult, buurt_code: str) -> pd.DataFrame:
         "kerngebied": _indicator_values(krow, keys),
         "gemeente": _indicator_values(grow, keys),
     })
-
-
-def fmt_indicator(value: float, kind: str) -> str:
-    """Format an indicator value the Dutch way for its kind.
-
-    Examples
-    --------
-    >>> fmt_indicator(0.2534, "share"), fmt_indicator(1234.4, "metres")
-    ('25,3 %', '1.234 m')
-    >>> fmt_indicator(12.345, "rate"), fmt_indicator(float("nan"), "share")
-    ('12,3', '–')
-    """
-    if value is None or not math.isfinite(value):
-        return "–"
-    if kind == "share":
-        return f"{value * 100:.1f} %".replace(".", ",")
-    if kind == "metres":
-        return f"{fmt_int(value)} m"
-    if kind == "rate":
-        return f"{value:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    if kind == "count":
-        return fmt_int(value)
-    raise ValueError(f"unknown indicator kind {kind!r}; use one of {', '.join(_KIND_OF)}")
 
 
 def explanations(result: GapResult, buurt_code: str) -> list[str]:
@@ -645,118 +577,3 @@ def csv_bytes(frame: pd.DataFrame, *, decimals: int = 1) -> bytes:
     out[floats] = out[floats].round(decimals)
     text = out.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
-
-
-# --- assumptions in force (Data & methode) --------------------------------------------------
-
-
-def demand_rates_table(norms: Norms) -> pd.DataFrame:
-    """Demand rates per product and age group (units per 1,000 people of the group).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per product: ``product``, ``label``, ``unit``, then one column per age
-        group used by any product (labels as :func:`group_label`, in order of first
-        use); empty cells (NaN) where a product has no rate for a group.
-    """
-    groups: list[str] = []
-    for rates in norms.demand.values():
-        for group in rates:
-            if group not in groups:
-                groups.append(group)
-    rows = []
-    for product in vocabulary.PRODUCTS:
-        rates = norms.demand.get(product, {})
-        row: dict[str, object] = {"product": product, "label": vocabulary.PRODUCT_LABELS[product],
-                                  "unit": PRODUCT_UNITS[product]}
-        for group in groups:
-            row[group_label(group)] = float(rates[group]) if group in rates else math.nan
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def walking_table(norms: Norms) -> pd.DataFrame:
-    """Walking norms: ``facility_type``, ``label``, ``norm_m``."""
-    return pd.DataFrame(
-        [{"facility_type": f, "label": vocabulary.FACILITY_LABELS[f], "norm_m": float(m)}
-         for f, m in norms.walking.items()],
-        columns=["facility_type", "label", "norm_m"],
-    )
-
-
-def access_table(norms: Norms) -> pd.DataFrame:
-    """Accessibility measures: one row per 2SFCA/E2SFCA measure.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``key``, ``label``, ``facility`` (Dutch facility label), ``population`` (Dutch
-        age-group label), ``radius_m``, ``method`` (``"2SFCA"`` or ``"E2SFCA"``),
-        ``steps`` (Dutch text such as ``"≤ 1.500 m: 1,00; ≤ 3.000 m: 0,68"``, empty for
-        2SFCA) and ``per``.
-    """
-    rows = []
-    for key, spec in norms.access.items():
-        steps = "; ".join(f"≤ {fmt_int(d)} m: " + f"{w:.2f}".replace(".", ",")
-                          for d, w in spec.steps)
-        rows.append({
-            "key": key,
-            "label": spec.label or key,
-            "facility": vocabulary.FACILITY_LABELS.get(spec.facility_type, spec.facility_type),
-            "population": group_label(spec.population),
-            "radius_m": float(spec.radius),
-            "method": "E2SFCA" if spec.steps else "2SFCA",
-            "steps": steps,
-            "per": float(spec.per),
-        })
-    return pd.DataFrame(rows, columns=["key", "label", "facility", "population", "radius_m",
-                                       "method", "steps", "per"])
-
-
-def prognosis_table(prognosis: PrognosisSettings) -> pd.DataFrame:
-    """Per age band: annual survival probability and net migration (fractions per year).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``band``, ``label``, ``width`` (years; NaN for the open band), ``survival``,
-        ``migration_rate``.
-    """
-    bands = list(vocabulary.AGE_BANDS)
-    return pd.DataFrame({
-        "band": bands,
-        "label": [vocabulary.AGE_BAND_LABELS[b] for b in bands],
-        "width": [float(w) if (w := vocabulary.AGE_BAND_WIDTHS[b]) is not None else math.nan
-                  for b in bands],
-        "survival": [float(prognosis.survival[b]) for b in bands],
-        "migration_rate": [float(prognosis.migration_rate[b]) for b in bands],
-    })
-
-
-_LAYER_LABELS = {
-    "areas": "Buurten (grenzen, wijk, kerngebied)",
-    "population": "Bevolking per buurt en leeftijdsklasse (basisjaar)",
-    "homes": "Woningen (adrespunten met kenmerken)",
-    "facilities": "Voorzieningen (type, capaciteit)",
-    "villages": "Dorpen en kernen (namen, inwonertallen)",
-}
-
-
-def data_layers(region: Region) -> pd.DataFrame:
-    """The loaded layers of a region with their size and recorded source.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``layer``, ``label`` (Dutch), ``rows`` (number of features or rows) and
-        ``source`` (``region.source(layer)``); ``villages`` only when present.
-    """
-    frames: dict[str, pd.DataFrame | None] = {
-        "areas": region.areas, "population": region.population, "homes": region.homes,
-        "facilities": region.facilities, "villages": region.villages,
-    }
-    rows = [{"layer": name, "label": _LAYER_LABELS[name], "rows": len(frame),
-             "source": region.source(name)}
-            for name, frame in frames.items() if frame is not None]
-    return pd.DataFrame(rows, columns=["layer", "label", "rows", "source"])
