@@ -43,7 +43,8 @@ import pyarrow.csv as pacsv
 import pyogrio
 import shapely
 
-from geo import __version__, vocabulary
+from geo import vocabulary
+from geo._version import __version__
 from geo.analysis.gaps import GapResult
 from geo.errors import ExportError
 from geo.io._atomic import atomic_path
