@@ -1,6 +1,6 @@
 """Import the CBS Wijk- en Buurtkaart: buurt outlines, key figures and population by age.
 
-Accepted inputs (all read through :func:`geo.io.sources.read_vector`):
+Accepted inputs (all read through :func:`geo.io.uploads.read_vector`):
 
 * the **GeoPackage** of 2021 and later (``wijkenbuurten_2023_v1.gpkg``, layer ``buurten``,
   snake_case long field names such as ``aantal_inwoners``); the buurten layer is chosen
@@ -52,7 +52,7 @@ import shapely
 
 from geo import vocabulary
 from geo.errors import ImportDataError
-from geo.io import sources
+from geo.io import tables, uploads
 
 __all__ = [
     "COUNT_COLUMNS",
@@ -239,7 +239,7 @@ class CbsBuurten:
 
 
 def _buurt_layer(buf: bytes, label: str) -> str | None:
-    names = sources.list_layers(buf, label)
+    names = uploads.list_layers(buf, label)
     if len(names) <= 1:
         return None
     exact = [n for n in names if n.casefold() == "buurten"]
@@ -330,7 +330,7 @@ def _numbers(raw: pd.DataFrame, cols: dict[str, str], label: str) -> pd.DataFram
             out[field] = np.nan
             continue
         try:
-            out[field] = sources.to_number(raw[cols[field]]).to_numpy()
+            out[field] = tables.to_number(raw[cols[field]]).to_numpy()
         except ImportDataError as exc:
             raise _fail(label, str(exc)) from exc
     return out
@@ -411,7 +411,7 @@ def _edition(raw: pd.DataFrame, cols: dict[str, str], layer: str, label: str) ->
         if len(years) == 1:
             return years.pop()
     if "year" in cols:
-        years = set(sources.to_number(raw[cols["year"]]).dropna().astype(int).astype(str))
+        years = set(tables.to_number(raw[cols["year"]]).dropna().astype(int).astype(str))
         if len(years) == 1:
             return years.pop()
     for text in (layer, label):
@@ -453,7 +453,7 @@ def _version_note(raw: pd.DataFrame, cols: dict[str, str]) -> str:
 
 
 def read_cbs_buurten(
-    data: sources.InputData,
+    data: uploads.InputData,
     name: str | None = None,
     *,
     gemeente: str | None = None,
@@ -485,10 +485,10 @@ def read_cbs_buurten(
         Unsafe or unreadable file, no buurt codes, wijken/gemeenten instead of buurten,
         unknown or unspecified municipality, duplicate buurt codes, or no buurt left.
     """
-    buf, label = sources.load_bytes(data, name)
+    buf, label = uploads.load_bytes(data, name)
     if layer is None:
         layer = _buurt_layer(buf, label)
-    raw = sources.read_vector(buf, label, layer=layer, expect="polygon", drop_empty=False)
+    raw = uploads.read_vector(buf, label, layer=layer, expect="polygon", drop_empty=False)
     notes: list[str] = []
     cols = _column_map(c for c in raw.columns if c != raw.geometry.name)
     identity = _identity(raw, cols, label, notes)
@@ -645,12 +645,12 @@ def population_from_cbs(
     if "buurt_code" not in counts.columns:
         raise ImportDataError("de kerncijfers missen de kolom 'buurt_code'.")
     n = len(counts)
-    raw_inh = (sources.to_number(counts["inhabitants"]) if "inhabitants" in counts.columns
+    raw_inh = (tables.to_number(counts["inhabitants"]) if "inhabitants" in counts.columns
                else pd.Series(np.nan, index=counts.index))
     unknown = raw_inh.isna().to_numpy()
     inhabitants = raw_inh.fillna(0).clip(lower=0).round().to_numpy(dtype=np.int64)
     pct = np.column_stack([
-        sources.to_number(counts[col]).to_numpy(float) if col in counts.columns
+        tables.to_number(counts[col]).to_numpy(float) if col in counts.columns
         else np.full(n, np.nan)
         for col in _PCT_COLUMNS
     ]) if n else np.zeros((0, 5))
@@ -736,7 +736,7 @@ def _only_totals(frame: pd.DataFrame, keep: tuple[str, str]) -> pd.DataFrame:
     return frame
 
 
-def read_age_distribution(data: sources.InputData, name: str | None = None) -> AgeDistribution:
+def read_age_distribution(data: uploads.InputData, name: str | None = None) -> AgeDistribution:
     """Read the split of 65+ from a CBS StatLine table exported as CSV.
 
     Expects a column ``Leeftijd`` (e.g. "65 tot 70 jaar" … "95 jaar of ouder", or "65 tot
@@ -765,7 +765,7 @@ def read_age_distribution(data: sources.InputData, name: str | None = None) -> A
         No age column, no count column, no rows from 65 years on, groups that do not cover
         65–74/75–84/85+, or several regions/periods in one table.
     """
-    frame = sources.read_table(data, name)
+    frame = tables.read_table(data, name)
     label = str(frame.attrs.get("source", name or "upload"))
     age_col = next((c for c in frame.columns if "leeftijd" in c.casefold()), None)
     if age_col is None:
@@ -784,7 +784,7 @@ def read_age_distribution(data: sources.InputData, name: str | None = None) -> A
         raise _fail(label, "heeft per leeftijdsgroep meer dan één regel (meerdere regio's of "
                            "perioden?); exporteer één regio en één periode.")
     try:
-        values = sources.to_number(rows[count_col])
+        values = tables.to_number(rows[count_col])
     except ImportDataError as exc:
         raise _fail(label, str(exc)) from exc
     pieces: dict[int, list[tuple[int | None, float]]] = {}
