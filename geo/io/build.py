@@ -38,11 +38,11 @@ from geo import vocabulary
 from geo.errors import ImportDataError
 from geo.io import tables, uploads
 from geo.io.importers.bag import read_bag_homes
-from geo.io.importers.cbs import (
+from geo.io.importers.cbs import read_cbs_buurten
+from geo.io.importers.cbs_population import (
     DEFAULT_65PLUS_SPLIT,
     population_from_cbs,
     read_age_distribution,
-    read_cbs_buurten,
 )
 from geo.io.importers.corporations import read_corporation_list
 from geo.io.importers.facilities import read_facilities
