@@ -1,10 +1,10 @@
 """Woonzorgatlas — Streamlit entry point (navigation lives in ui/navigation.py)."""
 
-import os
+# GDAL must never follow references inside uploaded files (OGR VRT): harden it before any
+# import can load pyogrio (the one place: geo.io._gdal.harden_gdal).
+from geo.io._gdal import harden_gdal
 
-# GDAL must never follow references inside uploaded files (OGR VRT): set before any import
-# can load pyogrio (see geo/__init__.py and geo/io/sources.py).
-os.environ.setdefault("GDAL_SKIP", "OGR_VRT,VRT")
+harden_gdal(strict=False)
 
 from ui.navigation import run_app  # noqa: E402
 

@@ -8,9 +8,9 @@ All metric work in EPSG:28992.
 
 from __future__ import annotations
 
-import os
+from geo.io._gdal import harden_gdal
 
-# GDAL must never follow references inside files (OGR VRT): set before pyogrio loads.
-os.environ.setdefault("GDAL_SKIP", "OGR_VRT,VRT")
+# GDAL must never follow references inside files (OGR VRT): before anything loads pyogrio.
+harden_gdal(strict=False)
 
 __version__ = "0.1.0"

@@ -23,7 +23,7 @@ area and, for homes, one owner — as GeoPackage, Shapefile zip, GeoJSON or CSV 
 
 ``build`` makes a region package from real data (CBS buurten, BAG, facility lists; see
 :mod:`geo.io.build`); ``fetch`` downloads the CBS buurten (PDOK) and population tables (CBS
-OData) when the machine is online (see :mod:`geo.io.fetch`).
+OData) when the machine is online (see :mod:`geo.io.fetch`; its options are defined here).
 
 Errors go to stderr with exit code 2 (bad input) or 1 (unexpected failure).
 """
@@ -37,12 +37,23 @@ import time
 from collections.abc import Sequence
 
 from geo import vocabulary
-from geo.config import get_config
+from geo.config import (
+    DEFAULT_CBS_ODATA_URL,
+    DEFAULT_PDOK_URL,
+    MAX_UPLOAD_ENV,
+    Config,
+    get_config,
+    use_config,
+)
 from geo.errors import WoonzorgError
 from geo.model.norms import PRESETS
 from geo.model.prognosis import VARIANTS
 
-__all__ = ["main"]
+__all__ = ["BUILD_MAX_MB", "add_fetch_arguments", "build_parser", "main", "run_fetch"]
+
+#: Size limit (MB) of one input file of ``build`` unless ``--max-mb`` or the environment
+#: says otherwise: local files chosen by the operator, e.g. a national CBS map.
+BUILD_MAX_MB: int = 4096
 
 
 def _load(path: str | None):  # noqa: ANN202 - Region, imported lazily
@@ -115,13 +126,20 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 class _ProgressBar:
-    """A one-line text progress bar on stderr (``[#####     ]  50 % message``)."""
+    """The CLI's progress display on stderr, for every long command.
+
+    With ``width > 0`` a one-line bar redrawn in place (``[#####     ]  50% message``); with
+    ``width=0`` one line per step (``[ 50%] message``), which reads well in logs.
+    """
 
     def __init__(self, width: int = 30) -> None:
         self.width = width
         self.last = ""
 
     def __call__(self, fraction: float, message: str) -> None:
+        if not self.width:
+            print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+            return
         filled = int(round(fraction * self.width))
         line = f"[{'#' * filled}{' ' * (self.width - filled)}] {fraction:4.0%} {message}"
         end = "\n" if fraction >= 1.0 else ""
@@ -129,22 +147,31 @@ class _ProgressBar:
         self.last = line
 
 
+def _build_config(max_mb: float | None) -> Config:
+    """The settings of ``build``: local files chosen by the operator may be large.
+
+    ``--max-mb`` wins; else ``$WOONZORGATLAS_MAX_UPLOAD_MB`` if set; else
+    :data:`BUILD_MAX_MB` (a national CBS map exceeds the app's upload limit).
+    """
+    config = get_config()
+    if max_mb is None and not os.environ.get(MAX_UPLOAD_ENV, "").strip():
+        max_mb = BUILD_MAX_MB
+    return config if max_mb is None else config.replace(max_upload_mb=max_mb)
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from geo.formats import fmt_int
     from geo.io.build import build_region
     from geo.io.region_package import write_region
 
-    if args.max_mb is not None:
-        os.environ["WOONZORGATLAS_MAX_UPLOAD_MB"] = str(args.max_mb)
-    else:  # local files chosen by the operator: a national CBS map may exceed the upload limit
-        os.environ.setdefault("WOONZORGATLAS_MAX_UPLOAD_MB", "4096")
     start = time.perf_counter()
-    result = build_region(
-        cbs=args.cbs, gemeente=args.gemeente, bag=args.bag, facilities=args.facilities or (),
-        corporations=args.corporations, kerngebieden=args.kerngebieden,
-        age_distribution=args.age_distribution, population=args.population,
-        base_year=args.year,
-        buffer_m=args.buffer * 1000.0, progress=_ProgressBar())
+    with use_config(_build_config(args.max_mb)):
+        result = build_region(
+            cbs=args.cbs, gemeente=args.gemeente, bag=args.bag,
+            facilities=args.facilities or (), corporations=args.corporations,
+            kerngebieden=args.kerngebieden, age_distribution=args.age_distribution,
+            population=args.population, base_year=args.year,
+            buffer_m=args.buffer * 1000.0, progress=_ProgressBar())
     out = write_region(result.region, args.out)
     region, stats = result.region, result.stats
     print(f"Regio {region.name} ({region.metadata['gemeente_code']}), basisjaar "
@@ -160,10 +187,76 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_fetch(args: argparse.Namespace) -> int:
-    from geo.io.fetch import run_fetch
+def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``python -m geo fetch`` to ``parser``."""
+    from geo.io.fetch import CBS_ODATA_URL_ENV, KWB_TABLES, PDOK_URL_ENV
 
-    return run_fetch(args)
+    parser.add_argument("--gemeente", required=True,
+                        help="CBS-gemeentecode, bijv. GM1731 of 1731 (Midden-Drenthe)")
+    parser.add_argument("--year", type=int, required=True,
+                        help="jaargang van de CBS-buurten, bijv. 2024")
+    parser.add_argument("--out", required=True, help="map voor de gedownloade bestanden")
+    parser.add_argument("--population", action="store_true",
+                        help="ook de bevolking per gemeente/wijk/buurt downloaden "
+                        "(CBS StatLine, Kerncijfers wijken en buurten)")
+    parser.add_argument("--table-id",
+                        help="StatLine-tabel voor de bevolking (standaard die van het jaar, "
+                        f"bekend: {min(KWB_TABLES)}–{max(KWB_TABLES)})")
+    parser.add_argument("--timeout", type=float, default=30.0,
+                        help="seconden wachten per verzoek (standaard 30)")
+    parser.add_argument("--pdok-url", help=f"basisadres PDOK (standaard ${PDOK_URL_ENV} of "
+                        f"{DEFAULT_PDOK_URL})")
+    parser.add_argument("--cbs-url", help=f"basisadres CBS OData (standaard "
+                        f"${CBS_ODATA_URL_ENV} of {DEFAULT_CBS_ODATA_URL})")
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    """Run ``python -m geo fetch``: progress to stderr, a Dutch summary to stdout.
+
+    Returns
+    -------
+    int
+        ``0`` on success.
+
+    Raises
+    ------
+    ImportDataError
+        When a download fails (files of an earlier, successful step are kept).
+    """
+    from geo.io.fetch import (
+        BUILD_HINT,
+        LICENCE_CBS,
+        LICENCE_PDOK,
+        check_year,
+        fetch_buurten,
+        fetch_population,
+        normalize_gemeente_code,
+        resolve_table,
+    )
+
+    code = normalize_gemeente_code(args.gemeente)
+    year = check_year(args.year)
+    # Check the population table before downloading anything, so a bad year fails fast.
+    if args.population:
+        resolve_table(year, getattr(args, "table_id", None))
+    timeout = float(getattr(args, "timeout", 30.0))
+    progress = _ProgressBar(width=0)
+    results = [("buurten", fetch_buurten(code, year, args.out,
+                                         base_url=getattr(args, "pdok_url", None),
+                                         timeout=timeout, progress=progress))]
+    if args.population:
+        results.append(("bevolking", fetch_population(
+            code, year, args.out, base_url=getattr(args, "cbs_url", None),
+            table_id=getattr(args, "table_id", None), timeout=timeout,
+            progress=progress)))
+    print(f"Gedownload voor {code} ({year}):")
+    for kind, result in results:
+        unit = "buurten" if kind == "buurten" else "regio's (gemeente, wijken, buurten)"
+        print(f"  {kind}: {result.count} {unit} -> {result.path}")
+    print(f"  herkomst en licentie: {results[0][1].metadata_path}")
+    licences = LICENCE_PDOK + (f"; {LICENCE_CBS}" if args.population else "")
+    print(f"Licentie: {licences}. Laad de buurten met {BUILD_HINT}.")
+    return 0
 
 
 def _fmt_value(key: str, value: float, *, diff: bool = False) -> str:
@@ -327,15 +420,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--buffer", type=float, default=5.0,
                    help="voorzieningen tot zoveel km buiten de gemeente meenemen (standaard 5)")
     p.add_argument("--max-mb", type=int, help="grootste toegestane invoerbestand in MB "
-                   "(standaard $WOONZORGATLAS_MAX_UPLOAD_MB of 4096)")
+                   f"(standaard ${MAX_UPLOAD_ENV} of {BUILD_MAX_MB})")
     p.add_argument("--out", required=True, help="uitvoer: regiopakket .gpkg")
     p.set_defaults(func=_cmd_build)
 
-    from geo.io.fetch import add_fetch_arguments
-
     p = sub.add_parser("fetch", help="CBS-buurten en bevolking downloaden (PDOK/CBS, online)")
     add_fetch_arguments(p)
-    p.set_defaults(func=_cmd_fetch)
+    p.set_defaults(func=run_fetch)
 
     p = sub.add_parser("info", help="samenvatting van een regiopakket")
     p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")

@@ -1,6 +1,6 @@
 """Data: load real data (CBS buurten, BAG, facility lists), preview it, make it active.
 
-Uploads are read in memory by ``geo.io.sources`` (size limit, format sniffing, zip checks; GDAL
+Uploads are read in memory by ``geo.io.uploads`` (size limit, format sniffing, zip checks; GDAL
 never gets a user path); ``geo.io.build`` makes the region. Until "Opslaan en activeren" the
 active region (and every saved scenario) is untouched.
 """
@@ -24,7 +24,7 @@ from geo.io.saved_regions import (
     save_region,
     set_active_region,
 )
-from geo.io.sources import max_bytes
+from geo.io.uploads import max_bytes
 from ui.common import active_region, demo_notice
 from ui.maps import MapOptions, build_map, display_layers
 from ui.navigation import ensure_navigation

@@ -1,14 +1,14 @@
-"""Test session set-up: GDAL must never follow references in files (see geo/__init__.py).
+"""Test session set-up: GDAL must never follow references in files (see geo.io._gdal).
 
-Test modules import geopandas/pyogrio before ``geo``; set ``GDAL_SKIP`` before any of them
+Test modules import geopandas/pyogrio before ``geo``; harden GDAL before any of them
 registers GDAL's drivers, as the app and the CLI do.
 """
 
 from __future__ import annotations
 
-import os
+from geo.io._gdal import harden_gdal
 
-os.environ.setdefault("GDAL_SKIP", "OGR_VRT,VRT")
+harden_gdal(strict=False)
 
 # run by Debian's python3 with python3-qgis (tests/test_qgis.py), not importable here
 collect_ignore = ["qgis/open_layers.py"]

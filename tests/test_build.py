@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import geopandas as gpd
 import numpy as np
 import pyogrio
@@ -149,4 +151,21 @@ def test_cli_build_then_analyse(files, tmp_path, capsys):
     assert main(["build", "--gemeente", "GM0001", "--cbs", str(files["cbs"]), "--out",
                  str(tmp_path / "x.gpkg")]) == 2
     assert "GM0001" in capsys.readouterr().err
+    assert not (tmp_path / "x.gpkg").exists()
+
+
+def test_cli_build_size_limit_is_config_not_environment(files, tmp_path, monkeypatch, capsys):
+    from geo.cli import BUILD_MAX_MB, _build_config
+    from geo.config import MAX_UPLOAD_ENV
+
+    monkeypatch.delenv(MAX_UPLOAD_ENV, raising=False)
+    assert _build_config(None).max_upload_mb == BUILD_MAX_MB
+    assert _build_config(7).max_upload_mb == 7
+    monkeypatch.setenv(MAX_UPLOAD_ENV, "300")
+    assert _build_config(None).max_upload_mb == 300
+    before = dict(os.environ)
+    # an invalid limit is refused (exit 2) and the environment is left alone
+    assert main(["build", "--gemeente", GEMEENTE, "--cbs", str(files["cbs"]), "--max-mb", "0",
+                 "--out", str(tmp_path / "x.gpkg")]) == 2
+    assert dict(os.environ) == before
     assert not (tmp_path / "x.gpkg").exists()

@@ -22,15 +22,14 @@ from pathlib import Path
 
 import pytest
 
+from geo.cli import add_fetch_arguments, run_fetch
 from geo.errors import ImportDataError
 from geo.io import fetch
 from geo.io.fetch import (
     FetchResult,
-    add_fetch_arguments,
     fetch_buurten,
     fetch_population,
     normalize_gemeente_code,
-    run_fetch,
 )
 
 YEAR = 2024

@@ -20,8 +20,8 @@ from geo.io.importers.bag import (
     SUITABILITY_PROXY_NOTE,
     BagHomes,
     read_bag_homes,
-    read_corporation_list,
 )
+from geo.io.importers.corporations import read_corporation_list
 from geo.io.norms_file import load_norms
 from geo.model.region import Region, validate_region
 

@@ -19,14 +19,12 @@ from cbskit import (
 
 from geo import vocabulary
 from geo.errors import ImportDataError
-from geo.io.importers.cbs import (
-    COUNT_COLUMNS,
+from geo.io.importers.cbs import COUNT_COLUMNS, CbsBuurten, read_cbs_buurten
+from geo.io.importers.cbs_population import (
     DEFAULT_65PLUS_SPLIT,
     AgeDistribution,
-    CbsBuurten,
     population_from_cbs,
     read_age_distribution,
-    read_cbs_buurten,
 )
 from geo.model.region import LAYER_COLUMNS, Region, validate_region
 

@@ -16,12 +16,8 @@ from regionkit import tiny_region
 
 from geo import vocabulary
 from geo.errors import ImportDataError
-from geo.io.importers.facilities import (
-    OSM_NOTE,
-    Facilities,
-    read_facilities,
-    read_osm_facilities,
-)
+from geo.io.importers.facilities import Facilities, read_facilities
+from geo.io.importers.osm import OSM_NOTE, read_osm_facilities
 from geo.model.region import Region, validate_region
 
 TO_RD = Transformer.from_crs(vocabulary.DISPLAY_CRS, vocabulary.METRIC_CRS, always_xy=True)

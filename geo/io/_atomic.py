@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from geo.errors import WoonzorgError
+from geo.errors import WriteError
 
 __all__ = ["atomic_path", "check_writable_folder"]
 
@@ -22,15 +22,15 @@ def check_writable_folder(path: str | Path) -> Path:
 
     Raises
     ------
-    WoonzorgError
+    WriteError
         With a Dutch message saying which folder is missing or not writable.
     """
     folder = Path(path).parent if str(Path(path).parent) else Path(".")
     if not folder.is_dir():
-        raise WoonzorgError(f"map '{folder}' bestaat niet; maak hem eerst aan of kies een "
+        raise WriteError(f"map '{folder}' bestaat niet; maak hem eerst aan of kies een "
                             "andere map.")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise WoonzorgError(f"map '{folder}' is niet schrijfbaar; kies een map waarin u "
+        raise WriteError(f"map '{folder}' is niet schrijfbaar; kies een map waarin u "
                             "bestanden mag opslaan.")
     return folder
 
@@ -42,7 +42,7 @@ def atomic_path(path: str | Path, suffix: str | None = None, *,
 
     The temporary path does not exist yet (writers such as GDAL want to create it). On an
     exception it is removed and the exception propagates; with ``translate_errors`` an
-    ``OSError`` becomes :class:`WoonzorgError` with a message naming the target.
+    ``OSError`` becomes :class:`~geo.errors.WriteError` with a message naming the target.
 
     Parameters
     ----------
@@ -58,7 +58,7 @@ def atomic_path(path: str | Path, suffix: str | None = None, *,
         fd, tmp_name = tempfile.mkstemp(suffix=suffix if suffix is not None else path.suffix,
                                         dir=folder, prefix=".tmp-")
     except OSError as exc:
-        raise WoonzorgError(f"kan niet schrijven in '{folder}': {exc.strerror}.") from exc
+        raise WriteError(f"kan niet schrijven in '{folder}': {exc.strerror}.") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()
@@ -68,7 +68,7 @@ def atomic_path(path: str | Path, suffix: str | None = None, *,
     except OSError as exc:
         if not translate_errors:
             raise
-        raise WoonzorgError(f"schrijven naar '{path}' mislukt: {exc.strerror or exc}. "
+        raise WriteError(f"schrijven naar '{path}' mislukt: {exc.strerror or exc}. "
                             "Een eerder bestand met die naam is niet gewijzigd.") from exc
     finally:
         if tmp.exists():

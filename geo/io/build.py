@@ -25,7 +25,7 @@ buurt goes to the polygon that holds its representative point.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -36,15 +36,17 @@ import shapely
 
 from geo import vocabulary
 from geo.errors import ImportDataError
-from geo.io import sources
-from geo.io.importers.bag import read_bag_homes, read_corporation_list
-from geo.io.importers.cbs import (
+from geo.io import tables, uploads
+from geo.io.importers.bag import read_bag_homes
+from geo.io.importers.cbs import read_cbs_buurten
+from geo.io.importers.cbs_population import (
     DEFAULT_65PLUS_SPLIT,
     population_from_cbs,
     read_age_distribution,
-    read_cbs_buurten,
 )
+from geo.io.importers.corporations import read_corporation_list
 from geo.io.importers.facilities import read_facilities
+from geo.io.progress import Progress, report, scaled
 from geo.model.region import LAYER_COLUMNS, Region, validate_region
 
 __all__ = ["FACILITY_BUFFER_M", "BuildResult", "Input", "build_region"]
@@ -52,9 +54,8 @@ __all__ = ["FACILITY_BUFFER_M", "BuildResult", "Input", "build_region"]
 FACILITY_BUFFER_M = 5_000.0
 MIDDEN_DRENTHE = "GM1731"
 
-Progress = Callable[[float, str], None]
 #: A file to import: a local path, or ``(content, file name)`` (e.g. an upload).
-Input = sources.InputData | tuple[sources.InputData, str]
+Input = uploads.InputData | tuple[uploads.InputData, str]
 
 
 @dataclass(frozen=True)
@@ -76,17 +77,12 @@ class BuildResult:
     stats: dict[str, int] = field(default_factory=dict)
 
 
-def _split(item: Input) -> tuple[sources.InputData, str | None]:
+def _split(item: Input) -> tuple[uploads.InputData, str | None]:
     if isinstance(item, tuple):
         return item[0], item[1]
     if isinstance(item, str | os.PathLike):
         return item, os.path.basename(os.fspath(item))
     return item, None
-
-
-def _step(progress: Progress | None, fraction: float, message: str) -> None:
-    if progress is not None:
-        progress(min(max(fraction, 0.0), 1.0), message)
 
 
 def _midden_drenthe_kernen(areas: gpd.GeoDataFrame) -> pd.Series:
@@ -122,12 +118,12 @@ def _villages_layer(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         crs=vocabulary.METRIC_CRS)
 
 
-def _kerngebieden(data: sources.InputData, name: str | None,
+def _kerngebieden(data: uploads.InputData, name: str | None,
                   areas: gpd.GeoDataFrame) -> pd.Series:
     """Kerngebied per buurt (aligned with ``areas``) from a table or polygons."""
-    raw, label = sources.load_bytes(data, name)
+    raw, label = uploads.load_bytes(data, name)
     try:
-        table = sources.read_table(raw, label)
+        table = tables.read_table(raw, label)
     except ImportDataError:
         table = None
     if table is not None and "kerngebied" in {c.lower() for c in table.columns}:
@@ -144,7 +140,7 @@ def _kerngebieden(data: sources.InputData, name: str | None,
                 f"{label}: kolom 'buurt_code' of 'wijk_code' ontbreekt naast 'kerngebied' "
                 f"(gevonden: {', '.join(table.columns)}).")
     else:
-        polygons = sources.read_vector(raw, label, expect="polygon")
+        polygons = uploads.read_vector(raw, label, expect="polygon")
         kcol = next((c for c in polygons.columns if c.lower() == "kerngebied"), None)
         if kcol is None:
             raise ImportDataError(
@@ -172,7 +168,7 @@ _POP_FIELDS = {  # normalised column name -> counts column of CbsBuurten.counts
 }
 
 
-def _population_counts(data: sources.InputData, name: str | None,
+def _population_counts(data: uploads.InputData, name: str | None,
                        counts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Replace inhabitants and age shares by a table of counts per buurt.
 
@@ -181,8 +177,8 @@ def _population_counts(data: sources.InputData, name: str | None,
     ``AantalInwoners``, ``k_0Tot15Jaar`` … ``k_65JaarOfOuder``). Returns the new counts and
     the number of buurten matched.
     """
-    raw, label = sources.load_bytes(data, name)
-    table = sources.read_table(raw, label)
+    raw, label = uploads.load_bytes(data, name)
+    table = tables.read_table(raw, label)
     cols = {"".join(ch for ch in c.lower() if ch.isalnum()): c for c in table.columns}
     code_col = cols.get("wijkenenbuurten") or cols.get("buurtcode") or cols.get("gwbcode")
     missing = [k for k in _POP_FIELDS if k not in cols]
@@ -193,7 +189,7 @@ def _population_counts(data: sources.InputData, name: str | None,
             "StatLine-export met WijkenEnBuurten, AantalInwoners en k_0Tot15Jaar … "
             "k_65JaarOfOuder.")
     codes = table[code_col].astype(str).str.strip()
-    values = {target: sources.to_number(table[cols[key]]).to_numpy(dtype=float)
+    values = {target: tables.to_number(table[cols[key]]).to_numpy(dtype=float)
               for key, target in _POP_FIELDS.items()}
     frame = pd.DataFrame(values, index=codes)
     frame = frame[~frame.index.duplicated()]
@@ -310,7 +306,7 @@ def build_region(
         raise ImportDataError("een corporatielijst kan alleen samen met een BAG-bestand "
                               "worden gebruikt (de lijst wijst woningen aan).")
 
-    _step(progress, 0.02, "CBS-buurten lezen…")
+    report(progress, 0.02, "CBS-buurten lezen…")
     cbs_data, cbs_name = _split(cbs)
     buurten = read_cbs_buurten(cbs_data, cbs_name, gemeente=gemeente)
     warnings.extend(buurten.warnings)
@@ -328,7 +324,7 @@ def build_region(
         warnings.append("Geen kerngebiedenbestand: elke wijk is een kerngebied.")
     stats["buurten"] = len(areas)
 
-    _step(progress, 0.2, "Bevolking en leeftijdsgroepen afleiden…")
+    report(progress, 0.2, "Bevolking en leeftijdsgroepen afleiden…")
     distribution = DEFAULT_65PLUS_SPLIT
     if age_distribution is not None:
         distribution = read_age_distribution(*_split(age_distribution))
@@ -345,12 +341,8 @@ def build_region(
     if bag is not None:
         corp = read_corporation_list(*_split(corporations)) if corporations is not None else None
         bag_data, bag_name = _split(bag)
-
-        def bag_progress(fraction: float, message: str) -> None:
-            _step(progress, 0.3 + 0.5 * fraction, f"BAG: {message}")
-
         homes_result = read_bag_homes(bag_data, bag_name, areas=areas, corporations=corp,
-                                      progress=bag_progress)
+                                      progress=scaled(progress, 0.3, 0.5, "BAG: "))
         homes = homes_result.homes
         warnings.extend(homes_result.warnings)
         homes_source = homes_result.source
@@ -362,7 +354,7 @@ def build_region(
                         "elke buurt. Laad een BAG-uittreksel voor een echte analyse.")
     stats["homes"] = len(homes)
 
-    _step(progress, 0.85, "Voorzieningen lezen…")
+    report(progress, 0.85, "Voorzieningen lezen…")
     if facilities:
         fac, fac_source = _facilities(facilities, outline, buffer_m, warnings, stats)
     else:
@@ -371,7 +363,7 @@ def build_region(
                         "ontbreken. Laad een lijst (CSV, GeoJSON, GeoPackage of OSM).")
     stats["facilities"] = len(fac)
 
-    _step(progress, 0.95, "Regio controleren…")
+    report(progress, 0.95, "Regio controleren…")
     edition = buurten.edition
     if base_year is None:
         if not edition:
@@ -404,5 +396,5 @@ def build_region(
                                        "(data/midden_drenthe_villages.csv)")
     region = validate_region(Region(areas=areas, population=population, homes=homes,
                                     facilities=fac, metadata=metadata, villages=villages))
-    _step(progress, 1.0, "Klaar.")
+    report(progress, 1.0, "Klaar.")
     return BuildResult(region=region, warnings=tuple(warnings), stats=stats)

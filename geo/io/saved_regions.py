@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyogrio
-
 from geo.errors import RegionError
+from geo.io import _gdal
 from geo.io._atomic import atomic_path
 from geo.io.region_package import write_region
 from geo.io.scenario_store import data_dir
@@ -72,7 +71,7 @@ def list_saved_regions() -> list[SavedRegion]:
     out = []
     for path in sorted(regions_dir().glob("*.gpkg")):
         try:
-            meta = pyogrio.read_dataframe(path, layer="metadata")
+            meta = _gdal.read_dataframe(path, layer="metadata")
         except Exception:  # not a region package (or being written): skip it
             continue
         values = dict(zip(meta["key"].astype(str), meta["value"].astype(str), strict=False))

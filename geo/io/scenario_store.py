@@ -42,7 +42,6 @@ BUSY_TIMEOUT_S : float
 from __future__ import annotations
 
 import builtins
-import os
 import sqlite3
 import time
 import unicodedata
@@ -52,6 +51,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from geo.config import DATA_DIR_ENV, Config, get_config
 from geo.errors import StoreConflictError, StoreError
 
 __all__ = [
@@ -70,7 +70,6 @@ __all__ = [
 ]
 
 DB_FILENAME: str = "scenarios.sqlite3"
-DATA_DIR_ENV: str = "WOONZORGATLAS_DATA_DIR"
 SCHEMA_VERSION: int = 1
 MAX_NAME_LENGTH: int = 120
 MAX_TOML_BYTES: int = 1_000_000
@@ -132,27 +131,28 @@ class StoredScenario:
     toml_text: str | None = field(default=None, repr=False)
 
 
-def data_dir() -> Path:
+def data_dir(config: Config | None = None) -> Path:
     """Directory for the app's own data, created on demand.
+
+    Parameters
+    ----------
+    config
+        Settings to take :attr:`~geo.config.Config.data_dir` from; default
+        :func:`geo.config.get_config`.
 
     Returns
     -------
     Path
         ``$WOONZORGATLAS_DATA_DIR`` if set, else ``$XDG_DATA_HOME/woonzorgatlas`` if
-        ``XDG_DATA_HOME`` is an absolute path, else ``~/.local/share/woonzorgatlas``.
+        ``XDG_DATA_HOME`` is an absolute path, else ``~/.local/share/woonzorgatlas``
+        (see :mod:`geo.config`).
 
     Raises
     ------
     StoreError
         If the directory cannot be created.
     """
-    override = os.environ.get(DATA_DIR_ENV, "").strip()
-    if override:
-        path = Path(override).expanduser()
-    else:
-        xdg = os.environ.get("XDG_DATA_HOME", "").strip()
-        base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local/share"
-        path = base / "woonzorgatlas"
+    path = (config or get_config()).data_dir
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -542,13 +542,13 @@ class ScenarioStore:
         StoreError
             If the name or text is invalid, the name is taken, the scenario does not
             exist, or the database cannot be written. The previous version stays intact.
-        ValueError
-            If ``expected_version`` is given without ``id``.
+            Also if ``expected_version`` is given without ``id``.
         """
         clean, key = _clean_name(name)
         toml_text = _check_toml(toml_text)
         if id is None and expected_version is not None:
-            raise ValueError("expected_version only applies when updating (id given)")
+            raise StoreError("expected_version geldt alleen bij het bijwerken van een bestaand "
+                             "scenario (geef ook id)")
         with self._transaction() as con:
             if id is None:
                 self._check_name_free(con, clean, key)

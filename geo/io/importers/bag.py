@@ -34,7 +34,8 @@ Rules (see ``data-sources.md`` §4 and §7):
   neither. Every result carries this as a warning.
 - **tenure / owner**: not in the BAG. Without a corporation list every home gets tenure
   ``owner_occupied`` and owner ``"onbekend"`` (a placeholder: the BAG cannot tell owners
-  from private renters). With a list (:func:`read_corporation_list`) the matched homes get
+  from private renters). With a list
+  (:func:`geo.io.importers.corporations.read_corporation_list`) the matched homes get
   ``social_rent`` and the corporation's name.
 - **buurt_code**: with ``areas``, the buurt containing the point; homes outside all buurten
   are dropped and counted. Without ``areas`` the column is left out (the region assigns it
@@ -47,10 +48,9 @@ take well under the 20 s target (``benchmarks/bench_import_bag.py``).
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -59,14 +59,18 @@ import shapely
 
 from geo import vocabulary
 from geo.errors import ImportDataError
-from geo.io.sources import (
-    list_layers,
-    load_bytes,
-    normalise_name,
-    read_table,
-    read_vector,
-    to_number,
+from geo.io.importers._bag_fields import (
+    bag_ids,
+    canonical,
+    house_numbers,
+    postcodes,
+    suffix,
+    text,
 )
+from geo.io.importers.corporations import apply_corporations
+from geo.io.progress import Progress, report
+from geo.io.tables import to_number
+from geo.io.uploads import InputData, list_layers, load_bytes, read_vector
 from geo.model.region import locate_points
 
 __all__ = [
@@ -75,11 +79,7 @@ __all__ = [
     "SUITABILITY_PROXY_NOTE",
     "BagHomes",
     "read_bag_homes",
-    "read_corporation_list",
 ]
-
-Progress = Callable[[float, str], None]
-DataSource = bytes | str | os.PathLike | BinaryIO
 
 #: Construction year from which a dwelling in a multi-family pand is assumed to have a lift.
 LIFT_PROXY_FROM_YEAR: int = 1995
@@ -109,9 +109,8 @@ _FALLBACK_AREA = {"single_family": 120.0, "multi_family": 75.0}
 _FALLBACK_YEAR = 1970
 DEFAULT_TENURE = "owner_occupied"
 DEFAULT_OWNER = "onbekend"
-CORPORATION_TENURE = "social_rent"
 
-# canonical column -> accepted names, compared after _norm (lower case, letters/digits only)
+# canonical column -> accepted names, compared after normalise_name (letters/digits only)
 _VBO_ALIASES: dict[str, tuple[str, ...]] = {
     "identificatie": ("identificatie", "verblijfsobject_identificatie", "vbo_identificatie",
                       "verblijfsobjectid", "vbo_id", "bag_id"),
@@ -134,15 +133,6 @@ _PAND_ALIASES: dict[str, tuple[str, ...]] = {
     "bouwjaar": ("bouwjaar", "oorspronkelijk_bouwjaar"),
     "status": ("status", "pandstatus", "pand_status"),
     "aantal_verblijfsobjecten": ("aantal_verblijfsobjecten",),
-}
-_CORP_ALIASES: dict[str, tuple[str, ...]] = {
-    "home_id": ("identificatie", "vbo_id", "bag_id", "verblijfsobject_id",
-                "verblijfsobject_identificatie", "vbo_identificatie", "home_id"),
-    "postcode": ("postcode",),
-    "huisnummer": ("huisnummer", "huisnr"),
-    "huisletter": ("huisletter",),
-    "toevoeging": ("toevoeging", "huisnummertoevoeging", "huisnummer_toevoeging"),
-    "owner": ("owner", "corporatie", "eigenaar", "woningcorporatie"),
 }
 
 
@@ -175,28 +165,6 @@ class BagHomes:
 # --------------------------------------------------------------------------- helpers
 
 
-_norm = normalise_name
-
-
-def _canonical(frame: pd.DataFrame, aliases: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
-    """Map canonical column names to the frame's actual column names (first alias wins)."""
-    present = {}
-    for col in frame.columns:
-        if col == "geometry":
-            continue
-        present.setdefault(_norm(col), col)
-    found: dict[str, str] = {}
-    used: set[str] = set()
-    for canon, names in aliases.items():
-        for alias in names:
-            actual = present.get(_norm(alias))
-            if actual is not None and actual not in used:
-                found[canon] = actual
-                used.add(actual)
-                break
-    return found
-
-
 def _require(found: Mapping[str, str], needed: tuple[str, ...], frame: pd.DataFrame,
              aliases: Mapping[str, tuple[str, ...]], what: str) -> None:
     missing = [col for col in needed if col not in found]
@@ -210,24 +178,10 @@ def _require(found: Mapping[str, str], needed: tuple[str, ...], frame: pd.DataFr
         )
 
 
-def _bag_ids(values: pd.Series) -> pd.Series:
-    """16-digit BAG identifiers as text (``NA`` where none can be read).
-
-    Accepts plain ids, ids that lost their leading zeros (integer columns), float text
-    (``"1.0"``), URIs/prefixed ids (``NL.IMBAG.Verblijfsobject.0106…``) and list text
-    (``["0106…"]``, OGC API); the first 16-digit number wins.
-    """
-    text = values.astype("string").str.strip()
-    full = text.str.extract(r"(?<!\d)(\d{16})(?!\d)", expand=False)
-    short = text.str.replace(r"\.0+$", "", regex=True).str.extract(
-        r"^(\d{1,15})$", expand=False).str.zfill(16)
-    return full.fillna(short).astype("string")
-
-
 def _numbers(values: pd.Series) -> pd.Series:
     """Float values of a column; text that is no number becomes NaN (judged as implausible).
 
-    Text goes through :func:`geo.io.sources.to_number` (decimal comma, no-data codes); when a
+    Text goes through :func:`geo.io.tables.to_number` (decimal comma, no-data codes); when a
     column holds stray non-numbers, they become NaN instead of failing the whole import.
     """
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
@@ -237,10 +191,6 @@ def _numbers(values: pd.Series) -> pd.Series:
     except ImportDataError:
         return pd.to_numeric(values.astype("string").str.strip(), errors="coerce").astype(
             "float64")
-
-
-def _text(values: pd.Series) -> pd.Series:
-    return values.astype("string").str.strip().fillna("")
 
 
 def _plausible_year(values: pd.Series) -> pd.Series:
@@ -307,174 +257,11 @@ def _in_metric_crs(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf
 
 
-# --------------------------------------------------------------------------- corporations
-
-
-def _postcodes(values: pd.Series) -> pd.Series:
-    return _text(values).str.upper().str.replace(r"\s+", "", regex=True)
-
-
-def _house_numbers(values: pd.Series) -> pd.Series:
-    text = _text(values).str.replace(r"\.0+$", "", regex=True)
-    digits = text.str.extract(r"^0*(\d+)$", expand=False)
-    return digits.fillna("")
-
-
-def _suffix(values: pd.Series) -> pd.Series:
-    return _text(values).str.upper().str.lstrip("-").str.strip()
-
-
-def read_corporation_list(data: DataSource, name: str | None = None) -> pd.DataFrame:
-    """Read a housing-corporation list (CSV) for :func:`read_bag_homes`.
-
-    Each row names one dwelling, by BAG id or by address, and its owner.
-
-    Parameters
-    ----------
-    data
-        CSV bytes or path (UTF-8, delimiter ``;`` or ``,``; see
-        :func:`geo.io.sources.read_table`).
-    name
-        File name for messages.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``home_id`` (16-digit text or ``NA``), ``postcode``, ``huisnummer``,
-        ``owner`` and, when the file has them, ``huisletter`` and ``toevoeging``; all text
-        (postcode upper case without spaces, huisnummer without leading zeros).
-
-    Raises
-    ------
-    ImportDataError
-        When neither a BAG-id column nor postcode + huisnummer are present, the owner
-        column is missing, or a row has no usable id/address or no owner.
-    """
-    buf, label = load_bytes(data, name)
-    table = read_table(buf, label)
-    found = _canonical(table, _CORP_ALIASES)
-    has_id = "home_id" in found
-    has_address = "postcode" in found and "huisnummer" in found
-    if not (has_id or has_address) or "owner" not in found:
-        accepted = (
-            "BAG-id: " + ", ".join(_CORP_ALIASES["home_id"][:4])
-            + "; of adres: postcode + huisnummer (+ huisletter, toevoeging)"
-            + "; eigenaar: " + ", ".join(_CORP_ALIASES["owner"][:3])
-        )
-        raise ImportDataError(
-            f"corporatielijst '{label}': kolommen niet herkend (gevonden: "
-            f"{', '.join(map(str, table.columns)) or 'geen'}). Nodig is een kolom met het "
-            f"BAG-id of het adres, en een kolom met de eigenaar. Herkende namen: {accepted}."
-        )
-    out = pd.DataFrame(index=table.index)
-    out["home_id"] = _bag_ids(table[found["home_id"]]) if has_id else pd.Series(
-        pd.NA, index=table.index, dtype="string")
-    for col, parse in (("postcode", _postcodes), ("huisnummer", _house_numbers),
-                       ("huisletter", _suffix), ("toevoeging", _suffix)):
-        if col in found:
-            out[col] = parse(table[found[col]])
-        elif col in ("postcode", "huisnummer"):
-            out[col] = ""
-    out["owner"] = _text(table[found["owner"]])
-    no_key = out["home_id"].isna() & ((out["postcode"] == "") | (out["huisnummer"] == ""))
-    no_owner = out["owner"] == ""
-    for mask, problem in ((no_key, "geen bruikbaar BAG-id (16 cijfers) of adres (postcode + "
-                                   "huisnummer)"),
-                          (no_owner, "geen eigenaar")):
-        if mask.any():
-            rows = ", ".join(str(i + 2) for i in np.flatnonzero(mask.to_numpy())[:8])
-            raise ImportDataError(
-                f"corporatielijst '{label}': {int(mask.sum())} regel(s) hebben {problem} "
-                f"(regel {rows}). Vul ze aan of verwijder die regels."
-            )
-    return out.reset_index(drop=True)
-
-
-def _address_keys(frame: pd.DataFrame, suffix_columns: list[str]) -> pd.Series:
-    key = frame["postcode"] + "|" + frame["huisnummer"]
-    for col in suffix_columns:
-        key = key + "|" + frame[col]
-    return key
-
-
-def _apply_corporations(homes: pd.DataFrame, address: pd.DataFrame | None,
-                        corporations: pd.DataFrame, label: str,
-                        warnings: list[str], stats: dict[str, int]) -> None:
-    """Set tenure/owner of matched homes in place; report counts."""
-    needed = {"home_id", "postcode", "huisnummer", "owner"}
-    if not needed <= set(corporations.columns):
-        raise ImportDataError(
-            "de corporatielijst heeft niet de verwachte kolommen "
-            f"({', '.join(sorted(needed))}); lees hem in met read_corporation_list."
-        )
-    corp = corporations.reset_index(drop=True)
-    owner = pd.Series(pd.NA, index=homes.index, dtype="string")
-    by_id = corp[corp["home_id"].notna()].drop_duplicates("home_id")
-    id_owner = pd.Series(by_id["owner"].to_numpy(), index=by_id["home_id"].to_numpy())
-    owner = owner.fillna(homes["home_id"].map(id_owner).astype("string"))
-    row_matched = corp["home_id"].isin(homes["home_id"]) & corp["home_id"].notna()
-    n_by_id = int(row_matched.sum())
-
-    addr_rows = corp[~row_matched & (corp["postcode"] != "") & (corp["huisnummer"] != "")]
-    n_by_address = 0
-    if len(addr_rows) and address is None:
-        if addr_rows["home_id"].isna().any():
-            raise ImportDataError(
-                f"de corporatielijst koppelt {len(addr_rows)} woning(en) op adres, maar "
-                f"'{label}' heeft geen kolommen postcode en huisnummer. Gebruik BAG-id's "
-                "(kolom 'identificatie') of een BAG-bestand met adressen."
-            )
-        addr_rows = addr_rows.iloc[0:0]
-    if len(addr_rows):
-        suffixes = [col for col in ("huisletter", "toevoeging") if col in corp.columns]
-        list_keys = _address_keys(addr_rows, suffixes)
-        addr_owner = pd.Series(addr_rows["owner"].to_numpy(), index=list_keys.to_numpy())
-        addr_owner = addr_owner[~addr_owner.index.duplicated()]
-        home_keys = _address_keys(address, suffixes)
-        from_address = home_keys.map(addr_owner).astype("string")
-        owner = owner.fillna(from_address)
-        found_keys = set(home_keys[from_address.notna()])
-        addr_hit = list_keys.isin(found_keys)
-        n_by_address = int(addr_hit.sum())
-        row_matched = row_matched.copy()
-        row_matched.loc[addr_rows.index[addr_hit.to_numpy()]] = True
-        if not suffixes:
-            per_key = home_keys[from_address.notna()].value_counts()
-            if (per_key > 1).any():
-                warnings.append(
-                    f"Corporatielijst: {int((per_key > 1).sum())} adres(sen) zonder huisletter/"
-                    "toevoeging passen op meer dan één woning; alle passende woningen zijn als "
-                    "corporatiebezit geteld. Voeg kolommen huisletter en toevoeging toe voor "
-                    "een exacte koppeling."
-                )
-    matched_homes = owner.notna()
-    homes.loc[matched_homes, "tenure"] = CORPORATION_TENURE
-    homes.loc[matched_homes, "owner"] = owner[matched_homes].astype(str)
-    unmatched = corp[~row_matched]
-    stats.update(corporation_rows=len(corp), corporation_matched=int(row_matched.sum()),
-                 corporation_unmatched=len(unmatched), social_rent=int(matched_homes.sum()))
-    message = (
-        f"Corporatielijst: {int(row_matched.sum())} van {len(corp)} regels gekoppeld "
-        f"({n_by_id} via BAG-id, {n_by_address} via adres); {int(matched_homes.sum())} "
-        "woningen zijn als sociale huur van de corporatie gemarkeerd."
-    )
-    if len(unmatched):
-        examples = ", ".join(
-            row.home_id if pd.notna(row.home_id) else f"{row.postcode} {row.huisnummer}".strip()
-            for row in unmatched.head(5).itertuples()
-        )
-        message += (
-            f" {len(unmatched)} regel(s) niet gevonden (bijv. {examples}): die liggen buiten "
-            "het gebied, zijn geen woning in gebruik of hebben een ander id/adres."
-        )
-    warnings.append(message)
-
-
 # --------------------------------------------------------------------------- main reader
 
 
 def read_bag_homes(
-    data: DataSource,
+    data: InputData,
     name: str | None = None,
     *,
     areas: gpd.GeoDataFrame | None = None,
@@ -500,7 +287,8 @@ def read_bag_homes(
         the buurt they lie in, homes outside all buurten are dropped and counted, and
         only the areas' bounding box is considered.
     corporations
-        Optional corporation list from :func:`read_corporation_list`: matched homes get
+        Optional corporation list from
+        :func:`geo.io.importers.corporations.read_corporation_list`: matched homes get
         tenure ``social_rent`` and the corporation as owner.
     progress
         Optional callback ``progress(fraction, message)`` (fraction 0…1, Dutch message).
@@ -516,35 +304,111 @@ def read_bag_homes(
         When the file cannot be read, a layer or column is missing, or no dwelling
         remains; the message says what to fix.
     """
-    def report(fraction: float, message: str) -> None:
-        if progress is not None:
-            progress(float(fraction), message)
-
-    report(0.0, "BAG-bestand openen…")
+    report(progress, 0.0, "BAG-bestand openen…")
     # read once (size limit, no user path reaches GDAL); later calls get these bytes
     buf, label = load_bytes(data, name)
+    vbo_layer, pand_layer = _layers(buf, label)
+
+    report(progress, 0.05, "Verblijfsobjecten lezen…")
+    vbo = _in_metric_crs(read_vector(buf, label, layer=vbo_layer, drop_empty=False))
+    cols = canonical(vbo, _VBO_ALIASES)
+    _require(cols, ("identificatie", "gebruiksdoel", "status", "oppervlakte"), vbo,
+             _VBO_ALIASES, f"laag '{vbo_layer}' van '{label}'")
+
+    report(progress, 0.35, "Woningen selecteren…")
+    stats: dict[str, int] = {"read": len(vbo)}
+    warnings: list[str] = []
+    sel = _select_dwellings(vbo, cols, stats, warnings)
+
+    report(progress, 0.45, "Panden lezen…")
+    panden = _read_panden(buf, label, pand_layer)
+    report(progress, 0.7, "Woningen aan panden koppelen…")
+    home_pand, multi = _link_panden(vbo, cols, sel, panden, label, warnings)
+    homes = pd.DataFrame({"home_id": sel.home_ids,
+                          "dwelling_type": np.where(multi, "multi_family", "single_family")})
+    year = _construction_years(vbo, cols, sel, panden, home_pand)
+    area = _numbers(vbo[cols["oppervlakte"]]).to_numpy()[sel.idx]
+    area = np.where((area >= MIN_AREA_M2) & (area <= MAX_AREA_M2), area, np.nan)
+
+    report(progress, 0.8, "Woningen aan buurten koppelen…")
+    inside = _assign_buurten(homes, sel.xy, areas, stats, warnings)
+    _fill_missing(homes, year, area, inside, stats, warnings)
+    proxy = multi & ~np.isnan(year) & (np.nan_to_num(year) >= LIFT_PROXY_FROM_YEAR)
+    homes["step_free"] = proxy
+    homes["lift"] = proxy
+    homes["tenure"] = DEFAULT_TENURE
+    homes["owner"] = DEFAULT_OWNER
+    homes["woonplaats"] = (text(vbo[cols["woonplaats"]]).to_numpy()[sel.idx]
+                           if "woonplaats" in cols else "")
+    homes = homes[inside].reset_index(drop=True)
+    warnings.insert(0, SUITABILITY_PROXY_NOTE)
+
+    if corporations is not None:
+        report(progress, 0.9, "Corporatiebezit koppelen…")
+        apply_corporations(homes, _addresses(vbo, cols, sel.idx[inside]), corporations, label,
+                           warnings, stats)
+    else:
+        warnings.append(
+            "Eigendom staat niet in de BAG: alle woningen hebben eigendom 'owner_occupied' "
+            f"en eigenaar '{DEFAULT_OWNER}'. Laad een corporatielijst om sociale huur te "
+            "markeren."
+        )
+
+    stats["kept"] = len(homes)
+    if not len(homes):
+        raise _no_homes(label, stats, areas is not None)
+    columns = ["home_id", "construction_year", "dwelling_type", "step_free", "lift",
+               "floor_area", "tenure", "owner"]
+    if "buurt_code" in homes.columns:
+        columns.append("buurt_code")
+    columns.append("woonplaats")
+    result = gpd.GeoDataFrame(homes[columns], geometry=shapely.points(sel.xy[inside]),
+                              crs=vocabulary.METRIC_CRS)
+    report(progress, 1.0, f"{len(result)} woningen ingelezen.")
+    return BagHomes(
+        homes=result,
+        warnings=tuple(warnings),
+        stats=stats,
+        source=f"BAG (Kadaster, CC0), bestand '{label}'",
+    )
+
+
+# --------------------------------------------------------------------------- steps
+
+
+class _Selection(NamedTuple):
+    """The verblijfsobjecten kept as dwellings."""
+
+    idx: np.ndarray  # row positions in the verblijfsobject layer
+    home_ids: np.ndarray  # 16-digit BAG ids (text)
+    xy: np.ndarray  # (n, 2) RD coordinates
+
+
+class _Panden(NamedTuple):
+    """The pand layer with its matched columns and parsed ids."""
+
+    frame: gpd.GeoDataFrame
+    cols: dict[str, str]
+    ids: pd.Series
+
+
+def _layers(buf: bytes, label: str) -> tuple[str, str | None]:
+    """Names of the verblijfsobject layer and (if any, and different) the pand layer."""
     layers = list_layers(buf, label)
     vbo_layer = _pick_layer(layers, "verblijfsobject", label, required=True)
     pand_layer = _pick_layer(layers, "pand", label, required=False)
-    if pand_layer == vbo_layer:
-        pand_layer = None
+    return vbo_layer, None if pand_layer == vbo_layer else pand_layer
 
-    report(0.05, "Verblijfsobjecten lezen…")
-    vbo = _in_metric_crs(read_vector(buf, label, layer=vbo_layer, drop_empty=False))
-    what = f"laag '{vbo_layer}' van '{label}'"
-    cols = _canonical(vbo, _VBO_ALIASES)
-    _require(cols, ("identificatie", "gebruiksdoel", "status", "oppervlakte"), vbo,
-             _VBO_ALIASES, what)
 
-    report(0.35, "Woningen selecteren…")
-    stats: dict[str, int] = {"read": len(vbo)}
-    warnings: list[str] = []
-    doel = _text(vbo[cols["gebruiksdoel"]]).str.lower()
+def _select_dwellings(vbo: gpd.GeoDataFrame, cols: dict[str, str], stats: dict[str, int],
+                      warnings: list[str]) -> _Selection:
+    """Dwellings in use with an id and a location (first of duplicate ids); counts the rest."""
+    doel = text(vbo[cols["gebruiksdoel"]]).str.lower()
     residential = doel.str.contains("woonfunctie", regex=False).to_numpy()
-    status = (_text(vbo[cols["status"]]).str.lower().str.replace(r"\s+", " ", regex=True)
+    status = (text(vbo[cols["status"]]).str.lower().str.replace(r"\s+", " ", regex=True)
               .str.replace(r"^verblijfsobject ", "", regex=True))
     active = residential & status.isin(ACTIVE_STATUSES).to_numpy()
-    ids = _bag_ids(vbo[cols["identificatie"]])
+    ids = bag_ids(vbo[cols["identificatie"]])
     points = _to_points(vbo)
     no_geom = shapely.is_missing(points) | shapely.is_empty(points)
     no_id = ids.isna().to_numpy()
@@ -571,84 +435,101 @@ def read_bag_homes(
             f"{stats['dropped_no_geometry']} zonder locatie, {stats['dropped_duplicate']} "
             "dubbel."
         )
-
     idx = np.flatnonzero(keep)
-    homes = pd.DataFrame({"home_id": ids.to_numpy()[idx].astype(str)})
-    xy = shapely.get_coordinates(points[idx])
-    vbo_year = (_plausible_year(_numbers(vbo[cols["bouwjaar"]])).to_numpy()[idx]
-                if "bouwjaar" in cols else np.full(len(idx), np.nan))
-    area = _numbers(vbo[cols["oppervlakte"]]).to_numpy()[idx]
-    area = np.where((area >= MIN_AREA_M2) & (area <= MAX_AREA_M2), area, np.nan)
+    return _Selection(idx=idx, home_ids=ids.to_numpy()[idx].astype(str),
+                      xy=shapely.get_coordinates(points[idx]))
 
-    report(0.45, "Panden lezen…")
-    pand = None
-    if pand_layer is not None:
-        pand = _in_metric_crs(read_vector(buf, label, layer=pand_layer, expect="polygon"))
-        pcols = _canonical(pand, _PAND_ALIASES)
-        _require(pcols, ("identificatie",), pand, _PAND_ALIASES,
-                 f"laag '{pand_layer}' van '{label}'")
-        pand_ids = _bag_ids(pand[pcols["identificatie"]])
-    report(0.7, "Woningen aan panden koppelen…")
-    if "pand_identificatie" not in cols and pand is None:
+
+def _read_panden(buf: bytes, label: str, layer: str | None) -> _Panden | None:
+    """The pand layer in RD (``None`` without one); its id column is required."""
+    if layer is None:
+        return None
+    pand = _in_metric_crs(read_vector(buf, label, layer=layer, expect="polygon"))
+    pcols = canonical(pand, _PAND_ALIASES)
+    _require(pcols, ("identificatie",), pand, _PAND_ALIASES, f"laag '{layer}' van '{label}'")
+    return _Panden(frame=pand, cols=pcols, ids=bag_ids(pand[pcols["identificatie"]]))
+
+
+def _link_panden(vbo: gpd.GeoDataFrame, cols: dict[str, str], sel: _Selection,
+                 panden: _Panden | None, label: str,
+                 warnings: list[str]) -> tuple[pd.Series, np.ndarray]:
+    """The pand id of every dwelling, and whether its pand holds more than one dwelling.
+
+    A dwelling without ``pand_identificatie`` gets the pand polygon that contains it.
+    """
+    if "pand_identificatie" not in cols and panden is None:
         raise ImportDataError(
             f"'{label}' heeft geen laag 'pand' en de verblijfsobjecten geen kolom "
             "'pand_identificatie'; zonder pand is niet te bepalen of een woning een "
             "eengezinswoning of een appartement is. Gebruik de BAG-GeoPackage (bag-light) "
             "met beide lagen."
         )
-    home_pand = pd.Series(pd.NA, index=range(len(idx)), dtype="string")
+    home_pand = pd.Series(pd.NA, index=range(len(sel.idx)), dtype="string")
     if "pand_identificatie" in cols:
-        home_pand[:] = _bag_ids(vbo[cols["pand_identificatie"]]).to_numpy()[idx]
+        home_pand[:] = bag_ids(vbo[cols["pand_identificatie"]]).to_numpy()[sel.idx]
     unlinked = home_pand.isna().to_numpy()
-    if pand is not None and unlinked.any():
-        # no pand id: the pand polygon that contains the point
-        inside_pand = locate_points(xy[unlinked], pand)
-        found = np.where(inside_pand >= 0,
-                         pand_ids.to_numpy()[np.maximum(inside_pand, 0)], pd.NA)
-        home_pand[unlinked] = found
+    if panden is not None and unlinked.any():
+        inside_pand = locate_points(sel.xy[unlinked], panden.frame)
+        home_pand[unlinked] = np.where(
+            inside_pand >= 0, panden.ids.to_numpy()[np.maximum(inside_pand, 0)], pd.NA)
     no_pand = home_pand.isna().to_numpy()
     per_pand = home_pand.value_counts()
-    n_in_pand = home_pand.map(per_pand).fillna(1).to_numpy(dtype=float)
-    multi = n_in_pand > 1
-    homes["dwelling_type"] = np.where(multi, "multi_family", "single_family")
+    multi = home_pand.map(per_pand).fillna(1).to_numpy(dtype=float) > 1
     if no_pand.any():
         warnings.append(
             f"{int(no_pand.sum())} woning(en) zonder pand: als eengezinswoning geteld."
         )
+    return home_pand, multi
 
-    year = np.full(len(idx), np.nan)
-    if pand is not None and "bouwjaar" in pcols:
-        pand_year = pd.Series(_plausible_year(_numbers(pand[pcols["bouwjaar"]])).to_numpy(),
-                              index=pand_ids.to_numpy())
+
+def _construction_years(vbo: gpd.GeoDataFrame, cols: dict[str, str], sel: _Selection,
+                        panden: _Panden | None, home_pand: pd.Series) -> np.ndarray:
+    """Plausible construction year per dwelling: the pand's, else its own; NaN if neither."""
+    vbo_year = (_plausible_year(_numbers(vbo[cols["bouwjaar"]])).to_numpy()[sel.idx]
+                if "bouwjaar" in cols else np.full(len(sel.idx), np.nan))
+    year = np.full(len(sel.idx), np.nan)
+    if panden is not None and "bouwjaar" in panden.cols:
+        pand_year = pd.Series(
+            _plausible_year(_numbers(panden.frame[panden.cols["bouwjaar"]])).to_numpy(),
+            index=panden.ids.to_numpy())
         pand_year = pand_year[pand_year.index.notna() & ~pand_year.index.duplicated()]
         year = home_pand.map(pand_year).to_numpy(dtype=float)
-    year = np.where(np.isnan(year), vbo_year, year)
-    known_year = ~np.isnan(year)
+    return np.where(np.isnan(year), vbo_year, year)
 
-    report(0.8, "Woningen aan buurten koppelen…")
-    if areas is not None:
-        areas_rd = _in_metric_crs(areas).reset_index(drop=True)
-        if "buurt_code" not in areas_rd.columns:
-            raise ImportDataError("de buurtgrenzen (areas) hebben geen kolom 'buurt_code'.")
-        xmin, ymin, xmax, ymax = areas_rd.total_bounds
-        in_box = ((xy[:, 0] >= xmin) & (xy[:, 0] <= xmax)
-                  & (xy[:, 1] >= ymin) & (xy[:, 1] <= ymax))
-        where = np.full(len(xy), -1, dtype=np.int64)
-        if in_box.any():
-            where[in_box] = locate_points(xy[in_box], areas_rd)
-        inside = where >= 0
-        stats["dropped_outside_areas"] = int((~inside).sum())
-        homes["buurt_code"] = np.where(
-            inside, areas_rd["buurt_code"].astype(str).to_numpy()[np.maximum(where, 0)], None)
-        if stats["dropped_outside_areas"]:
-            warnings.append(
-                f"{stats['dropped_outside_areas']} woning(en) liggen buiten de buurten van "
-                "de regio en zijn weggelaten."
-            )
-    else:
-        inside = np.ones(len(xy), dtype=bool)
 
-    # fill missing years and areas by median of type within buurt, then within the file
+def _assign_buurten(homes: pd.DataFrame, xy: np.ndarray, areas: gpd.GeoDataFrame | None,
+                    stats: dict[str, int], warnings: list[str]) -> np.ndarray:
+    """Set ``buurt_code`` (with areas) and return the mask of dwellings inside the areas."""
+    if areas is None:
+        return np.ones(len(xy), dtype=bool)
+    areas_rd = _in_metric_crs(areas).reset_index(drop=True)
+    if "buurt_code" not in areas_rd.columns:
+        raise ImportDataError("de buurtgrenzen (areas) hebben geen kolom 'buurt_code'.")
+    xmin, ymin, xmax, ymax = areas_rd.total_bounds
+    in_box = ((xy[:, 0] >= xmin) & (xy[:, 0] <= xmax)
+              & (xy[:, 1] >= ymin) & (xy[:, 1] <= ymax))
+    where = np.full(len(xy), -1, dtype=np.int64)
+    if in_box.any():
+        where[in_box] = locate_points(xy[in_box], areas_rd)
+    inside = where >= 0
+    stats["dropped_outside_areas"] = int((~inside).sum())
+    homes["buurt_code"] = np.where(
+        inside, areas_rd["buurt_code"].astype(str).to_numpy()[np.maximum(where, 0)], None)
+    if stats["dropped_outside_areas"]:
+        warnings.append(
+            f"{stats['dropped_outside_areas']} woning(en) liggen buiten de buurten van "
+            "de regio en zijn weggelaten."
+        )
+    return inside
+
+
+def _fill_missing(homes: pd.DataFrame, year: np.ndarray, area: np.ndarray,
+                  inside: np.ndarray, stats: dict[str, int], warnings: list[str]) -> None:
+    """Set ``construction_year`` and ``floor_area``, filling gaps by the median of the type.
+
+    The median of the same dwelling type in the buurt, then in the file, then a documented
+    constant; only dwellings inside the areas are counted as filled.
+    """
     dwelling_type = homes["dwelling_type"]
     groups: list[list[pd.Series]] = [[dwelling_type]]
     if "buurt_code" in homes.columns:
@@ -658,7 +539,7 @@ def read_bag_homes(
     area_filled = _fill_by_group(pd.Series(area), groups, _FALLBACK_AREA, dwelling_type)
     homes["construction_year"] = year_filled.round().astype("int64")
     homes["floor_area"] = area_filled.astype("float64")
-    stats["construction_year_filled"] = int((~known_year & inside).sum())
+    stats["construction_year_filled"] = int((np.isnan(year) & inside).sum())
     stats["floor_area_filled"] = int((np.isnan(area) & inside).sum())
     if stats["construction_year_filled"]:
         warnings.append(
@@ -673,57 +554,27 @@ def read_bag_homes(
             "hetzelfde woningtype in de buurt."
         )
 
-    proxy = multi & known_year & (np.nan_to_num(year) >= LIFT_PROXY_FROM_YEAR)
-    homes["step_free"] = proxy
-    homes["lift"] = proxy
-    homes["tenure"] = DEFAULT_TENURE
-    homes["owner"] = DEFAULT_OWNER
-    homes["woonplaats"] = (_text(vbo[cols["woonplaats"]]).to_numpy()[idx]
-                           if "woonplaats" in cols else "")
-    homes = homes[inside].reset_index(drop=True)
-    xy = xy[inside]
-    warnings.insert(0, SUITABILITY_PROXY_NOTE)
 
-    address = None
-    if "postcode" in cols and "huisnummer" in cols:
-        address = pd.DataFrame({
-            "postcode": _postcodes(vbo[cols["postcode"]]).to_numpy()[idx][inside],
-            "huisnummer": _house_numbers(vbo[cols["huisnummer"]]).to_numpy()[idx][inside],
-        })
-        for col in ("huisletter", "toevoeging"):
-            address[col] = (_suffix(vbo[cols[col]]).to_numpy()[idx][inside]
-                            if col in cols else "")
-    if corporations is not None:
-        report(0.9, "Corporatiebezit koppelen…")
-        _apply_corporations(homes, address, corporations, label, warnings, stats)
-    else:
-        warnings.append(
-            "Eigendom staat niet in de BAG: alle woningen hebben eigendom 'owner_occupied' "
-            f"en eigenaar '{DEFAULT_OWNER}'. Laad een corporatielijst om sociale huur te "
-            "markeren."
-        )
+def _addresses(vbo: gpd.GeoDataFrame, cols: dict[str, str],
+               rows: np.ndarray) -> pd.DataFrame | None:
+    """Address parts of the given verblijfsobject rows (``None`` without postcode/number)."""
+    if "postcode" not in cols or "huisnummer" not in cols:
+        return None
+    address = pd.DataFrame({
+        "postcode": postcodes(vbo[cols["postcode"]]).to_numpy()[rows],
+        "huisnummer": house_numbers(vbo[cols["huisnummer"]]).to_numpy()[rows],
+    })
+    for col in ("huisletter", "toevoeging"):
+        address[col] = suffix(vbo[cols[col]]).to_numpy()[rows] if col in cols else ""
+    return address
 
-    stats["kept"] = len(homes)
-    if not len(homes):
-        raise ImportDataError(
-            f"'{label}' bevat geen woningen die meetellen ({stats['read']} "
-            f"verblijfsobjecten gelezen, {stats['residential']} met woonfunctie, "
-            f"{stats['active']} daarvan in gebruik"
-            + (f", {stats.get('dropped_outside_areas', 0)} buiten de buurten" if areas
-               is not None else "")
-            + "). Controleer of het bestand het juiste gebied dekt."
-        )
-    columns = ["home_id", "construction_year", "dwelling_type", "step_free", "lift",
-               "floor_area", "tenure", "owner"]
-    if "buurt_code" in homes.columns:
-        columns.append("buurt_code")
-    columns.append("woonplaats")
-    result = gpd.GeoDataFrame(homes[columns], geometry=shapely.points(xy),
-                              crs=vocabulary.METRIC_CRS)
-    report(1.0, f"{len(result)} woningen ingelezen.")
-    return BagHomes(
-        homes=result,
-        warnings=tuple(warnings),
-        stats=stats,
-        source=f"BAG (Kadaster, CC0), bestand '{label}'",
+
+def _no_homes(label: str, stats: dict[str, int], with_areas: bool) -> ImportDataError:
+    return ImportDataError(
+        f"'{label}' bevat geen woningen die meetellen ({stats['read']} "
+        f"verblijfsobjecten gelezen, {stats['residential']} met woonfunctie, "
+        f"{stats['active']} daarvan in gebruik"
+        + (f", {stats.get('dropped_outside_areas', 0)} buiten de buurten" if with_areas
+           else "")
+        + "). Controleer of het bestand het juiste gebied dekt."
     )

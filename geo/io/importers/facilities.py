@@ -6,11 +6,12 @@ Two readers:
     The municipality's own list: a CSV (``;`` or ``,``, UTF-8) with coordinates, or a
     GeoJSON / GeoPackage / zipped Shapefile with points (polygons are reduced to a
     representative point). An ``.osm`` / ``.osm.pbf`` file is handed to
-    :func:`read_osm_facilities`.
-:func:`read_osm_facilities`
+    :func:`~geo.io.importers.osm.read_osm_facilities`.
+:func:`geo.io.importers.osm.read_osm_facilities`
     An OpenStreetMap extract (``.osm.pbf`` or ``.osm`` XML, e.g. Geofabrik's
     ``drenthe-latest.osm.pbf``), read with GDAL's OSM driver from memory; OSM tags are
-    mapped to :data:`geo.vocabulary.FACILITY_TYPES` by :data:`OSM_TAG_RULES`.
+    mapped to :data:`geo.vocabulary.FACILITY_TYPES` by
+    :data:`~geo.io.importers.osm.OSM_TAG_RULES`.
 
 CSV coordinates are detected by column name **and** checked against the value range:
 WGS84 ``lon``/``lat`` (also ``lng``, ``longitude``, ``lengtegraad``, ``latitude``,
@@ -29,52 +30,29 @@ with the type's label.
 
 from __future__ import annotations
 
-import io
-import os
 import re
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
-from warnings import catch_warnings, simplefilter
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 
 from geo import vocabulary
 from geo.errors import ImportDataError
-from geo.io.sources import load_bytes, normalise_name, read_table, read_vector, to_number
+from geo.io.importers._facility_result import Facilities, finish_facilities
+from geo.io.importers.osm import OSM_SOURCE, read_osm_facilities
+from geo.io.tables import normalise_name, read_table, to_number
+from geo.io.uploads import InputData, is_osm, load_bytes, read_vector
+from geo.model.crs import NL_LONLAT_BOUNDS, NL_RD_BOUNDS
 
 __all__ = [
-    "OSM_NOTE",
-    "OSM_TAG_RULES",
     "TYPE_SYNONYMS",
     "Facilities",
     "read_facilities",
-    "read_osm_facilities",
 ]
 
-DataSource = bytes | str | os.PathLike | BinaryIO
-
-#: A node this close (metres) to a building polygon of the same type and a compatible name
-#: is the same facility.
-OSM_MERGE_DISTANCE_M: float = 50.0
-
-OSM_SOURCE = "© OpenStreetMap-bijdragers (ODbL 1.0)"
-#: Dutch caveats of OSM facilities, for the app.
-OSM_NOTE: str = (
-    "Voorzieningen uit OpenStreetMap zijn indicatief: vooral zorgvoorzieningen ontbreken "
-    "vaak op het platteland en capaciteit (plaatsen, bedden) staat er zelden in. "
-    "OpenStreetMap onderscheidt somatische verpleeghuizen en PG (dementie) bijna nooit: "
-    "een verpleeghuis telt als somatisch, tenzij het 'social_facility:for=dementia' heeft. "
-    "Vul aan of corrigeer met een eigen lijst."
-)
-
-# Synonyms (normalised: lower case, single spaces) -> facility type. Codes and the Dutch
 # labels of vocabulary.FACILITY_LABELS are accepted as well.
 TYPE_SYNONYMS: dict[str, str] = {
     "huisarts": "gp", "huisartsen": "gp", "huisartspraktijk": "gp",
@@ -115,35 +93,12 @@ _LON = ("lon", "lng", "long", "longitude", "lengtegraad", "lon_wgs84", "wgs84_lo
 _LAT = ("lat", "latitude", "breedtegraad", "lat_wgs84", "wgs84_lat")
 _X = ("x", "x_rd", "rd_x", "xrd", "x_coord", "x_coordinaat")
 _Y = ("y", "y_rd", "rd_y", "yrd", "y_coord", "y_coordinaat")
-# Plausible ranges: RD New (the Netherlands plus a margin) and WGS84 degrees around it.
-_RD_X = (-7_000.0, 300_000.0)
-_RD_Y = (289_000.0, 629_000.0)
-_LON_NL = (2.0, 8.0)
-_LAT_NL = (50.0, 54.5)
-
-
-@dataclass(frozen=True)
-class Facilities:
-    """Result of :func:`read_facilities` / :func:`read_osm_facilities`.
-
-    Attributes
-    ----------
-    facilities
-        Points in EPSG:28992 in the region ``facilities`` schema (``facility_id``,
-        ``type``, ``name``, ``operator``, ``capacity`` and optionally ``woonplaats``).
-    warnings
-        Dutch messages for the user.
-    stats
-        Counts: ``read``, ``kept`` and per-step counts (``ids_generated``,
-        ``names_filled``; for OSM ``points``, ``polygons``, ``matched``, ``merged``).
-    source
-        Dutch source description for the region metadata.
-    """
-
-    facilities: gpd.GeoDataFrame
-    warnings: tuple[str, ...] = ()
-    stats: dict[str, int] = field(default_factory=dict)
-    source: str = ""
+# Plausible ranges: the Netherlands in RD New, and in WGS84 degrees with half a degree more
+# around it (a facility list may reach just across the border).
+_RD_X = (NL_RD_BOUNDS[0], NL_RD_BOUNDS[2])
+_RD_Y = (NL_RD_BOUNDS[1], NL_RD_BOUNDS[3])
+_LON_NL = (NL_LONLAT_BOUNDS[0] - 0.5, NL_LONLAT_BOUNDS[2] + 0.5)
+_LAT_NL = (NL_LONLAT_BOUNDS[1] - 0.5, NL_LONLAT_BOUNDS[3] + 0.5)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -211,7 +166,7 @@ def _text(values: pd.Series) -> pd.Series:
 
 
 def _numbers(values: pd.Series, label: str) -> pd.Series:
-    """:func:`geo.io.sources.to_number` with the file name in its message."""
+    """:func:`geo.io.tables.to_number` with the file name in its message."""
     try:
         return to_number(values)
     except ImportDataError as exc:
@@ -289,35 +244,9 @@ def _attributes(frame: pd.DataFrame, label: str, *, offset: int,
     return out, warnings, stats
 
 
-def _finish(attrs: pd.DataFrame, points: np.ndarray, warnings: list[str],
-            stats: dict[str, int], source: str) -> Facilities:
-    gdf = gpd.GeoDataFrame(attrs.reset_index(drop=True), geometry=points,
-                           crs=vocabulary.METRIC_CRS)
-    stats["kept"] = len(gdf)
-    return Facilities(facilities=gdf, warnings=tuple(warnings), stats=stats, source=source)
-
-
-# --------------------------------------------------------------------------- format sniffing
-
-
-def _is_pbf(head: bytes) -> bool:
-    if len(head) < 14:
-        return False
-    size = int.from_bytes(head[:4], "big")
-    return 0 < size < 65_536 and b"OSMHeader" in head[4:4 + min(size, 64)]
-
-
-def _is_osm_xml(head: bytes) -> bool:
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text.startswith(b"<?xml"):
-        end = text.find(b"?>")
-        text = text[end + 2:].lstrip() if end >= 0 else b""
-    return text.startswith(b"<osm") and text[4:5] in (b" ", b">", b"\t", b"\r", b"\n")
-
-
 def _kind(buf: bytes, label: str) -> str:
     head = buf[:4096]
-    if _is_pbf(head) or _is_osm_xml(head):
+    if is_osm(head):
         return "osm"
     if head.startswith(b"SQLite format 3\x00") or head.startswith(b"PK\x03\x04"):
         return "vector"
@@ -332,7 +261,7 @@ def _kind(buf: bytes, label: str) -> str:
 
 
 def read_facilities(
-    data: DataSource,
+    data: InputData,
     name: str | None = None,
     *,
     layer: str | None = None,
@@ -411,7 +340,7 @@ def _from_vector(gdf: gpd.GeoDataFrame, label: str, source: str) -> Facilities:
         geoms = geoms.copy()
         geoms[not_point] = shapely.point_on_surface(geoms[not_point])
         warnings.append(f"{int(not_point.sum())} vlak(ken) vervangen door een punt erbinnen.")
-    return _finish(attrs[~missing], geoms[~missing], warnings, stats, source)
+    return finish_facilities(attrs[~missing], geoms[~missing], warnings, stats, source)
 
 
 def _coordinate_columns(columns: list[str], label: str) -> tuple[str, str, str]:
@@ -497,332 +426,4 @@ def _from_table(table: pd.DataFrame, label: str, source: str) -> Facilities:
     else:
         points = gpd.GeoSeries(shapely.points(a, b), crs=vocabulary.DISPLAY_CRS).to_crs(
             vocabulary.METRIC_CRS).to_numpy()
-    return _finish(attrs, points, warnings, stats, source)
-
-
-# --------------------------------------------------------------------------- OpenStreetMap
-
-#: OSM tag rules in priority order: ``(type, condition)``; a condition is a mapping of tag
-#: key to accepted values (any of them; ``None`` = any value) and all keys must match.
-#: Documented choices: ``shop=convenience`` is not a supermarket; ``healthcare=centre``,
-#: ``amenity=clinic``, ``place_of_worship`` and ``library`` are not mapped; a doctor whose
-#: ``healthcare:speciality`` is given and not ``general`` is not a GP; a doctor whose name
-#: contains "huisartsenpost" is a ``gp_post``; nursing homes are somatic unless
-#: ``social_facility:for`` mentions dementia (OSM rarely records the difference).
-OSM_TAG_RULES: tuple[tuple[str, dict[str, tuple[str, ...] | None]], ...] = (
-    ("hospital", {"amenity": ("hospital",)}),
-    ("hospital", {"healthcare": ("hospital",)}),
-    ("nursing_dementia", {"amenity": ("nursing_home",), "social_facility:for": ("dementia",)}),
-    ("nursing_dementia", {"social_facility": ("nursing_home",),
-                          "social_facility:for": ("dementia",)}),
-    ("nursing_somatic", {"amenity": ("nursing_home",)}),
-    ("nursing_somatic", {"amenity": ("social_facility",), "social_facility": ("nursing_home",)}),
-    ("nursing_somatic", {"healthcare": ("nursing_home",)}),
-    ("clustered_housing", {"amenity": ("social_facility",),
-                           "social_facility": ("assisted_living",)}),
-    ("clustered_housing", {"amenity": ("social_facility",), "social_facility": ("group_home",),
-                           "social_facility:for": ("senior", "elderly")}),
-    ("day_care", {"amenity": ("social_facility",),
-                  "social_facility": ("day_care", "outreach"),
-                  "social_facility:for": ("senior", "elderly")}),
-    ("gp_post", {"amenity": ("doctors",), "name": ("*huisartsenpost*",)}),
-    ("gp_post", {"healthcare": ("doctor",), "name": ("*huisartsenpost*",)}),
-    ("gp", {"amenity": ("doctors",), "healthcare:speciality": ("", "general*")}),
-    ("gp", {"healthcare": ("doctor",), "healthcare:speciality": ("", "general*")}),
-    ("pharmacy", {"amenity": ("pharmacy",)}),
-    ("pharmacy", {"healthcare": ("pharmacy",)}),
-    ("supermarket", {"shop": ("supermarket",)}),
-    ("community_centre", {"amenity": ("community_centre", "social_centre")}),
-    ("bus_stop", {"highway": ("bus_stop",)}),
-    ("bus_stop", {"public_transport": ("platform",), "bus": ("yes",)}),
-)
-_OSM_KEYS = ("amenity", "healthcare", "shop", "highway", "public_transport", "bus",
-             "social_facility", "social_facility:for", "healthcare:speciality", "name",
-             "operator", "capacity", "beds", "addr:city")
-_RULE_KEYS = ("amenity", "healthcare", "shop", "highway", "public_transport", "social_facility")
-
-
-def _tag_values(frame: pd.DataFrame, key: str) -> pd.Series:
-    """Value of one OSM tag per row: a dedicated column, else parsed from ``other_tags``."""
-    values = pd.Series("", index=frame.index, dtype="string")
-    if key in frame.columns:
-        values = frame[key].astype("string").fillna("")
-    if "other_tags" in frame.columns:
-        pattern = '"' + re.escape(key) + r'"=>"((?:[^"\\]|\\.)*)"'
-        parsed = frame["other_tags"].astype("string").str.extract(pattern, expand=False)
-        parsed = parsed.str.replace(r'\\(.)', r"\1", regex=True)
-        values = values.where(values != "", parsed.fillna(""))
-    return values.fillna("").str.strip()
-
-
-def _matches(values: pd.Series, accepted: tuple[str, ...] | None) -> np.ndarray:
-    """Rows whose tag value is accepted (``;``-separated multi-values are split).
-
-    ``"*text*"`` matches a substring, ``"text*"`` a prefix of one of the values, ``""`` an
-    absent tag, anything else one of the values exactly (case-insensitive).
-    """
-    if accepted is None:
-        return (values != "").to_numpy()
-    parts = []
-    for pattern in accepted:
-        if pattern.startswith("*") and pattern.endswith("*"):
-            parts.append(re.escape(pattern.strip("*")))
-        elif pattern == "":
-            parts.append(r"^$")
-        elif pattern.endswith("*"):
-            parts.append(r"(?:^|;)\s*" + re.escape(pattern[:-1]))
-        else:
-            parts.append(r"(?:^|;)\s*" + re.escape(pattern) + r"\s*(?:;|$)")
-    regex = "|".join(f"(?:{part})" for part in parts)
-    return values.str.lower().str.contains(regex, regex=True).fillna(False).to_numpy(dtype=bool)
-
-
-def _osm_types(tags: Mapping[str, pd.Series]) -> np.ndarray:
-    """Facility type per row by :data:`OSM_TAG_RULES` (``""`` when no rule matches)."""
-    n = len(next(iter(tags.values())))
-    out = np.full(n, "", dtype=object)
-    for ftype, condition in OSM_TAG_RULES:
-        if ftype not in vocabulary.FACILITY_TYPES:
-            continue
-        rows = np.flatnonzero(out == "")
-        for key, accepted in condition.items():
-            if not len(rows):
-                break
-            rows = rows[_matches(tags[key].iloc[rows], accepted)]
-        out[rows] = ftype
-    return out
-
-
-def _osm_bytes(data: DataSource, name: str | None) -> tuple[bytes, str]:
-    """Content of an OSM file (size limit of :func:`geo.io.sources.load_bytes`), sniffed."""
-    raw, label = load_bytes(data, name)
-    head = raw[:4096]
-    if _is_pbf(head):
-        return raw, label
-    if _is_osm_xml(head):
-        # XML entities can expand without bound ("billion laughs"); OSM files never use them.
-        if b"<!ENTITY" in raw or b"<!DOCTYPE" in raw[:65_536]:
-            raise ImportDataError(
-                f"'{label}' bevat XML-entiteiten of een DOCTYPE; een OSM-bestand heeft die "
-                "niet. Exporteer het opnieuw (bijv. als .osm.pbf)."
-            )
-        return raw, label
-    raise ImportDataError(
-        f"'{label}' is geen OpenStreetMap-bestand: verwacht een .osm.pbf (begint met een "
-        "'OSMHeader'-blok) of .osm-XML (begint met <osm>). Download bijv. "
-        "drenthe-latest.osm.pbf van Geofabrik."
-    )
-
-
-def _read_osm_layer(raw: bytes, layer: str, bbox: tuple[float, float, float, float] | None,
-                    label: str) -> gpd.GeoDataFrame:
-    try:
-        with catch_warnings():
-            simplefilter("ignore", RuntimeWarning)
-            gdf = pyogrio.read_dataframe(io.BytesIO(raw), layer=layer, bbox=bbox)
-    except Exception as exc:  # GDAL raises several error types
-        detail = re.sub(r"(/vsizip/)?/vsimem/[^\s'\"]*", label, str(exc))[:300]
-        raise ImportDataError(
-            f"'{label}' kan niet als OpenStreetMap gelezen worden (laag {layer}): {detail}. "
-            "Controleer of het bestand compleet is (opnieuw downloaden)."
-        ) from exc
-    if "osm_id" not in gdf.columns:
-        raise ImportDataError(f"'{label}' is geen OpenStreetMap-bestand (laag {layer}).")
-    if gdf.crs is None:
-        gdf = gdf.set_crs(vocabulary.DISPLAY_CRS)
-    return gdf
-
-
-def _name_key(names: pd.Series) -> pd.Series:
-    return names.map(_norm)
-
-
-def _names_compatible(a: str, b: str) -> bool:
-    if not a or not b:
-        return True
-    if a == b:
-        return True
-    short, long_ = sorted((a, b), key=len)
-    return len(short) >= 4 and short in long_
-
-
-def _merge_osm(nodes: pd.DataFrame, node_geoms: np.ndarray, polys: pd.DataFrame,
-               poly_geoms: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
-    """Nodes that duplicate a polygon facility; fills empty polygon attributes from them.
-
-    A node is a duplicate when it lies inside or within :data:`OSM_MERGE_DISTANCE_M` of a
-    polygon of the same type whose name is compatible (equal after normalising, one empty,
-    or one containing the other). A node goes to the nearest such polygon. An unnamed
-    polygon only absorbs nodes that all carry the same name (two differently named
-    practices in one unnamed building stay two facilities).
-
-    Returns
-    -------
-    tuple
-        Boolean mask of merged nodes and the updated polygon attributes.
-    """
-    merged = np.zeros(len(nodes), dtype=bool)
-    polys = polys.copy()
-    if not len(nodes) or not len(polys):
-        return merged, polys
-    tree = shapely.STRtree(poly_geoms)
-    n_idx, p_idx = tree.query(node_geoms, predicate="dwithin", distance=OSM_MERGE_DISTANCE_M)
-    if not len(n_idx):
-        return merged, polys
-    same_type = nodes["type"].to_numpy()[n_idx] == polys["type"].to_numpy()[p_idx]
-    n_idx, p_idx = n_idx[same_type], p_idx[same_type]
-    node_names = _name_key(nodes["name"]).to_numpy()
-    poly_names = _name_key(polys["name"]).to_numpy()
-    compatible = np.array([_names_compatible(node_names[i], poly_names[j])
-                           for i, j in zip(n_idx, p_idx, strict=True)], dtype=bool)
-    n_idx, p_idx = n_idx[compatible], p_idx[compatible]
-    if not len(n_idx):
-        return merged, polys
-    dist = shapely.distance(node_geoms[n_idx], poly_geoms[p_idx])
-    order = np.lexsort((dist, n_idx))
-    n_idx, p_idx = n_idx[order], p_idx[order]
-    first = np.unique(n_idx, return_index=True)[1]
-    n_idx, p_idx = n_idx[first], p_idx[first]
-    pairs = pd.DataFrame({"node": n_idx, "poly": p_idx, "name": node_names[n_idx]})
-    unnamed = poly_names[pairs["poly"]] == ""
-    distinct = pairs[pairs["name"] != ""].groupby("poly")["name"].nunique()
-    conflict = pairs["poly"].map(distinct).fillna(0).to_numpy() > 1
-    pairs = pairs[~(unnamed & conflict)]
-    merged[pairs["node"].to_numpy()] = True
-    for col in ("name", "operator", "capacity", "woonplaats"):
-        donor = pd.Series(nodes[col].to_numpy()[pairs["node"].to_numpy()],
-                          index=pairs["poly"].to_numpy())
-        donor = donor[donor.notna() & (donor != "")] if col != "capacity" else donor.dropna()
-        donor = donor[~donor.index.duplicated()]
-        current = polys[col]
-        empty = current.isna() if col == "capacity" else (current == "")
-        fill = pd.Series(np.arange(len(polys)), index=polys.index).map(donor)
-        take = empty & fill.notna()
-        polys[col] = current.where(~take, fill)
-    return merged, polys
-
-
-def _osm_frame(gdf: gpd.GeoDataFrame, kind: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """Facilities of one OSM layer: attributes and geometries (EPSG:28992)."""
-    # cheap pre-filter: only rows carrying one of the keys the rules start from
-    candidate = np.zeros(len(gdf), dtype=bool)
-    for key in _RULE_KEYS:
-        if key in gdf.columns:
-            candidate |= gdf[key].notna().to_numpy()
-    if "other_tags" in gdf.columns:
-        pattern = "|".join(f'"{re.escape(key)}"=>' for key in _RULE_KEYS)
-        candidate |= (gdf["other_tags"].astype("string").str.contains(pattern, regex=True)
-                      .fillna(False).to_numpy(dtype=bool))
-    gdf = gdf[candidate].reset_index(drop=True)
-    tags = {key: _tag_values(gdf, key) for key in _OSM_KEYS}
-    ftype = _osm_types(tags)
-    hit = ftype != ""
-    if kind == "node":
-        ids = "osm_node_" + gdf["osm_id"].astype("string").fillna("")
-    else:
-        way = gdf["osm_way_id"].astype("string") if "osm_way_id" in gdf.columns else None
-        rel = "osm_relation_" + gdf["osm_id"].astype("string").fillna("")
-        ids = rel if way is None else ("osm_way_" + way).where(way.notna(), rel)
-    capacity = pd.Series(to_number(tags["capacity"].where(tags["capacity"] != "",
-                                                          tags["beds"])),
-                         index=gdf.index).astype("float64")
-    capacity = capacity.where(capacity >= 0)
-    frame = pd.DataFrame({
-        "facility_id": ids.astype(str).to_numpy(),
-        "type": ftype,
-        "name": tags["name"].astype(str).to_numpy(),
-        "operator": tags["operator"].astype(str).to_numpy(),
-        "capacity": capacity.to_numpy(),
-        "woonplaats": tags["addr:city"].astype(str).to_numpy(),
-    })[hit].reset_index(drop=True)
-    geoms = gpd.GeoSeries(gdf.geometry.to_numpy()[hit], crs=gdf.crs).to_crs(
-        vocabulary.METRIC_CRS).to_numpy()
-    return frame, shapely.force_2d(geoms)
-
-
-def read_osm_facilities(
-    data: DataSource,
-    name: str | None = None,
-    *,
-    bbox_wgs84: tuple[float, float, float, float] | None = None,
-) -> Facilities:
-    """Read care and daily-life facilities from an OpenStreetMap extract.
-
-    The file is read from memory by GDAL's OSM driver (layers ``points`` and
-    ``multipolygons``); no internet is needed. Tags map to facility types by
-    :data:`OSM_TAG_RULES`. Polygons (buildings, sites) become their representative point.
-    A node inside or within 50 m of a polygon of the same type with a compatible name is
-    the same facility: the polygon is kept (id ``osm_way_…``/``osm_relation_…``, location
-    inside the building) and its empty name/operator/capacity are taken from the node.
-    Ids are ``osm_node_<id>``, ``osm_way_<id>`` and ``osm_relation_<id>``.
-
-    Parameters
-    ----------
-    data
-        ``.osm.pbf`` or ``.osm`` (XML) bytes or path (size limit of
-        :func:`geo.io.sources.max_bytes`).
-    name
-        File name for messages.
-    bbox_wgs84
-        Optional ``(min_lon, min_lat, max_lon, max_lat)``: only features intersecting it.
-
-    Returns
-    -------
-    Facilities
-        Facilities in EPSG:28992 with :data:`OSM_NOTE` among the warnings.
-
-    Raises
-    ------
-    ImportDataError
-        When the content is not OSM, cannot be parsed, the bbox is invalid or no
-        facility is found.
-    """
-    if bbox_wgs84 is not None:
-        try:
-            bbox = tuple(float(v) for v in bbox_wgs84)
-        except (TypeError, ValueError) as exc:
-            raise ImportDataError("bbox_wgs84 moet vier getallen zijn: min_lon, min_lat, "
-                                  "max_lon, max_lat.") from exc
-        if (len(bbox) != 4 or not -180 <= bbox[0] < bbox[2] <= 180
-                or not -90 <= bbox[1] < bbox[3] <= 90):
-            raise ImportDataError(
-                f"bbox_wgs84 {bbox_wgs84} is ongeldig: geef (min_lon, min_lat, max_lon, "
-                "max_lat) in graden, bijv. (6.2, 52.7, 6.8, 53.0)."
-            )
-    else:
-        bbox = None
-    raw, label = _osm_bytes(data, name)
-    points = _read_osm_layer(raw, "points", bbox, label)
-    polygons = _read_osm_layer(raw, "multipolygons", bbox, label)
-    nodes, node_geoms = _osm_frame(points, "node")
-    polys, poly_geoms = _osm_frame(polygons, "polygon")
-    stats = {"read": len(points) + len(polygons), "points": len(nodes),
-             "polygons": len(polys)}
-    merged, polys = _merge_osm(nodes, node_geoms, polys, poly_geoms)
-    stats["merged"] = int(merged.sum())
-    stats["matched"] = len(nodes) + len(polys)
-    poly_points = shapely.point_on_surface(poly_geoms) if len(poly_geoms) else poly_geoms
-    frame = pd.concat([polys, nodes[~merged]], ignore_index=True)
-    geoms = np.concatenate([poly_points, node_geoms[~merged]])
-    if not len(frame):
-        raise ImportDataError(
-            f"'{label}' bevat geen voorzieningen die de atlas kent"
-            + (" binnen de opgegeven bbox" if bbox is not None else "")
-            + ". Controleer of het uittreksel het juiste gebied dekt; herkende tags: "
-            "amenity=doctors/pharmacy/hospital/nursing_home/community_centre, "
-            "shop=supermarket, highway=bus_stop, …"
-        )
-    no_name = frame["name"] == ""
-    frame.loc[no_name, "name"] = frame.loc[no_name, "type"].map(vocabulary.FACILITY_LABELS)
-    stats["names_filled"] = int(no_name.sum())
-    frame["capacity"] = frame["capacity"].astype("float64")
-    warnings = [OSM_NOTE]
-    if stats["merged"]:
-        warnings.append(
-            f"{stats['merged']} OSM-punt(en) samengevoegd met het gebouw van dezelfde "
-            "voorziening (zelfde soort, passende naam, binnen 50 m)."
-        )
-    counts = frame["type"].value_counts()
-    warnings.append("Gevonden: " + ", ".join(
-        f"{n} × {vocabulary.FACILITY_LABELS.get(t, t).lower()}" for t, n in counts.items()) + ".")
-    return _finish(frame, geoms, warnings, stats, f"{OSM_SOURCE}, bestand '{label}'")
+    return finish_facilities(attrs, points, warnings, stats, source)

@@ -1,4 +1,4 @@
-"""geo.io.sources: safe reading of user-supplied geodata and tables; every bad input."""
+"""geo.io.uploads and geo.io.tables: safe reading of user-supplied geodata and tables."""
 
 from __future__ import annotations
 
@@ -25,25 +25,17 @@ from cbskit import (
 )
 
 import geo  # noqa: F401  (sets GDAL_SKIP before pyogrio registers drivers)
+from geo import config
 from geo.errors import ImportDataError
-from geo.io import sources
-from geo.io.sources import (
-    CBS_SENTINEL_MAX,
-    check_coordinates,
-    clean_numbers,
-    list_layers,
-    max_bytes,
-    read_table,
-    read_vector,
-    to_number,
-)
+from geo.io.tables import CBS_SENTINEL_MAX, clean_numbers, read_table, to_number
+from geo.io.uploads import check_coordinates, list_layers, max_bytes, read_vector
 
 SECRET = "GEHEIM-7f3a9c"
 
 
 @pytest.fixture(autouse=True)
 def _default_limit(monkeypatch):
-    monkeypatch.delenv(sources.MAX_UPLOAD_ENV, raising=False)
+    monkeypatch.delenv(config.MAX_UPLOAD_ENV, raising=False)
 
 
 def points(crs: str = "EPSG:28992", xy=((231_000.0, 546_000.0),)) -> gpd.GeoDataFrame:
@@ -167,9 +159,9 @@ def test_url_and_missing_path_are_refused(tmp_path):
 
 
 def test_file_larger_than_limit(monkeypatch, tmp_path):
-    monkeypatch.setenv(sources.MAX_UPLOAD_ENV, "0.001")  # ~1 kB
+    monkeypatch.setenv(config.MAX_UPLOAD_ENV, "0.001")  # ~1 kB
     data = gpkg_bytes({"punten": points()})
-    raises(data, "grens", "MB", sources.MAX_UPLOAD_ENV)
+    raises(data, "grens", "MB", config.MAX_UPLOAD_ENV)
     path = tmp_path / "groot.gpkg"
     path.write_bytes(data)
 
@@ -185,15 +177,15 @@ def test_file_larger_than_limit(monkeypatch, tmp_path):
 
 def test_max_bytes_env(monkeypatch):
     assert max_bytes() == 200 * 1024 * 1024
-    monkeypatch.setenv(sources.MAX_UPLOAD_ENV, "1,5")
+    monkeypatch.setenv(config.MAX_UPLOAD_ENV, "1,5")
     assert max_bytes() == int(1.5 * 1024 * 1024)
-    monkeypatch.setenv(sources.MAX_UPLOAD_ENV, "veel")
+    monkeypatch.setenv(config.MAX_UPLOAD_ENV, "veel")
     with pytest.raises(ImportDataError, match="positief getal"):
         max_bytes()
 
 
 def test_zip_bomb_refused(monkeypatch):
-    monkeypatch.setenv(sources.MAX_UPLOAD_ENV, "0.01")  # 10 kB; zip may unpack to 50 kB
+    monkeypatch.setenv(config.MAX_UPLOAD_ENV, "0.01")  # 10 kB; zip may unpack to 50 kB
     parts = shapefile_parts(buurten("upper").iloc[:1])
     members = {f"b{ext}": content for ext, content in parts.items()}
     members["LEESMIJ.txt"] = b"\x00" * 200_000
@@ -271,7 +263,7 @@ def _vrt(tmp_path: Path) -> bytes:
 
 def test_gdal_skip_is_set_and_vrt_driver_is_gone():
     # pyogrio may have been imported (by geopandas) before geo set GDAL_SKIP; every read
-    # through geo.io.sources re-applies it, so after one read the driver must be gone.
+    # through geo.io.uploads re-applies it, so after one read the driver must be gone.
     read_vector(gpkg_bytes({"punten": points()}))
     assert "OGR_VRT" in os.environ.get("GDAL_SKIP", "")
     assert "OGR_VRT" not in pyogrio.list_drivers()
@@ -420,7 +412,7 @@ def test_read_table_bad_inputs(monkeypatch):
         read_table(b"  \n")
     with pytest.raises(ImportDataError, match="evenveel kolommen"):
         read_table(b"a,b\n1,2,3,4\n")
-    monkeypatch.setenv(sources.MAX_UPLOAD_ENV, "0.0001")
+    monkeypatch.setenv(config.MAX_UPLOAD_ENV, "0.0001")
     with pytest.raises(ImportDataError, match="grens"):
         read_table(b"a;b\n" + b"1;2\n" * 100)
 

@@ -1,0 +1,482 @@
+r"""Safe reading of user-supplied geodata and tables (uploads and CLI arguments).
+
+Every importer reads files through this module. The rules, in the order they are applied:
+
+1. **Bytes, never paths, reach GDAL.** ``data`` is raw bytes (an upload), a binary file
+   object (e.g. Streamlit's ``UploadedFile``) or a local path; a path is read in Python
+   first. pyogrio only ever gets a :class:`io.BytesIO`, so ``/vsicurl/``, ``zip+https://``
+   and other GDAL path tricks cannot be triggered by a user string. ``GDAL_SKIP`` (set in
+   :mod:`geo` before pyogrio loads) keeps GDAL from opening OGR VRT files that read
+   server-local files (:func:`geo.io._gdal.harden_gdal`, applied again before every read).
+2. **Size limit.** :func:`max_bytes` (:attr:`geo.config.Config.max_upload_mb`: environment
+   variable ``WOONZORGATLAS_MAX_UPLOAD_MB``, default 200 MB); a path's size is checked
+   before it is read.
+3. **Format by magic bytes**, before GDAL sees anything: GeoPackage (SQLite header and a
+   GeoPackage ``application_id``), zip (``PK\x03\x04``) or GeoJSON (text starting with
+   ``{``). Everything else is refused.
+4. **Zip checks in memory** (:mod:`geo.io._zip`; nothing is extracted): at most
+   :data:`~geo.io._zip.MAX_ZIP_MEMBERS` members;
+   no absolute paths, ``..``, backslash-only tricks or folders nested deeper than **one
+   level** (``buurten.shp`` and ``map/buurten.shp`` are fine, ``a/b/buurten.shp`` is not);
+   no encrypted members, no zip inside a zip; declared and actual uncompressed size at most
+   :data:`~geo.io._zip.ZIP_RATIO` × the size limit (zip bombs); only the extensions in
+   :data:`~geo.io._zip.ZIP_EXTENSIONS`; exactly one ``.shp`` with its ``.shx``, ``.dbf``
+   and ``.prj`` (same folder and name); ``.shp``/``.shx`` must start with the shapefile
+   file code 9994. macOS metadata (``__MACOSX/``, ``.DS_Store``) is ignored. GDAL then
+   reads a *rebuilt* zip holding only the vetted ``.shp/.shx/.dbf/.prj/.cpg`` members at
+   its root.
+5. **Driver whitelist**: GDAL must open the bytes with the driver the magic bytes announced
+   (``GPKG``, ``ESRI Shapefile`` or ``GeoJSON``).
+6. **Content checks**: layer choice, empty layer, missing CRS, coordinates that contradict
+   the CRS (:func:`check_coordinates`, bounds of :mod:`geo.model.crs`), text that is not
+   UTF-8, geometry type family (:mod:`geo.io._vector_checks`).
+   Invalid geometries are repaired, null/empty ones dropped; both are counted in
+   ``gdf.attrs`` (``"repaired"``, ``"dropped_empty"``).
+
+Text encoding: GeoPackage and GeoJSON are UTF-8 by definition. A shapefile is decoded with
+the code page of its ``.cpg`` (or of the code-page byte in the ``.dbf``) when it has one,
+and as UTF-8 otherwise; bytes that do not decode give a clear error.
+
+OpenStreetMap extracts (``.osm.pbf``, ``.osm`` XML) pass the same size gate in
+:func:`load_osm_bytes`, which also sniffs them and refuses XML with entities or a DOCTYPE
+("billion laughs"); GDAL's OSM driver then reads them from memory.
+
+Tables (CSV) are read by :mod:`geo.io.tables` through :func:`load_bytes` as well.
+
+Every problem raises :class:`geo.errors.ImportDataError` with a Dutch message that names the
+file, says what is wrong and how to fix it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo.config import MAX_UPLOAD_ENV, Config, get_config
+from geo.errors import ConfigError, ImportDataError
+from geo.io import _gdal
+from geo.io._vector_checks import (
+    all_polygonal,
+    check_coordinates,
+    check_family,
+    check_text,
+    repair,
+)
+from geo.io._vetting import BOMS, NOT_GEODATA, UTF8_HINT, display_name
+from geo.io._vetting import file_error as _fail
+from geo.io._zip import vet_shapefile_zip
+
+__all__ = [
+    "InputData",
+    "check_coordinates",
+    "is_osm",
+    "list_layers",
+    "load_bytes",
+    "load_osm_bytes",
+    "max_bytes",
+    "read_vector",
+]
+
+#: What an importer accepts: raw bytes (an upload), a binary file object or a local path.
+InputData = bytes | bytearray | memoryview | str | os.PathLike[str] | BinaryIO
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_GPKG_APP_IDS = (b"GPKG", b"GP10", b"GP11")
+_KIND_DRIVER = {"gpkg": "GPKG", "shapefile": "ESRI Shapefile", "geojson": "GeoJSON"}
+_KIND_LABEL = {"gpkg": "GeoPackage", "shapefile": "gezipt Shapefile", "geojson": "GeoJSON"}
+
+
+# --------------------------------------------------------------------------- size & bytes
+
+
+def max_bytes(config: Config | None = None) -> int:
+    """Size limit of one input file in bytes.
+
+    Parameters
+    ----------
+    config
+        Settings to take :attr:`~geo.config.Config.max_upload_mb` from; default
+        :func:`geo.config.get_config` (environment variable ``WOONZORGATLAS_MAX_UPLOAD_MB``,
+        megabytes, may be fractional; default 200).
+
+    Raises
+    ------
+    ImportDataError
+        When the environment variable is set but not a positive number.
+
+    Examples
+    --------
+    >>> max_bytes() >= 1
+    True
+    """
+    if config is None:
+        try:
+            config = get_config()
+        except ConfigError as exc:  # no file can be read: say so as an import problem
+            raise ImportDataError(str(exc)) from exc
+    return config.max_upload_bytes
+
+
+def _too_large(name: str, size: int, limit: int) -> ImportDataError:
+    return _fail(
+        name,
+        f"is {size / 1_048_576:.1f} MB; de grens is {limit / 1_048_576:.1f} MB "
+        f"({MAX_UPLOAD_ENV}). Knip het bestand bij tot uw gemeente (bijv. in QGIS met "
+        f"'Zoomen naar en selecteren' en 'Opslaan als… alleen geselecteerde objecten') "
+        "of verhoog de grens.",
+    )
+
+
+def load_bytes(data: InputData, name: str | None = None, *,
+               config: Config | None = None) -> tuple[bytes, str]:
+    """Read the input into memory, enforcing the size limit.
+
+    Parameters
+    ----------
+    data
+        Raw bytes, a binary file object (read from its current position) or a local path.
+        URLs and GDAL virtual paths (``/vsi…``) are refused.
+    name
+        Name used in messages (default: the file name of a path, else ``"upload"``).
+    config
+        Settings (size limit, :func:`max_bytes`); default :func:`geo.config.get_config`.
+
+    Returns
+    -------
+    tuple of (bytes, str)
+        The content and the display name.
+
+    Raises
+    ------
+    ImportDataError
+        When the file does not exist, is too large or the input type is unknown.
+    """
+    limit = max_bytes(config)
+    if isinstance(data, bytes | bytearray | memoryview):
+        label = display_name(name, "upload")
+        buf = bytes(data)
+    elif isinstance(data, str | os.PathLike):
+        buf, label = _read_path(data, name, limit)
+    elif hasattr(data, "read"):
+        label = display_name(name or Path(str(getattr(data, "name", "") or "")).name,
+                              "upload")
+        buf = data.read(limit + 1)
+        if not isinstance(buf, bytes | bytearray):
+            raise _fail(label, "is als tekst geopend; geef de bytes (open het bestand met 'rb').")
+        buf = bytes(buf)
+    else:
+        raise ImportDataError(
+            f"onbekend invoertype {type(data).__name__}; geef bytes of een bestandspad."
+        )
+    if len(buf) > limit:
+        raise _too_large(label, len(buf), limit)
+    return buf, label
+
+
+def _read_path(data: str | os.PathLike[str], name: str | None, limit: int) -> tuple[bytes, str]:
+    text = os.fspath(data)
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", text) or text.startswith("/vsi"):
+        raise ImportDataError(
+            f"'{display_name(text, 'pad')}' is geen lokaal bestand: alleen lokale bestanden of "
+            "geüploade bestanden worden gelezen. Download het bestand eerst."
+        )
+    path = Path(text)
+    label = display_name(name, path.name)
+    if not path.is_file():
+        raise _fail(label, f"bestaat niet of is geen bestand ('{path}').")
+    size = path.stat().st_size
+    if size > limit:
+        raise _too_large(label, size, limit)
+    return path.read_bytes(), label
+
+
+# --------------------------------------------------------------------------- sniffing
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """Vetted bytes for GDAL and what is known about them."""
+
+    buf: bytes
+    kind: str  # "gpkg" | "shapefile" | "geojson"
+    name: str
+    force_utf8: bool = False
+
+
+def _sniff(buf: bytes, name: str) -> str:
+    if buf.startswith(_SQLITE_MAGIC):
+        if len(buf) < 72 or buf[68:72] not in _GPKG_APP_IDS:
+            raise _fail(
+                name,
+                "is een SQLite-database maar geen GeoPackage (application_id ontbreekt). "
+                "Sla de laag op als GeoPackage (QGIS: Laag opslaan als… → GeoPackage).",
+            )
+        return "gpkg"
+    if buf.startswith(b"PK\x03\x04"):
+        return "zip"
+    if buf.startswith(b"PK"):
+        raise _fail(name, f"is een leeg of gesplitst zip-archief en {NOT_GEODATA}.")
+    for bom, label in BOMS.items():
+        if buf.startswith(bom):
+            raise _fail(name, f"is {label}-tekst, geen UTF-8; {UTF8_HINT}.")
+    head = buf[:1024].removeprefix(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(b"{"):
+        return "geojson"
+    raise _fail(name, f"{NOT_GEODATA}.")
+
+
+def _prepare(data: InputData, name: str | None, config: Config | None) -> _Prepared:
+    _gdal.harden_gdal()
+    limit = max_bytes(config)
+    buf, label = load_bytes(data, name, config=config)
+    kind = _sniff(buf, label)
+    if kind == "zip":
+        rebuilt, force_utf8 = vet_shapefile_zip(buf, label, limit)
+        return _Prepared(buf=rebuilt, kind="shapefile", name=label, force_utf8=force_utf8)
+    if kind == "geojson" and buf.startswith(b"\xef\xbb\xbf"):
+        buf = buf[3:]
+    return _Prepared(buf=buf, kind=kind, name=label)
+
+
+# --------------------------------------------------------------------------- GDAL calls
+
+
+def _call(label: str, func: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            # GeoJSON columns with mixed types ("." among numbers) stay text: fine here.
+            warnings.filterwarnings("ignore", "Could not parse column", UserWarning)
+            return func(*args, **kwargs)
+    except UnicodeDecodeError as exc:
+        raise _fail(label, f"tekst in het bestand is geen UTF-8 ({exc.reason} bij byte "
+                           f"{exc.object[exc.start:exc.start + 1]!r}); {UTF8_HINT}.") from exc
+    except ImportDataError:
+        raise
+    except Exception as exc:  # pyogrio/GDAL raise many exception types
+        raise _fail(label, f"kan niet gelezen worden: {_gdal.scrub_message(exc, label)}. "
+                           "Controleer of het bestand compleet en onbeschadigd is.") from exc
+
+
+def _layers(prep: _Prepared) -> list[tuple[str, str | None]]:
+    info = _call(prep.name, _gdal.read_info, prep.buf, layer=0)
+    driver = str(info.get("driver"))
+    if driver != _KIND_DRIVER[prep.kind]:
+        raise _fail(prep.name, f"wordt als '{driver}' herkend, niet als "
+                               f"{_KIND_LABEL[prep.kind]}; {NOT_GEODATA}.")
+    layers = _call(prep.name, _gdal.list_layers, prep.buf)
+    if prep.kind != "gpkg":
+        # One layer; GeoJSON without "name" gets the random in-memory file name.
+        stem = PurePosixPath(prep.name).stem or "laag"
+        layers = [(stem if lname.startswith("pyogrio_") else lname, geom)
+                  for lname, geom in layers[:1]]
+    return layers
+
+
+def list_layers(data: InputData, name: str | None = None, *,
+                config: Config | None = None) -> list[str]:
+    """Names of the layers in a geodata file (after all safety checks).
+
+    Parameters
+    ----------
+    data
+        Bytes, binary file object or local path, as for :func:`read_vector`.
+    name
+        Name used in messages.
+    config
+        Settings (size limit); default :func:`geo.config.get_config`.
+
+    Returns
+    -------
+    list of str
+        Layer names in file order (a shapefile or GeoJSON has one).
+
+    Raises
+    ------
+    ImportDataError
+        For every problem of the vetting rules in the module docstring.
+    """
+    return [layer for layer, _ in _layers(_prepare(data, name, config))]
+
+
+def _choose_layer(prep: _Prepared, layer: str | None) -> str:
+    layers = _layers(prep)
+    names = [item[0] for item in layers]
+    if not names:
+        raise _fail(prep.name, "bevat geen lagen; exporteer de gegevens opnieuw.")
+    if layer is not None:
+        if layer not in names:
+            raise _fail(prep.name, f"heeft geen laag '{layer}'. Aanwezige lagen: "
+                                   f"{', '.join(names)}.")
+        return layer
+    if len(names) == 1:
+        return names[0]
+    spatial = [lname for lname, geom in layers if geom is not None]
+    if len(spatial) == 1:
+        return spatial[0]
+    raise _fail(prep.name, f"bevat meerdere lagen ({', '.join(names)}); kies er één "
+                           "(parameter layer / keuzelijst).")
+
+
+# --------------------------------------------------------------------------- read_vector
+
+
+def read_vector(
+    data: InputData,
+    name: str | None = None,
+    *,
+    layer: str | None = None,
+    expect: str | None = None,
+    drop_empty: bool = True,
+    config: Config | None = None,
+) -> gpd.GeoDataFrame:
+    """Read one layer of a user-supplied GeoPackage, zipped shapefile or GeoJSON, safely.
+
+    Parameters
+    ----------
+    data
+        Raw bytes (an upload), a binary file object or a local path. A path is read in
+        Python; GDAL only ever sees vetted bytes.
+    name
+        File name for messages (default: the path's name or ``"upload"``).
+    layer
+        Layer to read; required when a GeoPackage has several spatial layers.
+    expect
+        ``"polygon"``, ``"point"`` or ``None``: required geometry type family.
+    drop_empty
+        Drop rows with a null or empty geometry (default). With ``False`` they are kept
+        (and still counted in ``attrs["dropped_empty"]``) so a caller can name them.
+    config
+        Settings (size limit); default :func:`geo.config.get_config`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The layer in its own CRS with a fresh index. ``attrs``: ``"source"`` (display
+        name), ``"driver"``, ``"layer"``, ``"repaired"`` (number of invalid geometries
+        repaired with ``make_valid``; polygon layers keep only polygonal parts),
+        ``"repaired_rows"`` (their row positions in the result) and ``"dropped_empty"``
+        (rows with null/empty geometry, also after repair).
+
+    Raises
+    ------
+    ImportDataError
+        For every problem listed in the module docstring.
+    """
+    prep = _prepare(data, name, config)
+    label = prep.name
+    chosen = _choose_layer(prep, layer)
+    kwargs: dict[str, Any] = {"layer": chosen if prep.kind == "gpkg" else 0}
+    if prep.force_utf8:
+        kwargs["encoding"] = "utf-8"
+    gdf = _call(label, _gdal.read_dataframe, prep.buf, **kwargs)
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
+        raise _fail(label, f"laag '{chosen}' heeft geen geometrie; lever een ruimtelijke laag.")
+    if len(gdf) == 0:
+        raise _fail(label, f"laag '{chosen}' is leeg (geen objecten); kies een andere laag of "
+                           "exporteer opnieuw.")
+    if gdf.crs is None:
+        raise _fail(label, "heeft geen coördinatenstelsel (CRS); geef de laag een projectie "
+                           "(QGIS: Projectie toekennen, meestal EPSG:28992 RD New) en "
+                           "exporteer opnieuw.")
+    check_text(gdf, label)
+    check_coordinates(gdf, label)
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    polygon_layer = expect == "polygon" or (expect is None and all_polygonal(geoms))
+    geoms, repaired = repair(geoms, polygon_layer)
+    gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs),
+                           crs=gdf.crs)
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if empty.all():
+        raise _fail(label, f"laag '{chosen}' heeft geen enkel object met geometrie; "
+                           "exporteer opnieuw.")
+    check_family(gdf, expect, label)
+    keep = ~empty if drop_empty else np.ones(len(gdf), dtype=bool)
+    gdf = gdf.loc[keep].reset_index(drop=True)
+    gdf.attrs.update({
+        "source": label,
+        "driver": _KIND_DRIVER[prep.kind],
+        "layer": chosen,
+        "repaired": int(repaired.sum()),
+        "repaired_rows": np.flatnonzero(repaired[keep]).tolist(),
+        "dropped_empty": int(empty.sum()),
+    })
+    return gdf
+
+
+# --------------------------------------------------------------------------- OpenStreetMap
+
+
+def _is_pbf(head: bytes) -> bool:
+    if len(head) < 14:
+        return False
+    size = int.from_bytes(head[:4], "big")
+    return 0 < size < 65_536 and b"OSMHeader" in head[4:4 + min(size, 64)]
+
+
+def _is_osm_xml(head: bytes) -> bool:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"<?xml"):
+        end = text.find(b"?>")
+        text = text[end + 2:].lstrip() if end >= 0 else b""
+    return text.startswith(b"<osm") and text[4:5] in (b" ", b">", b"\t", b"\r", b"\n")
+
+
+def is_osm(head: bytes) -> bool:
+    """Whether ``head`` (the first bytes of a file) starts an OSM PBF or OSM XML file.
+
+    Examples
+    --------
+    >>> is_osm(b'<?xml version="1.0"?> <osm version="0.6">'), is_osm(b"naam;type")
+    (True, False)
+    """
+    return _is_pbf(head[:4096]) or _is_osm_xml(head[:4096])
+
+
+def load_osm_bytes(data: InputData, name: str | None = None, *,
+                   config: Config | None = None) -> tuple[bytes, str]:
+    """Content of an OpenStreetMap extract, through the gate of :func:`load_bytes`, sniffed.
+
+    Parameters
+    ----------
+    data
+        ``.osm.pbf`` or ``.osm`` (XML) bytes, binary file object or local path.
+    name
+        File name for messages.
+    config
+        Settings (size limit); default :func:`geo.config.get_config`.
+
+    Returns
+    -------
+    tuple of (bytes, str)
+        The content and the display name.
+
+    Raises
+    ------
+    ImportDataError
+        When the file is too large, is not OSM PBF or XML, or is XML with entities or a
+        DOCTYPE (which can expand without bound; OSM files never use them).
+    """
+    raw, label = load_bytes(data, name, config=config)
+    head = raw[:4096]
+    if _is_pbf(head):
+        return raw, label
+    if _is_osm_xml(head):
+        if b"<!ENTITY" in raw or b"<!DOCTYPE" in raw[:65_536]:
+            raise ImportDataError(
+                f"'{label}' bevat XML-entiteiten of een DOCTYPE; een OSM-bestand heeft die "
+                "niet. Exporteer het opnieuw (bijv. als .osm.pbf)."
+            )
+        return raw, label
+    raise ImportDataError(
+        f"'{label}' is geen OpenStreetMap-bestand: verwacht een .osm.pbf (begint met een "
+        "'OSMHeader'-blok) of .osm-XML (begint met <osm>). Download bijv. "
+        "drenthe-latest.osm.pbf van Geofabrik."
+    )
