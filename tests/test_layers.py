@@ -179,3 +179,16 @@ def test_checker_finds_a_cycle(tmp_path):
     files["model/region.py"] = "from geo.model import norms\n"
     found = violations(_package(tmp_path, files))
     assert any(line.startswith("cycle: ") and "geo.model.norms" in line for line in found)
+
+
+def test_public_api_is_documented_and_loads():
+    import geo
+
+    assert set(geo.__all__) == {"__version__", *geo._API}
+    assert 20 <= len(geo.__all__) <= 32
+    for name in geo.__all__:
+        assert getattr(geo, name) is not None
+    readme = (GEO.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Public API", 1)[1].split("\n## ", 1)[0]
+    missing = [name for name in geo.__all__ if f"`{name}`" not in section]
+    assert missing == []

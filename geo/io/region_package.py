@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyogrio
 
 from geo.errors import RegionError
+from geo.io import _gdal
 from geo.io._atomic import atomic_path
 from geo.model.region import LAYER_COLUMNS, REQUIRED_LAYERS, Region, validate_region
 
@@ -48,7 +48,7 @@ def load_region(path: str | Path) -> Region:
                 f"'{path.name}' is geen GeoPackage (.gpkg); een regiopakket is één GeoPackage.",
             )
     try:
-        present = {str(name) for name, _ in pyogrio.list_layers(path)}
+        present = {str(name) for name, _ in _gdal.list_layers(path)}
     except Exception as exc:  # GDAL errors have many types
         raise RegionError(None, f"'{path.name}' kan niet gelezen worden: {exc}") from exc
     missing = [name for name in REQUIRED_LAYERS if name not in present]
@@ -63,7 +63,7 @@ def load_region(path: str | Path) -> Region:
         if name not in present:
             continue
         try:
-            frames[name] = pyogrio.read_dataframe(path, layer=name)
+            frames[name] = _gdal.read_dataframe(path, layer=name)
         except Exception as exc:
             raise RegionError(name, f"kan niet gelezen worden: {exc}") from exc
     metadata = _metadata_dict(frames["metadata"])
@@ -125,5 +125,5 @@ def write_region(region: Region, path: str | Path) -> Path:
     layers.append(("metadata", meta))
     with atomic_path(path, translate_errors=False) as tmp:
         for name, frame in layers:
-            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
+            _gdal.write_dataframe(frame, tmp, layer=name, driver="GPKG")
     return path

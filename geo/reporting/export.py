@@ -40,13 +40,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-import pyogrio
 import shapely
 
 from geo import vocabulary
 from geo._version import __version__
 from geo.analysis.gaps import GapResult
 from geo.errors import ExportError
+from geo.io import _gdal
 from geo.io._atomic import atomic_path
 from geo.model.crs import transformer
 from geo.reporting._dbf import write_dbf
@@ -266,7 +266,7 @@ def _write_shapefile_zip(frame: gpd.GeoDataFrame, layer: str, target: Path, read
         shp = Path(tmp) / f"{layer}.shp"
         # GDAL writes the geometry (.shp/.shx/.prj/.cpg); the attribute table comes from
         # geo.reporting._dbf, which is ~3× faster and sizes the fields to their values
-        pyogrio.write_dataframe(frame[[frame.geometry.name]], shp, driver="ESRI Shapefile",
+        _gdal.write_dataframe(frame[[frame.geometry.name]], shp, driver="ESRI Shapefile",
                                 layer_options={"ENCODING": "UTF-8", "2GB_LIMIT": "YES"})
         write_dbf(attrs, shp.with_suffix(".dbf"))
         # level 1: a national grid's .dbf is ~200 MB of digits; fast deflate still gives ~3×
@@ -320,12 +320,12 @@ def _write_gpkg(frames: dict[str, gpd.GeoDataFrame], target: Path, provenance: p
                 fields: pd.DataFrame, styles: dict[str, str]) -> None:
     for i, (layer, frame) in enumerate(frames.items()):
         # GeoPackage 1.2: read without warnings by the GDAL of older QGIS releases (3.22 LTR)
-        pyogrio.write_dataframe(
+        _gdal.write_dataframe(
             frame, target, layer=layer, driver="GPKG", use_arrow=True,
             dataset_options={"VERSION": "1.2"} if i == 0 else None,
             layer_options={"DESCRIPTION": LAYERS[layer], "IDENTIFIER": LAYERS[layer]})
-    pyogrio.write_dataframe(provenance, target, layer="provenance", driver="GPKG")
-    pyogrio.write_dataframe(fields, target, layer="field_dictionary", driver="GPKG")
+    _gdal.write_dataframe(provenance, target, layer="provenance", driver="GPKG")
+    _gdal.write_dataframe(fields, target, layer="field_dictionary", driver="GPKG")
     _add_gpkg_styles(target, styles)
 
 

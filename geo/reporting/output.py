@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-import pyogrio
 
 from geo.analysis.gaps import GapResult
 from geo.errors import WoonzorgError
+from geo.io import _gdal
 from geo.io._atomic import atomic_path
 
 __all__ = ["provenance_table", "write_result"]
@@ -57,6 +57,6 @@ def write_result(result: GapResult, path: str | Path) -> Path:
         raise WoonzorgError(f"uitvoer moet een .gpkg-bestand zijn, niet '{path.name}'.")
     with atomic_path(path) as tmp:
         for name, frame in result.layers().items():
-            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
-        pyogrio.write_dataframe(provenance_table(result), tmp, layer="provenance", driver="GPKG")
+            _gdal.write_dataframe(frame, tmp, layer=name, driver="GPKG")
+        _gdal.write_dataframe(provenance_table(result), tmp, layer="provenance", driver="GPKG")
     return path
