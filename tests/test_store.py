@@ -337,7 +337,7 @@ def test_failed_save_keeps_previous_version(store, monkeypatch):
     def explode(con, scenario_id):  # runs inside the transaction, after the UPDATE
         raise RuntimeError("stroom uitgevallen")
 
-    monkeypatch.setattr(store_module, "_prune_history", explode)
+    monkeypatch.setattr(store_module, "prune_history", explode)
     with pytest.raises(RuntimeError, match="stroom"):
         store.save("Veilig", "v = 2\n", id=saved.id)
     with pytest.raises(RuntimeError):
@@ -357,7 +357,7 @@ def test_disk_error_becomes_store_error_and_keeps_previous_version(store, monkey
     def disk_error(con, scenario_id):
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(store_module, "_prune_history", disk_error)
+    monkeypatch.setattr(store_module, "prune_history", disk_error)
     with pytest.raises(StoreError, match="vorige versie|eerder opgeslagen versie"):
         store.save("Veilig", "v = 2\n", id=saved.id)
     monkeypatch.undo()

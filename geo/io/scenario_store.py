@@ -43,16 +43,28 @@ from __future__ import annotations
 
 import builtins
 import sqlite3
-import time
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from geo.config import DATA_DIR_ENV, Config, get_config
 from geo.errors import StoreConflictError, StoreError
+from geo.io._scenario_db import (
+    BUSY_TIMEOUT_S,
+    CONFLICT,
+    HISTORY_LIMIT,
+    MAX_NAME_LENGTH,
+    MAX_TOML_BYTES,
+    SCHEMA_VERSION,
+    check_toml,
+    clean_name,
+    ensure_schema,
+    prune_history,
+    translate_error,
+    utc_now,
+)
 
 __all__ = [
     "BUSY_TIMEOUT_S",
@@ -70,40 +82,6 @@ __all__ = [
 ]
 
 DB_FILENAME: str = "scenarios.sqlite3"
-SCHEMA_VERSION: int = 1
-MAX_NAME_LENGTH: int = 120
-MAX_TOML_BYTES: int = 1_000_000
-HISTORY_LIMIT: int = 20
-BUSY_TIMEOUT_S: float = 5.0
-
-_CONFLICT = "iemand anders heeft dit scenario intussen gewijzigd; laad het opnieuw"
-
-# Statements that bring the schema from version ``n - 1`` to ``n``.
-_MIGRATIONS: dict[int, tuple[str, ...]] = {
-    1: (
-        """
-        CREATE TABLE scenarios (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 120),
-            name_key TEXT NOT NULL UNIQUE,
-            toml TEXT NOT NULL,
-            version INTEGER NOT NULL CHECK (version >= 1),
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        )
-        """,
-        """
-        CREATE TABLE scenario_versions (
-            scenario_id INTEGER NOT NULL REFERENCES scenarios (id) ON DELETE CASCADE,
-            version INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            toml TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (scenario_id, version)
-        )
-        """,
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -163,77 +141,6 @@ def data_dir(config: Config | None = None) -> Path:
     return path
 
 
-def _use_wal(con: sqlite3.Connection) -> None:
-    """Switch the file to WAL (persistent; falls back silently where WAL is unsupported).
-
-    Changing the journal mode needs an exclusive lock and SQLite may answer "database is
-    locked" without waiting when another process is creating the same new database at that
-    moment, so retry until the busy timeout.
-    """
-    deadline = time.monotonic() + BUSY_TIMEOUT_S
-    while True:
-        try:
-            mode = str(con.execute("PRAGMA journal_mode").fetchone()[0]).lower()
-            if mode != "wal":
-                con.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            text = str(exc).lower()
-            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def _clean_name(name: object) -> tuple[str, str]:
-    """Return the normalised name and its case-insensitive key, or raise."""
-    if not isinstance(name, str):
-        raise StoreError("de naam van een scenario moet tekst zijn")
-    clean = unicodedata.normalize("NFC", name).strip()
-    if not clean:
-        raise StoreError("geef het scenario een naam; een lege naam kan niet")
-    if len(clean) > MAX_NAME_LENGTH:
-        raise StoreError(
-            f"de naam is {len(clean)} tekens lang; maak hem korter "
-            f"(hoogstens {MAX_NAME_LENGTH} tekens)"
-        )
-    if any(unicodedata.category(char) == "Cc" for char in clean):
-        raise StoreError("de naam bevat regeleinden of stuurtekens; haal die weg")
-    return clean, clean.casefold()
-
-
-def _check_toml(toml_text: object) -> str:
-    if not isinstance(toml_text, str):
-        raise StoreError("een scenario wordt als TOML-tekst opgeslagen; dit is geen tekst")
-    try:
-        size = len(toml_text.encode("utf-8"))
-    except UnicodeEncodeError as exc:
-        raise StoreError(f"de scenariotekst bevat ongeldige tekens ({exc})") from exc
-    if size > MAX_TOML_BYTES:
-        raise StoreError(
-            f"het scenario is {size / 1e6:.1f} MB groot; hoogstens "
-            f"{MAX_TOML_BYTES / 1e6:.0f} MB kan worden opgeslagen"
-        )
-    return toml_text
-
-
-def _prune_history(con: sqlite3.Connection, scenario_id: int) -> None:
-    """Keep only the last :data:`HISTORY_LIMIT` previous versions of a scenario."""
-    con.execute(
-        """
-        DELETE FROM scenario_versions
-        WHERE scenario_id = ? AND version NOT IN (
-            SELECT version FROM scenario_versions WHERE scenario_id = ?
-            ORDER BY version DESC LIMIT ?
-        )
-        """,
-        (scenario_id, scenario_id, HISTORY_LIMIT),
-    )
-
-
 def _row_to_scenario(row: sqlite3.Row, *, with_text: bool = True) -> StoredScenario:
     return StoredScenario(
         id=int(row["id"]),
@@ -288,36 +195,7 @@ class ScenarioStore:
 
     def _error(self, exc: sqlite3.Error) -> StoreError:
         """Translate an sqlite3 error into a :class:`StoreError` that says what to do."""
-        text = str(exc)
-        lowered = text.lower()
-        if isinstance(exc, sqlite3.IntegrityError):
-            if "name_key" in lowered:
-                return StoreError(
-                    "er bestaat al een scenario met deze naam; kies een andere naam"
-                )
-            return StoreError(f"opslaan geweigerd ({text}); de vorige versie is bewaard")
-        if "locked" in lowered or "busy" in lowered:
-            return StoreError(
-                f"de scenariodatabase {self.path} is bezet door een andere sessie; "
-                "probeer het over een paar seconden opnieuw"
-            )
-        if (
-            "not a database" in lowered
-            or "malformed" in lowered
-            or "corrupt" in lowered
-            or type(exc) is sqlite3.DatabaseError
-        ):
-            return StoreError(
-                f"{self.path} is geen leesbare scenariodatabase ({text}). Het bestand is "
-                "niet gewijzigd of verwijderd. Verplaats of hernoem het (bijvoorbeeld naar "
-                f"'{self.path.name}.kapot') en start de app opnieuw; dan wordt een nieuwe, "
-                f"lege database aangemaakt. Of stel {DATA_DIR_ENV} in op een andere map."
-            )
-        return StoreError(
-            f"de scenariodatabase {self.path} kan niet worden gelezen of geschreven "
-            f"({text}); controleer of de map schrijfbaar is en er schijfruimte vrij is. "
-            "Een eerder opgeslagen versie blijft bewaard."
-        )
+        return translate_error(exc, self.path)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -353,40 +231,7 @@ class ScenarioStore:
 
     def _ensure_schema(self) -> None:
         with self._connect() as con:
-            current = int(con.execute("PRAGMA user_version").fetchone()[0])
-            if current > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path} is gemaakt door een nieuwere versie van Woonzorgatlas "
-                    f"(schema {current}, deze versie kent {SCHEMA_VERSION}); werk de app bij "
-                    f"of stel {DATA_DIR_ENV} in op een andere map"
-                )
-            _use_wal(con)
-            if current == SCHEMA_VERSION:
-                return
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                current = int(con.execute("PRAGMA user_version").fetchone()[0])
-                if current == 0:
-                    tables = con.execute(
-                        "SELECT name FROM sqlite_master WHERE type = 'table' "
-                        "AND name NOT LIKE 'sqlite_%'"
-                    ).fetchall()
-                    if tables:
-                        raise StoreError(
-                            f"{self.path} is een SQLite-database van een ander programma "
-                            "(geen scenario's van Woonzorgatlas); het bestand is niet "
-                            "gewijzigd. Kies een ander pad of stel "
-                            f"{DATA_DIR_ENV} in op een andere map."
-                        )
-                for version in range(current + 1, SCHEMA_VERSION + 1):
-                    for statement in _MIGRATIONS[version]:
-                        con.execute(statement)
-                    con.execute(f"PRAGMA user_version = {version}")
-                con.execute("COMMIT")
-            except BaseException:
-                with suppress(sqlite3.Error):
-                    con.execute("ROLLBACK")
-                raise
+            ensure_schema(con, self.path)
 
     # -- helpers inside a transaction --------------------------------------------------
 
@@ -405,7 +250,7 @@ class ScenarioStore:
             raise StoreError(f"scenario {scenario_id} bestaat niet (meer); laad de lijst opnieuw")
         if expected_version is not None and int(row["version"]) != expected_version:
             raise StoreConflictError(
-                f"scenario '{row['name']}': {_CONFLICT} (opgeslagen versie {row['version']}, "
+                f"scenario '{row['name']}': {CONFLICT} (opgeslagen versie {row['version']}, "
                 f"jouw versie {expected_version})"
             )
         return row
@@ -425,7 +270,7 @@ class ScenarioStore:
 
     @staticmethod
     def _insert(con: sqlite3.Connection, name: str, key: str, toml_text: str) -> StoredScenario:
-        now = _now()
+        now = utc_now()
         cur = con.execute(
             "INSERT INTO scenarios (name, name_key, toml, version, created_at, updated_at) "
             "VALUES (?, ?, ?, 1, ?, ?)",
@@ -446,7 +291,7 @@ class ScenarioStore:
     ) -> StoredScenario:
         """Move the current version to the history, write the new one, prune."""
         scenario_id = int(row["id"])
-        now = _now()
+        now = utc_now()
         con.execute(
             "INSERT INTO scenario_versions (scenario_id, version, name, toml, updated_at) "
             "SELECT id, version, name, toml, updated_at FROM scenarios WHERE id = ?",
@@ -458,7 +303,7 @@ class ScenarioStore:
             "updated_at = ? WHERE id = ?",
             (name, key, toml_text, version, now, scenario_id),
         )
-        _prune_history(con, scenario_id)
+        prune_history(con, scenario_id)
         return StoredScenario(
             id=scenario_id,
             name=name,
@@ -544,8 +389,8 @@ class ScenarioStore:
             exist, or the database cannot be written. The previous version stays intact.
             Also if ``expected_version`` is given without ``id``.
         """
-        clean, key = _clean_name(name)
-        toml_text = _check_toml(toml_text)
+        clean, key = clean_name(name)
+        toml_text = check_toml(toml_text)
         if id is None and expected_version is not None:
             raise StoreError("expected_version geldt alleen bij het bijwerken van een bestaand "
                              "scenario (geef ook id)")
@@ -587,7 +432,7 @@ class ScenarioStore:
         StoreError
             If the name is invalid or taken, or the scenario does not exist.
         """
-        clean, key = _clean_name(new_name)
+        clean, key = clean_name(new_name)
         with self._transaction() as con:
             row = self._current(con, id, expected_version)
             if row["name"] == clean:
@@ -616,7 +461,7 @@ class ScenarioStore:
         StoreError
             If the name is invalid or taken, or the scenario does not exist.
         """
-        given = None if new_name is None else _clean_name(new_name)
+        given = None if new_name is None else clean_name(new_name)
         with self._transaction() as con:
             row = self._current(con, id)
             if given is None:
@@ -625,7 +470,7 @@ class ScenarioStore:
                 while True:
                     suffix = " (kopie)" if number == 1 else f" (kopie {number})"
                     candidate = base[: MAX_NAME_LENGTH - len(suffix)].rstrip() + suffix
-                    clean, key = _clean_name(candidate)
+                    clean, key = clean_name(candidate)
                     taken = con.execute(
                         "SELECT 1 FROM scenarios WHERE name_key = ?", (key,)
                     ).fetchone()
@@ -727,6 +572,6 @@ class ScenarioStore:
                     f"versie {version} van scenario '{row['name']}' is niet (meer) bewaard; "
                     f"alleen de laatste {HISTORY_LIMIT} versies blijven bewaard"
                 )
-            clean, key = _clean_name(str(old["name"]))
+            clean, key = clean_name(str(old["name"]))
             self._check_name_free(con, clean, key, exclude=id)
             return self._update(con, row, clean, key, str(old["toml"]))
