@@ -96,11 +96,11 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
                   f"{result.assumptions['scenario_overrides']}")
     if region.is_demo:
         print("LET OP: demodata met gegenereerde details.")
-    for _, row in result.kern.iterrows():
+    for _, row in result.kerngebied.iterrows():
         parts = [f"{vocabulary.PRODUCT_LABELS[p]} {fmt_int(row[f'shortage_{p}'])}"
                  for p in vocabulary.PRODUCTS]
         print(f"  {row['kerngebied']:<12} tekort: " + "; ".join(parts))
-    print(f"Geschreven: {out} (gaps_buurt {len(result.buurt)}, gaps_kern {len(result.kern)}, "
+    print(f"Geschreven: {out} (gaps_buurt {len(result.buurt)}, gaps_kern {len(result.kerngebied)}, "
           f"gaps_grid {len(result.grid)}, ranking {len(result.ranking)})")
     return 0
 
@@ -110,14 +110,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     region, result = _result_for(args)
     start = time.perf_counter()
-    sel = ExportSelection(kern=args.kern, owner=args.owner, theme=args.theme)
+    sel = ExportSelection(kerngebied=args.kerngebied, owner=args.owner, theme=args.theme)
     out = write_export(result, args.layer, args.format, args.out, sel)
     elapsed = time.perf_counter() - start
     label = "alle lagen" if args.layer == "all" else LAYERS[args.layer]
     print(f"{region.name}: {label}, {result.year}"
           + (f", scenario '{result.assumptions['scenario_name']}'"
              if "scenario_name" in result.assumptions else "")
-          + (f", kerngebied {args.kern}" if args.kern else "")
+          + (f", kerngebied {args.kerngebied}" if args.kerngebied else "")
           + (f", eigenaar {args.owner}" if args.owner else ""))
     if region.is_demo:
         print("LET OP: demodata met gegenereerde details.")
@@ -393,7 +393,9 @@ def build_parser() -> argparse.ArgumentParser:
                    + f"; {ALL_LAYERS}: alle lagen (alleen gpkg)")
     p.add_argument("--format", required=True, choices=list(FORMATS),
                    help="gpkg (aanbevolen), shp (zip), geojson (WGS84) of csv")
-    p.add_argument("--kern", help="alleen dit kerngebied")
+    # --kern: the option's earlier name, still accepted so existing command lines work
+    p.add_argument("--kerngebied", "--kern", dest="kerngebied",
+                   help="alleen dit kerngebied (oude naam --kern werkt ook)")
     p.add_argument("--owner", help="alleen woningen van deze eigenaar (laag homes)")
     p.add_argument("--theme", help="kolom waarop de QGIS-stijl kleurt "
                    "(standaard shortage_step_free)")

@@ -107,7 +107,7 @@ with st.form("data_upload"):
                                       key="up_corp", max_upload_size=limit_mb)
     kerngebieden = right.file_uploader(
         "Kerngebieden (CSV buurt_code/wijk_code;kerngebied, of vlakken)",
-        type=["csv", "txt", "gpkg", "geojson", "json", "zip"], key="up_kern",
+        type=["csv", "txt", "gpkg", "geojson", "json", "zip"], key="up_kerngebieden",
         max_upload_size=limit_mb)
     left, right = st.columns(2)
     ages = left.file_uploader("Leeftijdsopbouw gemeente/provincie (StatLine-CSV)",

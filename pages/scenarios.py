@@ -265,8 +265,8 @@ st.session_state["scn_draft"] = scenario.to_dict()
 st.caption(f"Tekort (vraag − aanbod) in {scenario.year} met {result.norms.name}; het verschil is "
            "het effect van de projecten en wijzigingen ten opzichte van hetzelfde jaar zonder "
            "wijzigingen.")
-ref = reference.kern.set_index("kerngebied")
-for _, row in result.kern.iterrows():
+ref = reference.kerngebied.set_index("kerngebied")
+for _, row in result.kerngebied.iterrows():
     k = row["kerngebied"]
     cols = st.columns(len(vocabulary.PRODUCTS) + 1)
     cols[0].markdown(f"**{k}**")

@@ -62,8 +62,8 @@ def _buurt(result):
     return result.buurt.set_index("buurt_code")
 
 
-def _kern(result):
-    return result.kern.set_index("kerngebied")
+def _kerngebied(result):
+    return result.kerngebied.set_index("kerngebied")
 
 
 # --------------------------------------------------------------------------- known answers
@@ -75,8 +75,8 @@ def test_ready_step_free_project_lowers_shortage_by_exactly_60(region, base):
     assert s.loc[ALFA, "shortage_step_free"] == pytest.approx(
         b.loc[ALFA, "shortage_step_free"] - 60)
     assert s.loc[ALFA, "supply_step_free"] == pytest.approx(b.loc[ALFA, "supply_step_free"] + 60)
-    assert _kern(res).loc["Noord", "shortage_step_free"] == pytest.approx(
-        _kern(base).loc["Noord", "shortage_step_free"] - 60)
+    assert _kerngebied(res).loc["Noord", "shortage_step_free"] == pytest.approx(
+        _kerngebied(base).loc["Noord", "shortage_step_free"] - 60)
     assert res.gemeente["shortage_step_free"].iloc[0] == pytest.approx(
         base.gemeente["shortage_step_free"].iloc[0] - 60)
     for product in ("step_free", "clustered", "nursing_somatic", "nursing_dementia"):
@@ -110,7 +110,7 @@ def test_project_not_ready_changes_nothing(region, base):
     res = analyse_scenario(region, _scenario([_project({"step_free": 60, "clustered": 10},
                                                        ready=YEAR + 1)]))
     pd.testing.assert_frame_equal(res.buurt, base.buurt)
-    pd.testing.assert_frame_equal(res.kern, base.kern)
+    pd.testing.assert_frame_equal(res.kerngebied, base.kerngebied)
     pd.testing.assert_frame_equal(res.grid, base.grid)
 
 
@@ -493,12 +493,12 @@ def test_demo_smilde_project_and_closure(demo):
     assert s.loc[smilde_centrum, "shortage_step_free"] == pytest.approx(
         b.loc[smilde_centrum, "shortage_step_free"] - 60)
     pd.testing.assert_series_equal(s["demand_step_free"], b["demand_step_free"])
-    assert _kern(res).loc["Smilde", "shortage_step_free"] == pytest.approx(
-        _kern(base).loc["Smilde", "shortage_step_free"] - 60)
-    assert _kern(res).loc["Beilen", "supply_nursing_somatic"] == pytest.approx(
-        _kern(base).loc["Beilen", "supply_nursing_somatic"] - 64)
-    assert _kern(res).loc["Westerbork", "shortage_step_free"] == pytest.approx(
-        _kern(base).loc["Westerbork", "shortage_step_free"])
+    assert _kerngebied(res).loc["Smilde", "shortage_step_free"] == pytest.approx(
+        _kerngebied(base).loc["Smilde", "shortage_step_free"] - 60)
+    assert _kerngebied(res).loc["Beilen", "supply_nursing_somatic"] == pytest.approx(
+        _kerngebied(base).loc["Beilen", "supply_nursing_somatic"] - 64)
+    assert _kerngebied(res).loc["Westerbork", "shortage_step_free"] == pytest.approx(
+        _kerngebied(base).loc["Westerbork", "shortage_step_free"])
     table = compare({"basis": base, "plan": res}).set_index(["gebied", "kengetal"])
     assert table.loc[("Smilde", "shortage_step_free"), "verschil plan"] == pytest.approx(-60)
     assert table.loc[("Beilen", "shortage_nursing_somatic"), "verschil plan"] == pytest.approx(

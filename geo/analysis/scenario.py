@@ -260,10 +260,10 @@ def analyse_scenario(
 
 def _key_figures(result: GapResult) -> pd.DataFrame:
     """Rows per kerngebied plus "Gemeente", columns the key figures."""
-    kern = pd.DataFrame(result.kern.drop(columns="geometry")).set_index("kerngebied")
+    kerngebied = pd.DataFrame(result.kerngebied.drop(columns="geometry")).set_index("kerngebied")
     gem = pd.DataFrame(result.gemeente.drop(columns="geometry"))
     gem.index = pd.Index(["Gemeente"])
-    both = pd.concat([kern.reindex(columns=list(COMPARE_METRICS)),
+    both = pd.concat([kerngebied.reindex(columns=list(COMPARE_METRICS)),
                       gem.reindex(columns=list(COMPARE_METRICS))])
     return both.astype(float)
 

@@ -147,7 +147,7 @@ def test_clicking_a_buurt_opens_its_profile(page: Page) -> None:
 
 
 def test_kerngebied_link_selects_core_area(page: Page) -> None:
-    page.goto(f"{page.base_url}/?kern=Smilde")
+    page.goto(f"{page.base_url}/?kerngebied=Smilde")
     wait_for_app(page)
     assert_no_exception(page)
     assert page.get_by_role("combobox", name="Kerngebied", exact=True).input_value() == "Smilde"
