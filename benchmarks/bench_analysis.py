@@ -102,7 +102,7 @@ def synthetic_national(n_buurten: int, n_homes: int, n_facilities: int,
                    np.where(np.isin(ftype, ["nursing_somatic", "nursing_dementia",
                                             "clustered_housing", "day_care"]), 40.0, np.nan))
     facilities = gpd.GeoDataFrame(
-        {"facility_id": [f"F{i}" for i in range(n_facilities)], "type": ftype,
+        {"facility_id": [f"F{i}" for i in range(n_facilities)], "facility_type": ftype,
          "name": "f", "operator": "", "capacity": cap},
         geometry=gpd.points_from_xy(hx[at] + 20, hy[at] + 20), crs=vocabulary.METRIC_CRS)
     meta = {"region_name": "Synthetisch Nederland", "base_year": "2024", "demo": "true"}

@@ -188,7 +188,7 @@ def test_owner_and_kern_filters(result, tmp_path):
     fac = select_layer(result, "facilities", ExportSelection(kerngebied="Beilen"))
     assert set(fac["kerngebied"]) == {"Beilen"}
     circles = select_layer(result, "catchments")
-    assert set(circles["type"]) == set(result.norms.walking)
+    assert set(circles["facility_type"]) == set(result.norms.walking)
     radius = np.sqrt(shapely.area(circles.geometry.values) / np.pi)
     np.testing.assert_allclose(radius, circles["norm_m"], rtol=0.01)
 

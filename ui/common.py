@@ -83,6 +83,8 @@ def demo_notice(region: Region) -> None:
         st.info(f"**{region.name}** ({region.metadata.get('gemeente_code', '')}, basisjaar "
                 f"{region.base_year}) — {region.metadata.get('notice', 'echte data.')}",
                 icon=":material/database:")
+    for notice in region.notices:  # e.g. a package of an earlier version was migrated
+        st.info(notice, icon=":material/update:")
 
 
 def sidebar_choices(region: Region) -> Choices:

@@ -291,7 +291,7 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
             name=f"Loopafstand {fmt_int(metres)} m: "
                  f"{vocabulary.FACILITY_LABELS[options.norm_circles].lower()}")
         colour = FACILITY_STYLE[options.norm_circles][0]
-        for _, f in fac[fac["type"] == options.norm_circles].iterrows():
+        for _, f in fac[fac["facility_type"] == options.norm_circles].iterrows():
             folium.Circle(location=[f.geometry.y, f.geometry.x], radius=metres, color=colour,
                           weight=1.5, fill=True, fill_opacity=0.08, interactive=False
                           ).add_to(circles)
@@ -303,7 +303,7 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
     # --- facilities: one GeoJson layer per type (Leaflet core only, no jQuery popups)
     if options.facility_types:
         for ftype in options.facility_types:
-            shown = fac[fac["type"] == ftype]
+            shown = fac[fac["facility_type"] == ftype]
             if shown.empty:
                 continue
             _add_facility_layer(fmap, ftype, shown)
@@ -373,12 +373,12 @@ def _add_facility_layer(fmap: folium.Map, ftype: str, shown: gpd.GeoDataFrame) -
 
 
 def _facility_tooltip(f: pd.Series) -> str:
-    return f"{_esc(vocabulary.FACILITY_LABELS[f['type']])}: {_esc(f['name'])}"
+    return f"{_esc(vocabulary.FACILITY_LABELS[f['facility_type']])}: {_esc(f['name'])}"
 
 
 def _facility_popup(f: pd.Series) -> str:
     cap = f["capacity"]
-    parts = [f"<b>{_esc(f['name'])}</b>", _esc(vocabulary.FACILITY_LABELS[f["type"]])]
+    parts = [f"<b>{_esc(f['name'])}</b>", _esc(vocabulary.FACILITY_LABELS[f["facility_type"]])]
     if str(f.get("operator", "")).strip():
         parts.append(f"Exploitant: {_esc(f['operator'])}")
     if cap is not None and not (isinstance(cap, float) and math.isnan(cap)):

@@ -307,7 +307,7 @@ def _supply_per_area(facilities: gpd.GeoDataFrame, people: _People,
     fac_xy = shapely.get_coordinates(facilities.geometry.values)
     fac_area = locate_points(fac_xy, areas)
     cap = facilities["capacity"].fillna(0.0).to_numpy(dtype=float)
-    ftype = facilities["type"].to_numpy(dtype=object)
+    ftype = facilities["facility_type"].to_numpy(dtype=object)
     for product, facility_type in PRODUCT_FACILITY.items():
         sel = (ftype == facility_type) & (fac_area >= 0)
         per_area[f"supply_{product}"] = np.bincount(fac_area[sel], weights=cap[sel],

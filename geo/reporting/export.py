@@ -121,10 +121,11 @@ def _facilities(result: GapResult) -> gpd.GeoDataFrame:
         raise ExportError("dit resultaat bevat geen voorzieningen; reken het opnieuw door.")
     fac = result.facilities.copy()
     xy = shapely.get_coordinates(fac.geometry.values)
-    fac["type_label"] = fac["type"].map(vocabulary.FACILITY_LABELS).fillna(fac["type"])
+    ftype = fac["facility_type"]
+    fac["type_label"] = ftype.map(vocabulary.FACILITY_LABELS).fillna(ftype)
     fac["kerngebied"] = _kerngebied_of_points(result, xy)
     fac["in_region"] = fac["kerngebied"].notna()
-    fac["norm_m"] = fac["type"].map({k: float(v) for k, v in result.norms.walking.items()})
+    fac["norm_m"] = ftype.map({k: float(v) for k, v in result.norms.walking.items()})
     return fac
 
 
@@ -209,7 +210,7 @@ def _style(layer: str, frame: gpd.GeoDataFrame, names: dict[str, str],
     if layer == "homes":
         return suitability_qml(names["suitability"])
     if layer == "facilities":
-        return facility_qml(names["type"], frame["type"].unique())
+        return facility_qml(names["facility_type"], frame["facility_type"].unique())
     return outline_qml()
 
 

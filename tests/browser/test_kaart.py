@@ -98,7 +98,7 @@ def test_kaart_draws_buurten_and_facilities(page: Page) -> None:
     _open_kaart(page)
     state = _buurt_state(page)
     assert len(state) == len(region.areas) == 51
-    expected = int(region.facilities["type"].isin(DEFAULT_FACILITY_TYPES).sum())
+    expected = int(region.facilities["facility_type"].isin(DEFAULT_FACILITY_TYPES).sum())
     frame = _map_frame(page)
     assert frame.locator(".wza-fac").count() == expected
     assert frame.locator(".wza-label").count() == len(region.villages)
