@@ -66,12 +66,12 @@ def synthetic_national(n_buurten: int, n_homes: int, n_facilities: int,
     ix, iy = np.divmod(np.arange(n_buurten), side)
     x0, y0 = 20_000.0 + ix * size, 300_000.0 + iy * size
     codes = np.array([f"BU{i:08d}" for i in range(n_buurten)], dtype=object)
-    kern = np.array([f"K{i // 40:04d}" for i in range(n_buurten)], dtype=object)
+    kerngebied = np.array([f"K{i // 40:04d}" for i in range(n_buurten)], dtype=object)
     areas = gpd.GeoDataFrame(
         {"buurt_code": codes, "buurt_name": codes, "wijk_code": [f"WK{i // 10:06d}" for i in
                                                                  range(n_buurten)],
          "wijk_name": "w", "gemeente_code": "GM0000", "gemeente_name": "Nederland",
-         "kerngebied": kern},
+         "kerngebied": kerngebied},
         geometry=shapely.box(x0, y0, x0 + size, y0 + size), crs=vocabulary.METRIC_CRS)
     # homes: lognormal buurt sizes, points clustered around the buurt centre
     weights = rng.lognormal(0, 1.0, n_buurten)
@@ -102,7 +102,7 @@ def synthetic_national(n_buurten: int, n_homes: int, n_facilities: int,
                    np.where(np.isin(ftype, ["nursing_somatic", "nursing_dementia",
                                             "clustered_housing", "day_care"]), 40.0, np.nan))
     facilities = gpd.GeoDataFrame(
-        {"facility_id": [f"F{i}" for i in range(n_facilities)], "type": ftype,
+        {"facility_id": [f"F{i}" for i in range(n_facilities)], "facility_type": ftype,
          "name": "f", "operator": "", "capacity": cap},
         geometry=gpd.points_from_xy(hx[at] + 20, hy[at] + 20), crs=vocabulary.METRIC_CRS)
     meta = {"region_name": "Synthetisch Nederland", "base_year": "2024", "demo": "true"}
@@ -124,7 +124,7 @@ def bench_national(n_buurten: int, n_homes: int, n_facilities: int) -> bool:
     ok = elapsed <= 60 and peak <= 6
     print(f"  analyse (year 2030): {elapsed:.1f} s (target ≤ 60 s); peak memory {peak:.2f} GB "
           f"(target ≤ 6 GB) -> {'PASS' if ok else 'FAIL'}")
-    print(f"  output: {len(result.buurt)} buurten, {len(result.kern)} kerngebieden, "
+    print(f"  output: {len(result.buurt)} buurten, {len(result.kerngebied)} kerngebieden, "
           f"{len(result.grid):,} grid cells, {len(result.ranking):,} ranking rows")
     return ok
 

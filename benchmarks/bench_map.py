@@ -61,7 +61,7 @@ def payload_figures() -> None:
             theme="uncov_gp", level="grid", facility_types=vocabulary.FACILITY_TYPES,
             norm_circles="gp"),
         "kerngebied Beilen, individual homes": MapOptions(
-            theme="pop_75plus", kern="Beilen", homes="points",
+            theme="pop_75plus", kerngebied="Beilen", homes="points",
             facility_types=("gp", "supermarket")),
     }
     print("== map payload (default region)")

@@ -21,7 +21,7 @@ Examples
 >>> import geo
 >>> region = geo.load_demo_region()
 >>> result = geo.analyse(region, year=2030)
->>> sorted(result.kern["kerngebied"])
+>>> sorted(result.kerngebied["kerngebied"])
 ['Beilen', 'Smilde', 'Westerbork']
 """
 

@@ -56,11 +56,27 @@ __all__ = ["BUILD_MAX_MB", "add_fetch_arguments", "build_parser", "main", "run_f
 BUILD_MAX_MB: int = 4096
 
 
+def _notify(notices: Sequence[str]) -> None:
+    """Show reading notices (e.g. a file of an earlier version was migrated) on stderr."""
+    for notice in notices:
+        print(f"Let op: {notice}", file=sys.stderr)
+
+
 def _load(path: str | None):  # noqa: ANN202 - Region, imported lazily
     from geo.datasets import load_demo_region
     from geo.io.region_package import load_region
 
-    return load_region(path) if path else load_demo_region()
+    region = load_region(path) if path else load_demo_region()
+    _notify(region.notices)
+    return region
+
+
+def _load_scenario(path: str):  # noqa: ANN202 - Scenario, imported lazily
+    from geo.io.scenario_toml import load_scenario
+
+    scenario = load_scenario(path)
+    _notify(scenario.notices)
+    return scenario
 
 
 def _result_for(args: argparse.Namespace):  # noqa: ANN202 - (Region, GapResult)
@@ -72,9 +88,8 @@ def _result_for(args: argparse.Namespace):  # noqa: ANN202 - (Region, GapResult)
     norms = None if args.norms is None else load_norms(args.norms)  # preset key or file
     if args.scenario:
         from geo.analysis.scenario import analyse_scenario
-        from geo.io.scenario_toml import load_scenario
 
-        scenario = load_scenario(args.scenario)
+        scenario = _load_scenario(args.scenario)
         return region, analyse_scenario(region, scenario, year=args.year, norms=norms,
                                         prognosis=args.prognosis)
     return region, analyse(region, year=args.year, norms=norms, prognosis=args.prognosis)
@@ -96,11 +111,11 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
                   f"{result.assumptions['scenario_overrides']}")
     if region.is_demo:
         print("LET OP: demodata met gegenereerde details.")
-    for _, row in result.kern.iterrows():
+    for _, row in result.kerngebied.iterrows():
         parts = [f"{vocabulary.PRODUCT_LABELS[p]} {fmt_int(row[f'shortage_{p}'])}"
                  for p in vocabulary.PRODUCTS]
         print(f"  {row['kerngebied']:<12} tekort: " + "; ".join(parts))
-    print(f"Geschreven: {out} (gaps_buurt {len(result.buurt)}, gaps_kern {len(result.kern)}, "
+    print(f"Geschreven: {out} (gaps_buurt {len(result.buurt)}, gaps_kern {len(result.kerngebied)}, "
           f"gaps_grid {len(result.grid)}, ranking {len(result.ranking)})")
     return 0
 
@@ -110,14 +125,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     region, result = _result_for(args)
     start = time.perf_counter()
-    sel = ExportSelection(kern=args.kern, owner=args.owner, theme=args.theme)
+    sel = ExportSelection(kerngebied=args.kerngebied, owner=args.owner, theme=args.theme)
     out = write_export(result, args.layer, args.format, args.out, sel)
     elapsed = time.perf_counter() - start
     label = "alle lagen" if args.layer == "all" else LAYERS[args.layer]
     print(f"{region.name}: {label}, {result.year}"
           + (f", scenario '{result.assumptions['scenario_name']}'"
              if "scenario_name" in result.assumptions else "")
-          + (f", kerngebied {args.kern}" if args.kern else "")
+          + (f", kerngebied {args.kerngebied}" if args.kerngebied else "")
           + (f", eigenaar {args.owner}" if args.owner else ""))
     if region.is_demo:
         print("LET OP: demodata met gegenereerde details.")
@@ -288,7 +303,6 @@ def _format_comparison(table, labels: list[str]) -> str:  # noqa: ANN001 - DataF
 def _cmd_compare(args: argparse.Namespace) -> int:
     from geo.analysis.scenario import analyse_scenario, compare
     from geo.errors import ScenarioError
-    from geo.io.scenario_toml import load_scenario
     from geo.model.scenario import without_changes
 
     names = list(args.scenarios)
@@ -297,7 +311,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         raise ScenarioError("vergelijken: geef minstens één scenariobestand (.toml).")
     if len(names) == 1:
         names.insert(0, "basis")
-    loaded = {n: load_scenario(n) for n in files}
+    loaded = {n: _load_scenario(n) for n in files}
     region = _load(args.region)
     first = loaded[files[0]]
     results = {}
@@ -333,7 +347,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
     print(f"Inwoners: {fmt_int(pop)} (65+: {fmt_int(old)}, {fmt_share(old / max(pop, 1), 1)})")
     print(f"Woningen: {fmt_int(len(region.homes))}; nultreden: "
           f"{fmt_share(region.homes['step_free'].mean(), 1)}")
-    counts = region.facilities["type"].value_counts()
+    counts = region.facilities["facility_type"].value_counts()
     print("Voorzieningen: " + ", ".join(
         f"{vocabulary.FACILITY_LABELS[t]} {counts.get(t, 0)}" for t in vocabulary.FACILITY_TYPES))
     print(f"Licentie: {region.metadata.get('licence', '?')}")
@@ -393,7 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
                    + f"; {ALL_LAYERS}: alle lagen (alleen gpkg)")
     p.add_argument("--format", required=True, choices=list(FORMATS),
                    help="gpkg (aanbevolen), shp (zip), geojson (WGS84) of csv")
-    p.add_argument("--kern", help="alleen dit kerngebied")
+    # --kern: the option's earlier name, still accepted so existing command lines work
+    p.add_argument("--kerngebied", "--kern", dest="kerngebied",
+                   help="alleen dit kerngebied (oude naam --kern werkt ook)")
     p.add_argument("--owner", help="alleen woningen van deze eigenaar (laag homes)")
     p.add_argument("--theme", help="kolom waarop de QGIS-stijl kleurt "
                    "(standaard shortage_step_free)")

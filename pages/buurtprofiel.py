@@ -48,16 +48,16 @@ st.session_state["buurt"] = code
 if st.query_params.get("buurt") != code:
     st.query_params["buurt"] = code
 
-kern_filter = None if choices.kern == ALL else choices.kern
-labels = profile.buurt_labels(result, kern_filter)
-outside_kern = code not in labels
-if outside_kern:
+kerngebied_filter = None if choices.kerngebied == ALL else choices.kerngebied
+labels = profile.buurt_labels(result, kerngebied_filter)
+outside_kerngebied = code not in labels
+if outside_kerngebied:
     labels = profile.buurt_labels(result)
 st.session_state[SELECT_KEY] = code
 
 try:
     row = profile.buurt_row(result, code)
-    name, kern = str(row["buurt_name"]), str(row["kerngebied"])
+    name, kerngebied = str(row["buurt_name"]), str(row["kerngebied"])
     gemeente = str(row["gemeente_name"])
     year = result.year
     pyramid = profile.age_pyramid(result, code)
@@ -69,10 +69,10 @@ except WoonzorgError as exc:
              "controleer de data (zie Data & methode).")
     st.stop()
 
-name_md, kern_md, gem_md, norms_md = md(name), md(kern), md(gemeente), md(norms.name)
+name_md, kerngebied_md, gem_md, norms_md = md(name), md(kerngebied), md(gemeente), md(norms.name)
 st.title(f"Buurtprofiel {name_md}")
 wijk = str(row.get("wijk_name", ""))
-st.caption(f"{md(code)} · wijk {md(wijk)} · kerngebied {kern_md} · gemeente {gem_md} · "
+st.caption(f"{md(code)} · wijk {md(wijk)} · kerngebied {kerngebied_md} · gemeente {gem_md} · "
            f"jaar {year}{' (basisjaar)' if year == region.base_year else ' (prognose)'} · "
            f"normset {norms_md} · prognose {md(result.prognosis.name.replace('_', ' '))}")
 
@@ -85,8 +85,8 @@ with head_left:
 with head_right:
     st.page_link("pages/kaart.py", label="Toon op de kaart", icon=":material/map:",
                  query_params={"buurt": code})
-if outside_kern:
-    st.caption(f"{name_md} ligt niet in kerngebied {md(choices.kern)}; de lijst toont alle "
+if outside_kerngebied:
+    st.caption(f"{name_md} ligt niet in kerngebied {md(choices.kerngebied)}; de lijst toont alle "
                "buurten.")
 
 # --- big numbers ------------------------------------------------------------------------------
@@ -110,15 +110,15 @@ if sm_norm is not None:
 
 # --- age and ageing ---------------------------------------------------------------------------
 st.subheader("Leeftijd en vergrijzing")
-scale_names = {"buurt": f"Buurt {name}", "kerngebied": f"Kerngebied {kern}",
+scale_names = {"buurt": f"Buurt {name}", "kerngebied": f"Kerngebied {kerngebied}",
                "gemeente": f"Gemeente {gemeente}"}
-scale_in = {"buurt": f"buurt {name}", "kerngebied": f"kerngebied {kern}",
+scale_in = {"buurt": f"buurt {name}", "kerngebied": f"kerngebied {kerngebied}",
             "gemeente": f"gemeente {gemeente}"}
 scale = st.radio("Schaal van de trend en van vraag en aanbod", list(scale_names),
                  key=SCALE_KEY, horizontal=True, format_func=lambda k: md(scale_names[k]))
-scale_key = {"buurt": code, "kerngebied": kern, "gemeente": None}[scale]
+scale_key = {"buurt": code, "kerngebied": kerngebied, "gemeente": None}[scale]
 scale_codes = {"buurt": [code],
-               "kerngebied": list(result.buurt.loc[result.buurt["kerngebied"] == kern,
+               "kerngebied": list(result.buurt.loc[result.buurt["kerngebied"] == kerngebied,
                                                    "buurt_code"]),
                "gemeente": None}[scale]
 try:
@@ -253,11 +253,11 @@ st.subheader("Wat ontbreekt hier?")
 if texts:
     st.markdown("\n".join(f"- {md(t)}" for t in texts))
     st.caption(f"Uit de rangorde op de pagina Tekorten ({year}, {norms_md}): eerst de buurt "
-               f"zelf (nultredenwoningen, loopnormen), dan kerngebied {kern_md} (geclusterd wonen "
-               "en verpleegzorg).")
+               f"zelf (nultredenwoningen, loopnormen), dan kerngebied {kerngebied_md} "
+               "(geclusterd wonen en verpleegzorg).")
 else:
     st.success(f"Volgens {norms_md} ontbreekt er in {year} niets in {name_md} of kerngebied "
-               f"{kern_md}.")
+               f"{kerngebied_md}.")
 
 # --- comparison -------------------------------------------------------------------------------
 st.subheader(f"Vergelijking: buurt, kerngebied en gemeente ({year})")
@@ -265,7 +265,7 @@ comp_table = pd.DataFrame({
     "Kenmerk": compare["label"],
     name: [fmt_indicator(v, k) for v, k in zip(compare["buurt"], compare["kind"],
                                                        strict=True)],
-    f"Kerngebied {kern}": [fmt_indicator(v, k) for v, k in
+    f"Kerngebied {kerngebied}": [fmt_indicator(v, k) for v, k in
                            zip(compare["kerngebied"], compare["kind"], strict=True)],
     gemeente: [fmt_indicator(v, k) for v, k in zip(compare["gemeente"], compare["kind"],
                                                            strict=True)],

@@ -107,7 +107,7 @@ with st.form("data_upload"):
                                       key="up_corp", max_upload_size=limit_mb)
     kerngebieden = right.file_uploader(
         "Kerngebieden (CSV buurt_code/wijk_code;kerngebied, of vlakken)",
-        type=["csv", "txt", "gpkg", "geojson", "json", "zip"], key="up_kern",
+        type=["csv", "txt", "gpkg", "geojson", "json", "zip"], key="up_kerngebieden",
         max_upload_size=limit_mb)
     left, right = st.columns(2)
     ages = left.file_uploader("Leeftijdsopbouw gemeente/provincie (StatLine-CSV)",
@@ -201,7 +201,7 @@ m[3].metric("Voorzieningen", fmt_int(preview.stats.get("facilities", 0)))
 
 fmap, _ = build_map(result, layers, MapOptions(
     theme="pop_75plus", level="buurt", homes="off",
-    facility_types=tuple(sorted(set(new.facilities["type"]))), labels=False))
+    facility_types=tuple(sorted(set(new.facilities["facility_type"]))), labels=False))
 st_folium(fmap, height=420, use_container_width=True, key="data_map", returned_objects=[])
 
 recognised, missing = st.columns(2)

@@ -65,8 +65,8 @@ if layer.startswith("gaps_"):
         format_func=lambda k: area_themes[k].label)
     theme = area_themes[theme_key].column
 
-kern = None if choices.kern == ALL else choices.kern
-selection = ExportSelection(kern=kern, owner=owner, theme=theme)
+kerngebied = None if choices.kerngebied == ALL else choices.kerngebied
+selection = ExportSelection(kerngebied=kerngebied, owner=owner, theme=theme)
 try:
     frame = select_layer(result, layer, selection)
 except WoonzorgError as exc:
@@ -79,7 +79,7 @@ m1, m2, m3 = st.columns(3)
 m1.metric("Rijen", fmt_int(len(frame)))
 m2.metric("Velden", len(columns))
 m3.metric("Jaar", result.year)
-scope = "hele gemeente" if kern is None else f"kerngebied {kern}"
+scope = "hele gemeente" if kerngebied is None else f"kerngebied {kerngebied}"
 st.caption(
     f"{LAYERS[layer]} · {scope}" + (f" · eigenaar {owner}" if owner else "")
     + f" · {labels[scenario_key]} · {result.norms.name} · prognose {result.prognosis.name} · "
@@ -106,6 +106,7 @@ with st.expander("Veldenlijst (korte naam in Shapefile, volledige naam, eenheid)
         "short_name": "Shapefile", "full_name": "Veld", "unit": "Eenheid",
         "description": "Omschrijving"}), hide_index=True, width="stretch")
 st.caption("Dezelfde export kan ook zonder app: `python -m geo export --layer "
-           f"{layer} --format {fmt} --out {name}`" + (f" --kern {kern}" if kern else "")
+           f"{layer} --format {fmt} --out {name}`"
+           + (f" --kerngebied {kerngebied}" if kerngebied else "")
            + (" --scenario BESTAND.toml" if scenario_key != BASIS else "")
            + (f" --year {result.year}" if scenario_key == BASIS else ""))

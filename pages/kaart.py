@@ -22,12 +22,14 @@ from ui.maps import BASEMAPS, MapOptions, build_map, legend_html, locate_click, 
 from ui.navigation import ensure_navigation
 
 ensure_navigation()  # before anything is drawn; see the ui.navigation docstring
-# A link from another page (?kern=…) selects a core area: set it before the sidebar exists.
-qp_kern = st.query_params.get("kern")
-if qp_kern:
-    if qp_kern in active_region()[0].kerngebieden:
-        st.session_state["kern"] = qp_kern
-    del st.query_params["kern"]
+# A link from another page (?kerngebied=…) selects a core area: set it before the sidebar exists.
+# ?kern=… is the parameter's earlier name: links that use it keep working (the new name wins).
+for qp_name in ("kern", "kerngebied"):
+    qp_kerngebied = st.query_params.get(qp_name)
+    if qp_kerngebied:
+        if qp_kerngebied in active_region()[0].kerngebieden:
+            st.session_state["kerngebied"] = qp_kerngebied
+        del st.query_params[qp_name]
 
 ctx = page_context()
 result, region, choices = ctx.result, ctx.region, ctx.choices
@@ -70,12 +72,12 @@ with st.sidebar:
                            help="Zonder internet: 'Geen achtergrond'. PDOK is de Nederlandse "
                                 "standaard, OpenStreetMap een alternatief.")
 
-kern = None if choices.kern == ALL else choices.kern
-if homes_mode == "points" and kern is None:
+kerngebied = None if choices.kerngebied == ALL else choices.kerngebied
+if homes_mode == "points" and kerngebied is None:
     st.info("Losse woningen worden alleen binnen één kerngebied getoond; hieronder staan ze "
             "per 250 m-cel. Kies een kerngebied in de zijbalk.")
 options = MapOptions(
-    theme=theme_key, level=level, kern=kern, facility_types=tuple(fac_types),
+    theme=theme_key, level=level, kerngebied=kerngebied, facility_types=tuple(fac_types),
     norm_circles=None if circles == "(geen)" else circles, homes=homes_mode,
     owner=None if owner == "(alle)" else owner, labels=labels, basemap=basemap)
 
@@ -110,7 +112,8 @@ with side_col:
                                   format_func=lambda k: FORMATS[k][0])
         theme_col = all_themes[theme_key].column
         export_sel = ExportSelection(
-            kern=kern, owner=None if owner == "(alle)" or picked_layer != "homes" else owner,
+            kerngebied=kerngebied,
+            owner=None if owner == "(alle)" or picked_layer != "homes" else owner,
             theme=theme_col if theme_col in result.buurt.columns else None)
         try:
             n_rows = len(select_layer(result, picked_layer, export_sel))
@@ -119,7 +122,7 @@ with side_col:
         else:
             file_name = export_filename(result, picked_layer, picked_fmt, export_sel)
             st.caption(f"{fmt_int(n_rows)} rijen, zoals op de kaart ({result.year}, "
-                       f"{'hele gemeente' if kern is None else kern}).")
+                       f"{'hele gemeente' if kerngebied is None else kerngebied}).")
             st.download_button(
                 "Download", key="map_export",
                 data=lambda: export_bytes(result, picked_layer, picked_fmt, export_sel)[0],

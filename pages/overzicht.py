@@ -15,7 +15,7 @@ result = ctx.result
 st.subheader(f"Tekorten per kerngebied in {result.year}")
 st.caption(f"Normset: {result.norms.name}. Tekort = vraag − aanbod; negatief is een overschot.")
 
-for _, row in result.kern.iterrows():
+for _, row in result.kerngebied.iterrows():
     st.markdown(f"#### {row['kerngebied']}")
     cols = st.columns(len(vocabulary.PRODUCTS) + 1)
     for col, product in zip(cols, vocabulary.PRODUCTS, strict=False):

@@ -109,32 +109,32 @@ if result is None:
     st.stop()
 reference = None if ref_key == NONE else _result(ref_key)
 
-kerns = [str(k) for k in result.kern["kerngebied"]]
-pos = min(max(int(st.session_state.get(POS, 0)), 0), len(kerns) - 1)
+kerngebieden = [str(k) for k in result.kerngebied["kerngebied"]]
+pos = min(max(int(st.session_state.get(POS, 0)), 0), len(kerngebieden) - 1)
 st.session_state[POS] = pos
 
 
 def _step(delta: int) -> None:
-    st.session_state[POS] = min(max(st.session_state.get(POS, 0) + delta, 0), len(kerns) - 1)
+    st.session_state[POS] = min(max(st.session_state.get(POS, 0) + delta, 0), len(kerngebieden) - 1)
 
 
 # --- screen -----------------------------------------------------------------------------
-kern = kerns[pos]
+kerngebied = kerngebieden[pos]
 screen.title(f"{_name(chosen)} · {result.year}")
 nav_prev, nav_label, nav_next = screen.columns([1, 4, 1], vertical_alignment="center")
 with nav_prev:
     st.button("◀ Vorige", key="present_prev", on_click=_step, args=(-1,),
               disabled=pos == 0, width="stretch")
 with nav_label:
-    st.markdown(f"## {kern} ({pos + 1}/{len(kerns)})")
+    st.markdown(f"## {kerngebied} ({pos + 1}/{len(kerngebieden)})")
 with nav_next:
     st.button("Volgende ▶", key="present_next", on_click=_step, args=(1,),
-              disabled=pos == len(kerns) - 1, width="stretch")
+              disabled=pos == len(kerngebieden) - 1, width="stretch")
 
-row = result.kern.set_index("kerngebied").loc[kern]
+row = result.kerngebied.set_index("kerngebied").loc[kerngebied]
 ref_row = None
-if reference is not None and kern in set(reference.kern["kerngebied"]):
-    ref_row = reference.kern.set_index("kerngebied").loc[kern]
+if reference is not None and kerngebied in set(reference.kerngebied["kerngebied"]):
+    ref_row = reference.kerngebied.set_index("kerngebied").loc[kerngebied]
 
 
 def _num(frame_row, col: str) -> float:

@@ -24,7 +24,7 @@ from ui.common import active_region, page_context
 from ui.maps import project_pick_map
 
 PROJECT_COLUMNS = ["name", "x", "y", "ready", *vocabulary.PRODUCTS, "owner"]
-CHANGE_COLUMNS = ["action", "id", "from_year", "type", "name", "capacity", "x", "y"]
+CHANGE_COLUMNS = ["action", "id", "from_year", "facility_type", "name", "capacity", "x", "y"]
 NEW = "(nieuw scenario)"
 SHORT_LABELS = {"step_free": "Tekort nultredenwoningen", "clustered": "Tekort geclusterd wonen",
                 "nursing_somatic": "Tekort verpleegzorg somatisch",
@@ -51,6 +51,8 @@ def _empty_draft() -> dict:
 
 
 def _load_into_editor(scenario: Scenario, *, sid: int | None, version: int | None) -> None:
+    if scenario.notices:  # e.g. a scenario of an earlier version was migrated
+        st.session_state["scn_notice"] = " ".join(scenario.notices)
     st.session_state["scn_draft"] = scenario.to_dict()
     st.session_state["scn_id"] = sid
     st.session_state["scn_version"] = version
@@ -97,6 +99,8 @@ with right:
 
 if flash := st.session_state.pop("scn_flash", None):
     st.success(flash)
+if notice := st.session_state.pop("scn_notice", None):
+    st.info(notice)
 draft = st.session_state["scn_draft"]
 rev = st.session_state["scn_rev"]
 
@@ -179,8 +183,8 @@ edited_changes = st.data_editor(
         "from_year": st.column_config.NumberColumn(
             "Vanaf jaar", min_value=2000, max_value=2060, step=1, format="%d",
             help="Leeg: de wijziging geldt in elk scenariojaar."),
-        "type": st.column_config.SelectboxColumn("Type (open)",
-                                                 options=list(vocabulary.FACILITY_TYPES)),
+        "facility_type": st.column_config.SelectboxColumn(
+            "Type (open)", options=list(vocabulary.FACILITY_TYPES)),
         "name": st.column_config.TextColumn("Naam (open)"),
         "capacity": st.column_config.NumberColumn("Capaciteit", min_value=0),
         "x": st.column_config.NumberColumn("x (RD)", format="%.0f"),
@@ -188,8 +192,9 @@ edited_changes = st.data_editor(
     })
 with st.expander("Bestaande voorzieningen (id's)"):
     fac = pd.DataFrame(region.facilities.drop(columns="geometry"))
-    st.dataframe(fac[["facility_id", "type", "name", "woonplaats", "capacity"]
-                     if "woonplaats" in fac else ["facility_id", "type", "name", "capacity"]],
+    st.dataframe(fac[["facility_id", "facility_type", "name", "woonplaats", "capacity"]
+                     if "woonplaats" in fac
+                     else ["facility_id", "facility_type", "name", "capacity"]],
                  hide_index=True, width="stretch")
 
 
@@ -265,8 +270,8 @@ st.session_state["scn_draft"] = scenario.to_dict()
 st.caption(f"Tekort (vraag − aanbod) in {scenario.year} met {result.norms.name}; het verschil is "
            "het effect van de projecten en wijzigingen ten opzichte van hetzelfde jaar zonder "
            "wijzigingen.")
-ref = reference.kern.set_index("kerngebied")
-for _, row in result.kern.iterrows():
+ref = reference.kerngebied.set_index("kerngebied")
+for _, row in result.kerngebied.iterrows():
     k = row["kerngebied"]
     cols = st.columns(len(vocabulary.PRODUCTS) + 1)
     cols[0].markdown(f"**{k}**")

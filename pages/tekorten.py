@@ -26,11 +26,12 @@ ranking = result.ranking
 norms = result.norms
 
 st.title("Tekorten")
-kern_text = "alle kerngebieden" if choices.kern == ALL else f"kerngebied {md(choices.kern)}"
+kerngebied_text = ("alle kerngebieden" if choices.kerngebied == ALL
+                   else f"kerngebied {md(choices.kerngebied)}")
 st.caption(f"Waar ontbreken geschikte woningen, zorgplaatsen en voorzieningen op loopafstand "
            f"het meest? {md(region.name)} · {result.year} · normset {md(norms.name)} · "
-           f"prognose {md(result.prognosis.name.replace('_', ' '))} · {kern_text} (kies in de "
-           "zijbalk).")
+           f"prognose {md(result.prognosis.name.replace('_', ' '))} · {kerngebied_text} "
+           "(kies in de zijbalk).")
 
 # --- filters ----------------------------------------------------------------------------------
 topics = list(dict.fromkeys(ranking["topic_label"]))
@@ -47,7 +48,7 @@ search = f3.text_input("Zoek op naam of code", key="tekorten_search",
 
 rows = profile.filter_ranking(
     ranking,
-    kerngebied=None if choices.kern == ALL else choices.kern,
+    kerngebied=None if choices.kerngebied == ALL else choices.kerngebied,
     topic_labels=chosen_topics,
     level=None if level == "alle" else level,
     search=search,
@@ -84,7 +85,7 @@ else:
     # The map is the app's default page, so its address is the app root ("/kaart" would
     # show "Page not found"); "./" keeps the links right behind a reverse-proxy prefix.
     view["kaart"] = [
-        f"./?buurt={quote(str(c))}" if lvl == "buurt" else f"./?kern={quote(str(c))}"
+        f"./?buurt={quote(str(c))}" if lvl == "buurt" else f"./?kerngebied={quote(str(c))}"
         for lvl, c in zip(rows["level"], rows["code"], strict=True)
     ]
     st.dataframe(
@@ -121,7 +122,7 @@ else:
     )
 
     export = rows.loc[:, list(COLUMNS)].rename(columns=COLUMNS)
-    slug = "gemeente" if choices.kern == ALL else choices.kern.lower().replace(" ", "-")
+    slug = "gemeente" if choices.kerngebied == ALL else choices.kerngebied.lower().replace(" ", "-")
     st.download_button(
         "Download als CSV (Excel)",
         data=profile.csv_bytes(export),

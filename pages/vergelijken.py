@@ -119,7 +119,7 @@ theme_key = st.selectbox(
     index=theme_keys.index(default_theme) if default_theme in theme_keys else 0,
     format_func=lambda k: all_themes[k].label)
 theme = all_themes[theme_key]
-kern = None if choices.kern == ALL else choices.kern
+kerngebied = None if choices.kerngebied == ALL else choices.kerngebied
 if theme_key.startswith("shortage_"):
     default_fac = [PRODUCT_FACILITY.get(theme_key[len("shortage_"):])]
 else:
@@ -146,13 +146,13 @@ layers = {key: _layers(key, res) for key, res in results.items()}
 values = []
 for layer in layers.values():
     frame = layer["buurt"]
-    if kern is not None:
-        frame = frame[frame["kerngebied"] == kern]
+    if kerngebied is not None:
+        frame = frame[frame["kerngebied"] == kerngebied]
     values.append(frame[theme.column].to_numpy(dtype=float))
 joined = np.concatenate(values) if values else np.array([])
 finite = joined[np.isfinite(joined)]
 limits = (float(finite.min()), float(finite.max())) if len(finite) else None
-map_options = MapOptions(theme=theme_key, level="buurt", kern=kern, homes="off",
+map_options = MapOptions(theme=theme_key, level="buurt", kerngebied=kerngebied, homes="off",
                          labels=True, value_limits=limits, facility_types=tuple(fac_types))
 
 legend: Legend | None = None
@@ -166,7 +166,8 @@ for i, (col, (key, res)) in enumerate(zip(st.columns(len(results)), results.item
                   returned_objects=[])
 if legend is not None:
     st.html(legend_html(legend, inline=True, note="zelfde kleurschaal voor alle kaarten"))
-st.caption(f"{region.name} · {'hele gemeente' if kern is None else 'kerngebied ' + kern}. "
+scope = "hele gemeente" if kerngebied is None else f"kerngebied {kerngebied}"
+st.caption(f"{region.name} · {scope}. "
            "Het kerngebied kiest u in de zijbalk.")
 
 # --- key figures ------------------------------------------------------------------------
@@ -198,10 +199,10 @@ for label in named:
 for label in others:
     show[f"Verschil {label}"] = [_fmt_diff(v, s) for v, s in
                                  zip(table[f"verschil {label}"], shares, strict=True)]
-kern_filter = st.segmented_control(
+kerngebied_filter = st.segmented_control(
     "Gebied", ["Alle", *dict.fromkeys(table["gebied"])], default="Alle", key="cmp_area")
-if kern_filter and kern_filter != "Alle":
-    show = show[show["Gebied"] == kern_filter]
+if kerngebied_filter and kerngebied_filter != "Alle":
+    show = show[show["Gebied"] == kerngebied_filter]
 st.dataframe(show, hide_index=True, width="stretch", height=min(36 * len(show) + 40, 1100))
 st.caption(f"Verschil = scenario − {ref}. Tekort = vraag − aanbod (negatief = overschot); "
            "aandelen in procentpunten (pp).")

@@ -86,7 +86,7 @@ def tiny_region() -> Region:
     facilities = gpd.GeoDataFrame(
         {
             "facility_id": [r[0] for r in fac_rows],
-            "type": [r[1] for r in fac_rows],
+            "facility_type": [r[1] for r in fac_rows],
             "name": [f"Voorziening {r[0]}" for r in fac_rows],
             "operator": ["Test"] * len(fac_rows),
             "capacity": [r[4] for r in fac_rows],

@@ -59,15 +59,17 @@ def files(tmp_path):
     cbs.write_bytes(cbs_gpkg_bytes())
     fac = tmp_path / "voorzieningen.csv"
     fac.write_bytes(FACILITIES)
-    kern = tmp_path / "kerngebieden.csv"
-    kern.write_text("wijk_code;kerngebied\nWK999100;Dorp\nWK999101;Buiten\n", encoding="utf-8")
-    return {"cbs": cbs, "bag": _bag_gpkg(tmp_path / "bag.gpkg"), "fac": fac, "kern": kern}
+    kerngebieden = tmp_path / "kerngebieden.csv"
+    kerngebieden.write_text("wijk_code;kerngebied\nWK999100;Dorp\nWK999101;Buiten\n",
+                            encoding="utf-8")
+    return {"cbs": cbs, "bag": _bag_gpkg(tmp_path / "bag.gpkg"), "fac": fac,
+            "kerngebied": kerngebieden}
 
 
 def test_build_known_answer(files):
     steps = []
     result = build_region(cbs=files["cbs"], gemeente="Testdorp", bag=files["bag"],
-                          facilities=[files["fac"]], kerngebieden=files["kern"],
+                          facilities=[files["fac"]], kerngebieden=files["kerngebied"],
                           progress=lambda f, m: steps.append((f, m)))
     region = result.region
     assert sorted(region.areas["buurt_code"]) == ["BU99910000", "BU99910001", "BU99910009",
@@ -89,7 +91,7 @@ def test_build_known_answer(files):
     assert "import_warnings" in region.metadata
     assert steps[-1][0] == 1.0 and all(0 <= f <= 1 for f, _ in steps)
     res = analyse(region, year=2030)
-    assert set(res.kern["kerngebied"]) == {"Dorp", "Buiten"}
+    assert set(res.kerngebied["kerngebied"]) == {"Dorp", "Buiten"}
     assert res.buurt.set_index("buurt_code").loc["BU99910000", "supply_nursing_somatic"] == 40
 
 
@@ -111,10 +113,10 @@ def test_build_errors(files):
         build_region(cbs=files["cbs"], gemeente="GM0001")
     with pytest.raises(ImportDataError, match="corporatielijst"):
         build_region(cbs=files["cbs"], gemeente=GEMEENTE, corporations=files["fac"])
-    bad_kern = files["kern"].with_name("k2.csv")
-    bad_kern.write_text("wijk_code;kerngebied\nWK999100;Dorp\n", encoding="utf-8")
+    bad_kerngebied = files["kerngebied"].with_name("k2.csv")
+    bad_kerngebied.write_text("wijk_code;kerngebied\nWK999100;Dorp\n", encoding="utf-8")
     with pytest.raises(ImportDataError, match="geen kerngebied voor 1 buurt"):
-        build_region(cbs=files["cbs"], gemeente=GEMEENTE, kerngebieden=bad_kern)
+        build_region(cbs=files["cbs"], gemeente=GEMEENTE, kerngebieden=bad_kerngebied)
     far = files["fac"].with_name("ver.csv")
     far.write_text(f"naam;type;x;y\nVer;gp;{X0 - 40000};{Y0}\n", encoding="utf-8")
     with pytest.raises(ImportDataError, match="binnen 5 km"):
@@ -129,15 +131,15 @@ def test_kerngebieden_from_polygons(files, tmp_path):
     path = tmp_path / "kernen.gpkg"
     pyogrio.write_dataframe(polygons, path, driver="GPKG")
     region = build_region(cbs=files["cbs"], gemeente=GEMEENTE, kerngebieden=path).region
-    kern = dict(zip(region.areas["buurt_code"], region.areas["kerngebied"], strict=True))
-    assert kern["BU99910000"] == "West" and kern["BU99910100"] == "Oost"
+    kerngebied = dict(zip(region.areas["buurt_code"], region.areas["kerngebied"], strict=True))
+    assert kerngebied["BU99910000"] == "West" and kerngebied["BU99910100"] == "Oost"
 
 
 def test_cli_build_then_analyse(files, tmp_path, capsys):
     out = tmp_path / "testdorp.gpkg"
     assert main(["build", "--gemeente", GEMEENTE, "--cbs", str(files["cbs"]), "--bag",
                  str(files["bag"]), "--facilities", str(files["fac"]), "--kerngebieden",
-                 str(files["kern"]), "--out", str(out)]) == 0
+                 str(files["kerngebied"]), "--out", str(out)]) == 0
     captured = capsys.readouterr()
     assert "4 buurten" in captured.out and "Kerngebieden: Dorp, Buiten" in captured.out
     assert "100%" in captured.err  # progress bar
@@ -145,9 +147,9 @@ def test_cli_build_then_analyse(files, tmp_path, capsys):
     assert len(region.homes) == 10
     gaps = tmp_path / "gaps.gpkg"
     assert main(["analyse", "--region", str(out), "--year", "2030", "--out", str(gaps)]) == 0
-    kern = pyogrio.read_dataframe(gaps, layer="gaps_kern")
-    assert sorted(kern["kerngebied"]) == ["Buiten", "Dorp"]
-    assert np.isfinite(kern["shortage_step_free"]).all()
+    kerngebied = pyogrio.read_dataframe(gaps, layer="gaps_kern")
+    assert sorted(kerngebied["kerngebied"]) == ["Buiten", "Dorp"]
+    assert np.isfinite(kerngebied["shortage_step_free"]).all()
     assert main(["build", "--gemeente", "GM0001", "--cbs", str(files["cbs"]), "--out",
                  str(tmp_path / "x.gpkg")]) == 2
     assert "GM0001" in capsys.readouterr().err

@@ -40,10 +40,10 @@ def test_analyse_default_region_as_subprocess(tmp_path):
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "demodata" in proc.stdout.lower()
-    kern = pyogrio.read_dataframe(out, layer="gaps_kern")
-    assert sorted(kern["kerngebied"]) == ["Beilen", "Smilde", "Westerbork"]
+    kerngebied = pyogrio.read_dataframe(out, layer="gaps_kern")
+    assert sorted(kerngebied["kerngebied"]) == ["Beilen", "Smilde", "Westerbork"]
     grid = pyogrio.read_dataframe(out, layer="gaps_grid")
-    assert grid["pop_total"].sum() == pytest.approx(kern["pop_total"].sum())
+    assert grid["pop_total"].sum() == pytest.approx(kerngebied["pop_total"].sum())
 
 
 def test_info(region_file, capsys):
@@ -182,6 +182,15 @@ def test_scenario_errors_go_to_stderr(tmp_path, region_file, capsys, args, messa
 # -- export -------------------------------------------------------------------------------
 
 
+def test_export_accepts_the_earlier_option_name_kern():
+    from geo.cli import build_parser
+
+    for option in ("--kerngebied", "--kern"):
+        args = build_parser().parse_args(["export", "--layer", "gaps_buurt", "--format", "csv",
+                                          option, "Noord", "--out", "x.csv"])
+        assert args.kerngebied == "Noord"
+
+
 def test_export_shapefile_of_a_scenario_core_area(tmp_path, region_file, capsys):
     import zipfile
 
@@ -196,7 +205,7 @@ def test_export_shapefile_of_a_scenario_core_area(tmp_path, region_file, capsys)
                     "units = { step_free = 40 }\n", encoding="utf-8")
     out = tmp_path / "alfa.zip"
     assert main(["export", "--region", str(region_file), "--scenario", str(scen),
-                 "--layer", "gaps_buurt", "--format", "shp", "--kern", "Noord",
+                 "--layer", "gaps_buurt", "--format", "shp", "--kerngebied", "Noord",
                  "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "scenario 'Alfa 40'" in text and "kerngebied Noord" in text

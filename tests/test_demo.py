@@ -121,11 +121,11 @@ def test_homes_plausible(demo):
 
 def test_facilities_where_plausible(demo):
     fac = demo.facilities
-    assert set(vocabulary.FACILITY_TYPES) <= set(fac["type"])
-    gp_places = set(fac.loc[fac["type"] == "gp", "woonplaats"])
+    assert set(vocabulary.FACILITY_TYPES) <= set(fac["facility_type"])
+    gp_places = set(fac.loc[fac["facility_type"] == "gp", "woonplaats"])
     assert {"Beilen", "Westerbork", "Smilde", "Assen"} <= gp_places
     assert "Zuidveld" not in set(fac["woonplaats"])
-    hospitals = fac[fac["type"] == "hospital"]
+    hospitals = fac[fac["facility_type"] == "hospital"]
     assert set(hospitals["woonplaats"]) == {"Assen", "Hoogeveen"}
     outline = shapely.union_all(demo.areas.geometry.values)
     assert not shapely.contains(outline, hospitals.geometry.values).any()

@@ -174,7 +174,7 @@ def test_geojson_is_rfc7946_wgs84(result, tmp_path):
 
 
 def test_owner_and_kern_filters(result, tmp_path):
-    sel = ExportSelection(kern="Smilde", owner="actium")
+    sel = ExportSelection(kerngebied="Smilde", owner="actium")
     homes = select_layer(result, "homes", sel)
     assert set(homes["owner"]) == {"Actium"}
     assert set(homes["kerngebied"]) == {"Smilde"}
@@ -185,10 +185,10 @@ def test_owner_and_kern_filters(result, tmp_path):
     assert len(homes) == expected > 0
     path = write_export(result, "homes", "csv", tmp_path / "h.csv", sel)
     assert len(pd.read_csv(path)) == expected
-    fac = select_layer(result, "facilities", ExportSelection(kern="Beilen"))
+    fac = select_layer(result, "facilities", ExportSelection(kerngebied="Beilen"))
     assert set(fac["kerngebied"]) == {"Beilen"}
     circles = select_layer(result, "catchments")
-    assert set(circles["type"]) == set(result.norms.walking)
+    assert set(circles["facility_type"]) == set(result.norms.walking)
     radius = np.sqrt(shapely.area(circles.geometry.values) / np.pi)
     np.testing.assert_allclose(radius, circles["norm_m"], rtol=0.01)
 
@@ -212,7 +212,7 @@ def test_scenario_export_records_the_scenario(tmp_path):
 @pytest.mark.parametrize(("kwargs", "words"), [
     ({"layer": "gaps_wijk"}, "onbekende laag"),
     ({"fmt": "kml"}, "onbekend formaat"),
-    ({"selection": ExportSelection(kern="Assen")}, "onbekend kerngebied"),
+    ({"selection": ExportSelection(kerngebied="Assen")}, "onbekend kerngebied"),
     ({"layer": "homes", "selection": ExportSelection(owner="Lefier")}, "onbekende eigenaar"),
     ({"selection": ExportSelection(owner="Actium")}, "alleen bij de laag 'homes'"),
     ({"fmt": "shp", "layer": "all"}, "alleen als GeoPackage"),
@@ -228,12 +228,13 @@ def test_bad_requests_give_clear_messages(result, tmp_path, kwargs, words):
 def test_empty_selection(result, tmp_path):
     # an owner that exists, in a core area where it owns nothing
     homes = select_layer(result, "homes")
-    by_kern = homes.groupby("owner")["kerngebied"].unique()
-    owner, kern = next((o, k) for o in by_kern.index for k in ("Beilen", "Smilde", "Westerbork")
-                       if k not in set(by_kern[o]))
+    by_kerngebied = homes.groupby("owner")["kerngebied"].unique()
+    owner, kerngebied = next((o, k) for o in by_kerngebied.index
+                             for k in ("Beilen", "Smilde", "Westerbork")
+                             if k not in set(by_kerngebied[o]))
     with pytest.raises(ExportError, match="selectie is leeg"):
         write_export(result, "homes", "gpkg", tmp_path / "e.gpkg",
-                     ExportSelection(kern=kern, owner=owner))
+                     ExportSelection(kerngebied=kerngebied, owner=owner))
     assert not (tmp_path / "e.gpkg").exists()
 
 

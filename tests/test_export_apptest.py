@@ -58,16 +58,16 @@ def test_export_page_defaults_to_buurt_geopackage():
 def test_owner_core_area_and_year_filter_the_homes():
     at = _open("export")
     at.selectbox(key="year").set_value(2030).run()
-    at.selectbox(key="kern").set_value("Smilde").run()
+    at.selectbox(key="kerngebied").set_value("Smilde").run()
     at.selectbox(key="exp_layer").set_value("homes").run()
     at.selectbox(key="exp_owner").set_value("Actium").run()
     at.radio(key="exp_format").set_value("shp").run()
     assert not at.exception, at.exception
     result = analyse(load_demo_region(), year=2030)
-    kern_of = result.buurt.set_index("buurt_code")["kerngebied"]
+    kerngebied_of = result.buurt.set_index("buurt_code")["kerngebied"]
     homes = result.homes
     expected = ((homes["owner"] == "Actium")
-                & (homes["buurt_code"].map(kern_of) == "Smilde")).sum()
+                & (homes["buurt_code"].map(kerngebied_of) == "Smilde")).sum()
     assert _metric(at, "Rijen") == f"{expected:,}".replace(",", ".")
     assert _download(at).proto.label.endswith("woonzorgatlas_homes_2030_smilde_actium.zip")
     preview = at.dataframe[0].value
@@ -84,12 +84,13 @@ def test_scenario_export_and_empty_selection_message():
     at.selectbox(key="exp_layer").set_value("homes").run()
     owners = at.selectbox(key="exp_owner").options
     result = analyse(load_demo_region())
-    kern_of = result.buurt.set_index("buurt_code")["kerngebied"]
-    by_owner = result.homes.assign(k=result.homes["buurt_code"].map(kern_of)).groupby("owner")[
-        "k"].unique()
-    owner, kern = next((o, k) for o in by_owner.index if o in owners
-                       for k in ("Beilen", "Smilde", "Westerbork") if k not in set(by_owner[o]))
-    at.selectbox(key="kern").set_value(kern).run()
+    kerngebied_of = result.buurt.set_index("buurt_code")["kerngebied"]
+    by_owner = result.homes.assign(k=result.homes["buurt_code"].map(kerngebied_of)).groupby(
+        "owner")["k"].unique()
+    owner, kerngebied = next((o, k) for o in by_owner.index if o in owners
+                             for k in ("Beilen", "Smilde", "Westerbork")
+                             if k not in set(by_owner[o]))
+    at.selectbox(key="kerngebied").set_value(kerngebied).run()
     at.selectbox(key="exp_owner").set_value(owner).run()
     assert not at.exception, at.exception
     assert any("selectie is leeg" in e.value for e in at.error)
@@ -98,7 +99,7 @@ def test_scenario_export_and_empty_selection_message():
 
 def test_map_has_an_export_button_for_what_is_shown():
     at = _open("kaart")
-    at.selectbox(key="kern").set_value("Westerbork").run()
+    at.selectbox(key="kerngebied").set_value("Westerbork").run()
     at.radio(key="map_level").set_value("grid").run()
     assert not at.exception, at.exception
     assert at.radio(key="map_export_layer").value == "gaps_grid"

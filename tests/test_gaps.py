@@ -59,18 +59,18 @@ def test_coverage_by_hand(result):
     assert charlie["cov75_share_bus_stop"] == pytest.approx(0.5)
 
 
-def test_kern_and_gemeente_are_sums(result):
-    kern = result.kern.set_index("kerngebied")
+def test_kerngebied_and_gemeente_are_sums(result):
+    kerngebied = result.kerngebied.set_index("kerngebied")
     noord = result.buurt[result.buurt["kerngebied"] == "Noord"]
     for col in ("pop_total", "pop_75plus", "demand_step_free", "supply_step_free",
                 "shortage_clustered", "cov75_supermarket", "homes_total"):
-        assert kern.loc["Noord", col] == pytest.approx(noord[col].sum())
-    assert kern.loc["Noord", "cov75_share_supermarket"] == pytest.approx(200 / 300)
-    assert kern.loc["Noord", "n_buurten"] == 2
+        assert kerngebied.loc["Noord", col] == pytest.approx(noord[col].sum())
+    assert kerngebied.loc["Noord", "cov75_share_supermarket"] == pytest.approx(200 / 300)
+    assert kerngebied.loc["Noord", "n_buurten"] == 2
     gem = result.gemeente.iloc[0]
     assert gem["pop_total"] == pytest.approx(2000)
     assert gem["gemeente_code"] == "GM9999"
-    assert result.kern.geometry.area.sum() == pytest.approx(3e6)
+    assert result.kerngebied.geometry.area.sum() == pytest.approx(3e6)
 
 
 def test_grid_sums_match_buurten(result):
@@ -89,7 +89,7 @@ def test_accessibility_large_catchment_equals_ratio():
     res = analyse(tiny_region(), norms=norms)
     # one GP with 2,100 patient places for 2,000 inhabitants: 1,050 per 1,000 everywhere
     assert res.buurt["acc_gp"].to_numpy() == pytest.approx(1050.0)
-    assert res.kern["acc_gp"].to_numpy() == pytest.approx(1050.0)
+    assert res.kerngebied["acc_gp"].to_numpy() == pytest.approx(1050.0)
 
 
 def test_year_projects_population():
@@ -142,9 +142,9 @@ def test_ranking_orders_and_explains(result):
     assert step["missing"] == pytest.approx(93.1)
     assert "tekort 93" in step["explanation"] and "Alfa" in step["explanation"]
     # care products are ranked per kerngebied: Noord has 300 people 75+ and 30 units
-    kern_rows = ranking[ranking["level"] == "kerngebied"].set_index(["code", "topic"])
-    assert kern_rows.loc[("Noord", "clustered"), "missing"] == pytest.approx(0.148 * 300 - 30)
-    assert kern_rows.loc[("Zuid", "nursing_dementia"), "supply"] == 0
+    kerngebied_rows = ranking[ranking["level"] == "kerngebied"].set_index(["code", "topic"])
+    assert kerngebied_rows.loc[("Noord", "clustered"), "missing"] == pytest.approx(0.148 * 300 - 30)
+    assert kerngebied_rows.loc[("Zuid", "nursing_dementia"), "supply"] == 0
     # a surplus is not listed: Alfa alone has more clustered units than demand
     assert not ((ranking["code"] == "BU99990000") & (ranking["topic"] == "clustered")).any()
 

@@ -79,26 +79,26 @@ def test_demo_handout_structure(demo_pdf, demo_result):
     assert len(demo_pdf) < 1_000_000
     # page count from the PDF itself (fpdf2 writes one /Type /Page object per page)
     n_pages = len(re.findall(rb"/Type /Page\b", demo_pdf))
-    assert n_pages == 1 + len(demo_result.kern) + 1
+    assert n_pages == 1 + len(demo_result.kerngebied) + 1
 
 
 def test_demo_handout_text(demo_pdf, demo_result, tmp_path):
     pages = pdf_pages_text(demo_pdf, tmp_path)
-    kerns = [str(k) for k in demo_result.kern["kerngebied"]]
-    assert len(pages) == 1 + len(kerns) + 1
+    kerngebieden = [str(k) for k in demo_result.kerngebied["kerngebied"]]
+    assert len(pages) == 1 + len(kerngebieden) + 1
     text = " ".join(pages)
     assert "Scenario Basisjaar" in pages[0]
     assert handout.DEMO_NOTICE in pages[0]
     assert "12 mei 2025" in pages[0]
-    for name in kerns:
+    for name in kerngebieden:
         assert name in pages[0]
-    for page, name in zip(pages[1:-1], kerns, strict=True):
+    for page, name in zip(pages[1:-1], kerngebieden, strict=True):
         assert f"Kerngebied {name}" in page
         assert handout.DEMO_NOTICE in page
     assert demo_result.norms.name in pages[-1]
     assert demo_result.prognosis.name in pages[-1]
     assert "Aannames en bronnen" in pages[-1]
-    smilde = demo_result.kern.set_index("kerngebied").loc["Smilde"]
+    smilde = demo_result.kerngebied.set_index("kerngebied").loc["Smilde"]
     assert fmt_int(smilde["shortage_step_free"]) in pages[0]
     gemeente = demo_result.gemeente.iloc[0]
     assert fmt_int(gemeente["shortage_clustered"]) in pages[0]
@@ -109,8 +109,8 @@ def test_handout_with_base_shows_differences(demo_2040, demo_result, tmp_path):
     pdf = handout.make_handout(demo_2040, scenario_name="Vergrijzing 2040", base=demo_result,
                                base_name="Basisjaar 2024", generated=GENERATED)
     pages = pdf_pages_text(pdf, tmp_path)
-    k40 = demo_2040.kern.set_index("kerngebied").loc["Smilde", "shortage_clustered"]
-    k24 = demo_result.kern.set_index("kerngebied").loc["Smilde", "shortage_clustered"]
+    k40 = demo_2040.kerngebied.set_index("kerngebied").loc["Smilde", "shortage_clustered"]
+    k24 = demo_result.kerngebied.set_index("kerngebied").loc["Smilde", "shortage_clustered"]
     diff = round(k40 - k24)
     expected = "±0" if diff == 0 else f"{diff:+,}".replace(",", ".")
     assert f"Δ {expected}" in pages[0]
@@ -123,12 +123,12 @@ def test_tiny_region_handout(tiny_result, tmp_path):
                                generated=GENERATED)
     assert pdf.startswith(b"%PDF")
     pages = pdf_pages_text(pdf, tmp_path)
-    assert len(pages) == 1 + len(tiny_result.kern) + 1 == 4
+    assert len(pages) == 1 + len(tiny_result.kerngebied) + 1 == 4
     assert "Klein scenario" in pages[0]
     assert "Noord" in pages[0] and "Zuid" in pages[0]
     assert "Kerngebied Noord" in pages[1] and "Kerngebied Zuid" in pages[2]
     assert handout.DEMO_NOTICE not in " ".join(pages)  # tiny region is not demo data
-    noord = tiny_result.kern.set_index("kerngebied").loc["Noord"]
+    noord = tiny_result.kerngebied.set_index("kerngebied").loc["Noord"]
     assert fmt_int(noord["shortage_step_free"]) in pages[0]
 
 

@@ -280,7 +280,7 @@ def test_population_from_imported_file_validates_as_region(dorp):
          "tenure": ["owner_occupied"], "owner": ["eigenaar-bewoner"]},
         geometry=[shapely.Point(230_500, 545_500)], crs=vocabulary.METRIC_CRS)
     facility = gpd.GeoDataFrame(
-        {"facility_id": ["F1"], "type": ["gp"], "name": ["Praktijk"], "operator": ["x"],
+        {"facility_id": ["F1"], "facility_type": ["gp"], "name": ["Praktijk"], "operator": ["x"],
          "capacity": [2000.0]},
         geometry=[shapely.Point(230_500, 545_500)], crs=vocabulary.METRIC_CRS)
     region = validate_region(Region(

@@ -51,7 +51,7 @@ def test_rd_csv_known_answer():
     assert isinstance(result, Facilities)
     fac = result.facilities.set_index("facility_id")
     assert list(fac.index) == [f"F{i}" for i in range(1, 8)]
-    assert list(fac["type"]) == ["gp", "pharmacy", "supermarket", "nursing_dementia", "gp",
+    assert list(fac["facility_type"]) == ["gp", "pharmacy", "supermarket", "nursing_dementia", "gp",
                                  "community_centre", "bus_stop"]
     assert fac.loc["F1", "capacity"] == 2100.0
     assert np.isnan(fac.loc["F3", "capacity"])   # CBS sentinel
@@ -71,7 +71,7 @@ def test_wgs84_csv_is_projected_and_ids_generated(sep):
     result = read_facilities(wgs84_csv(sep), "lijst.csv", source_label="GGD-register 2024")
     fac = result.facilities
     assert list(fac["facility_id"]) == ["U0001", "U0002", "U0003"]
-    assert list(fac["type"]) == ["pharmacy", "hospital", "bus_stop"]
+    assert list(fac["facility_type"]) == ["pharmacy", "hospital", "bus_stop"]
     assert result.stats["ids_generated"] == 3
     assert result.source == "GGD-register 2024"
     x, y = TO_RD.transform(LON0, LAT0)
@@ -185,7 +185,7 @@ def test_geojson_points_and_polygon():
     data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
     result = read_facilities(data, "v.geojson")
     fac = result.facilities.set_index("facility_id")
-    assert list(fac["type"]) == ["pharmacy", "nursing_somatic"]
+    assert list(fac["facility_type"]) == ["pharmacy", "nursing_somatic"]
     assert fac.loc["B", "capacity"] == 60.0
     assert (fac.geom_type == "Point").all()
     assert fac.geometry.iloc[0].distance(shapely.Point(233500, 542400)) < 0.01
@@ -194,7 +194,7 @@ def test_geojson_points_and_polygon():
 
 def test_geopackage_layer(tmp_path):
     gdf = gpd.GeoDataFrame(
-        {"facility_id": ["F1", "F2"], "type": ["supermarket", "gp_post"],
+        {"facility_id": ["F1", "F2"], "facility_type": ["supermarket", "gp_post"],
          "name": ["Super", "Huisartsenpost"], "operator": ["X", "Y"], "capacity": [None, 5.0],
          "woonplaats": ["Beilen", "Smilde"]},
         geometry=[shapely.Point(233500, 542400), shapely.Point(226600, 552400)],
@@ -350,7 +350,7 @@ def osm_pbf(nodes=OSM_NODES, ways=OSM_WAYS) -> bytes:
 
 def check_osm_result(result: Facilities) -> None:
     fac = result.facilities.set_index("facility_id")
-    got = {fid: (row["type"], row["name"]) for fid, row in fac.iterrows()}
+    got = {fid: (row["facility_type"], row["name"]) for fid, row in fac.iterrows()}
     assert got == OSM_EXPECTED
     assert result.stats["merged"] == 1
     assert fac.loc["osm_way_101", "capacity"] == 40.0

@@ -63,8 +63,9 @@ def test_year_change_changes_map():
     assert "Aantal 85+" in after and before != after
 
 
-def test_kern_link_filters_map(region):
-    at, stub = _run(query={"kern": "Westerbork"})
-    assert at.selectbox(key="kern").value == "Westerbork"
+@pytest.mark.parametrize("param", ["kerngebied", "kern"])  # ?kern= is the earlier name
+def test_kerngebied_link_filters_map(region, param):
+    at, stub = _run(query={param: "Westerbork"})
+    assert at.selectbox(key="kerngebied").value == "Westerbork"
     n = int((region.areas["kerngebied"] == "Westerbork").sum())
     assert _get_map_string(stub.call_args.args[0]).count('"buurt_code"') == n

@@ -67,7 +67,7 @@ def test_layers_follow_options(setup):
     assert titles[0].startswith("Tekort nultredenwoningen")
     assert any(t.startswith("Woningen per 250 m") for t in titles)
     assert "Voorzieningen" in titles
-    only_noord, _ = build_map(result, layers, MapOptions(theme="pop_75plus", kern="Noord",
+    only_noord, _ = build_map(result, layers, MapOptions(theme="pop_75plus", kerngebied="Noord",
                                                          homes="points"))
     assert _get_map_string(only_noord).count('"buurt_code"') == 2
 

@@ -100,7 +100,7 @@ def test_buurtprofiel_default_and_change():
 
 def test_buurtprofiel_lists_the_buurten_of_the_chosen_kerngebied():
     at = _open("buurtprofiel")
-    at.selectbox(key="kern").set_value("Westerbork").run()
+    at.selectbox(key="kerngebied").set_value("Westerbork").run()
     assert not at.exception
     options = at.selectbox(key="buurtprofiel_buurt").options
     # the current buurt (Beilen-Centrum) is kept selectable: all buurten are listed
@@ -135,7 +135,7 @@ def test_tekorten_filters():
     full = _ranking_table(at)
     assert len(full) > 50
     assert _metric(at, "Rijen") == str(len(full))
-    at.selectbox(key="kern").set_value("Smilde").run()
+    at.selectbox(key="kerngebied").set_value("Smilde").run()
     assert not at.exception
     smilde = _ranking_table(at)
     assert 0 < len(smilde) < len(full)
@@ -143,8 +143,8 @@ def test_tekorten_filters():
     # every row links to its place on the map
     buurt_rows = smilde[smilde["level"] == "buurt"]
     assert (buurt_rows["kaart"] == "./?buurt=" + buurt_rows["code"]).all()
-    kern_rows = smilde[smilde["level"] == "kerngebied"]
-    assert (kern_rows["kaart"] == "./?kern=Smilde").all() and len(kern_rows)
+    kerngebied_rows = smilde[smilde["level"] == "kerngebied"]
+    assert (kerngebied_rows["kaart"] == "./?kerngebied=Smilde").all() and len(kerngebied_rows)
     at.radio(key="tekorten_level").set_value("kerngebied").run()
     assert set(_ranking_table(at)["level"]) == {"kerngebied"}
     at.radio(key="tekorten_level").set_value("alle").run()

@@ -36,7 +36,7 @@ def scenario():
     return scenario_from_dict({
         "name": "Smilde + sluiting", "year": 2030, "projects": [SMILDE],
         "facility_changes": [{"action": "close", "id": "F0012"},
-                             {"action": "open", "type": "gp", "name": "Nieuwe praktijk",
+                             {"action": "open", "facility_type": "gp", "name": "Nieuwe praktijk",
                               "x": 226700.0, "y": 552300.0}]})
 
 
@@ -84,7 +84,7 @@ def test_open_with_generated_id_clash_is_reported():
         "name": "Botsing", "year": 2030,
         "projects": [{"name": "P", "x": X0 + 700.0, "y": Y0 + 1700.0, "ready": 2028,
                       "units": {"clustered": 5}}],
-        "facility_changes": [{"action": "open", "id": "P1-clustered", "type": "gp",
+        "facility_changes": [{"action": "open", "id": "P1-clustered", "facility_type": "gp",
                               "name": "Praktijk", "x": X0 + 700.0, "y": Y0 + 1700.0}]})
     with pytest.raises(ScenarioError, match="dubbel"):
         apply_scenario(tiny, scen)

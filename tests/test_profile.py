@@ -38,7 +38,8 @@ def result(region):
 
 def _snapshot(result):
     return {name: copy.deepcopy(frame) for name, frame in
-            (("buurt", result.buurt), ("kern", result.kern), ("gemeente", result.gemeente),
+            (("buurt", result.buurt), ("kerngebied", result.kerngebied),
+             ("gemeente", result.gemeente),
              ("ranking", result.ranking))}
 
 
@@ -137,7 +138,7 @@ def test_demand_supply_buurt_by_hand(result):
     assert ds.loc["nursing_dementia", "label"] == "Verpleegzorgplaatsen PG (dementie)"
 
 
-def test_demand_supply_kern_and_gemeente(result):
+def test_demand_supply_kerngebied_and_gemeente(result):
     noord = profile.demand_supply(result, "kerngebied", "Noord").set_index("product")
     assert noord.loc["step_free", "demand"] == pytest.approx(0.176 * 600 + 0.121 * 300)
     assert noord.loc["step_free", "supply"] == pytest.approx(3.0)
@@ -218,8 +219,8 @@ def test_filter_ranking(result):
     zuid = profile.filter_ranking(ranking, kerngebied="Zuid")
     assert set(zuid["code"]) == {CHARLIE, "Zuid"}
     assert len(zuid) < len(ranking)
-    kerns = profile.filter_ranking(ranking, level="kerngebied")
-    assert len(kerns) == 6 and set(kerns["topic"]) == {
+    kerngebieden = profile.filter_ranking(ranking, level="kerngebied")
+    assert len(kerngebieden) == 6 and set(kerngebieden["topic"]) == {
         "clustered", "nursing_somatic", "nursing_dementia"}
     sf = profile.filter_ranking(ranking, topic_labels=["Nultredenwoningen"])
     assert sf["code"].tolist() == [ALFA, BRAVO, CHARLIE]

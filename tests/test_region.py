@@ -150,7 +150,7 @@ def test_population_for_unknown_or_missing_buurt():
 def test_unknown_facility_type():
     region = tiny_region()
     fac = region.facilities.copy()
-    fac.loc[0, "type"] = "casino"
+    fac.loc[0, "facility_type"] = "casino"
     with pytest.raises(RegionError, match="casino"):
         validate_region(_replace(region, facilities=fac))
 

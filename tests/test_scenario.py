@@ -62,8 +62,8 @@ def _buurt(result):
     return result.buurt.set_index("buurt_code")
 
 
-def _kern(result):
-    return result.kern.set_index("kerngebied")
+def _kerngebied(result):
+    return result.kerngebied.set_index("kerngebied")
 
 
 # --------------------------------------------------------------------------- known answers
@@ -75,8 +75,8 @@ def test_ready_step_free_project_lowers_shortage_by_exactly_60(region, base):
     assert s.loc[ALFA, "shortage_step_free"] == pytest.approx(
         b.loc[ALFA, "shortage_step_free"] - 60)
     assert s.loc[ALFA, "supply_step_free"] == pytest.approx(b.loc[ALFA, "supply_step_free"] + 60)
-    assert _kern(res).loc["Noord", "shortage_step_free"] == pytest.approx(
-        _kern(base).loc["Noord", "shortage_step_free"] - 60)
+    assert _kerngebied(res).loc["Noord", "shortage_step_free"] == pytest.approx(
+        _kerngebied(base).loc["Noord", "shortage_step_free"] - 60)
     assert res.gemeente["shortage_step_free"].iloc[0] == pytest.approx(
         base.gemeente["shortage_step_free"].iloc[0] - 60)
     for product in ("step_free", "clustered", "nursing_somatic", "nursing_dementia"):
@@ -110,7 +110,7 @@ def test_project_not_ready_changes_nothing(region, base):
     res = analyse_scenario(region, _scenario([_project({"step_free": 60, "clustered": 10},
                                                        ready=YEAR + 1)]))
     pd.testing.assert_frame_equal(res.buurt, base.buurt)
-    pd.testing.assert_frame_equal(res.kern, base.kern)
+    pd.testing.assert_frame_equal(res.kerngebied, base.kerngebied)
     pd.testing.assert_frame_equal(res.grid, base.grid)
 
 
@@ -132,7 +132,7 @@ def test_care_units_add_exactly_that_capacity(region, base, product, ftype):
         b.loc[ALFA, f"shortage_{product}"] - 12)
     assert s.loc[ALFA, "supply_step_free"] == b.loc[ALFA, "supply_step_free"]
     fac = apply_scenario(region, scen).facilities.set_index("facility_id")
-    assert fac.loc[f"P1-{product}", "type"] == ftype
+    assert fac.loc[f"P1-{product}", "facility_type"] == ftype
     assert fac.loc[f"P1-{product}", "name"] == "Nieuwbouw Alfa"
     assert fac.loc[f"P1-{product}", "capacity"] == 12.0
 
@@ -141,7 +141,7 @@ def test_close_open_and_capacity(region, base):
     changes = [
         {"action": "close", "id": "F3"},                       # clustered 30 in Alfa
         {"action": "capacity", "id": "F4", "capacity": 25.0},  # somatic 10 → 25 in Bravo
-        {"action": "open", "type": "nursing_dementia", "name": "PG Charlie",
+        {"action": "open", "facility_type": "nursing_dementia", "name": "PG Charlie",
          "operator": "Zorg", "capacity": 20.0, "x": X0 + 500.0, "y": Y0 + 400.0},
         {"action": "close", "id": "F1"},                       # the only supermarket
     ]
@@ -155,13 +155,13 @@ def test_close_open_and_capacity(region, base):
     fac = apply_scenario(region, _scenario(changes=changes)).facilities
     assert set(fac["facility_id"]) == {"F2", "F4", "F5", "F6", "S3"}
     opened = fac.set_index("facility_id").loc["S3"]
-    assert (opened["type"], opened["name"], opened["operator"]) == (
+    assert (opened["facility_type"], opened["name"], opened["operator"]) == (
         "nursing_dementia", "PG Charlie", "Zorg")
 
 
 def test_open_with_id_then_change_its_capacity(region):
     changes = [
-        {"action": "open", "id": "NIEUW", "type": "day_care", "name": "Dagbesteding",
+        {"action": "open", "id": "NIEUW", "facility_type": "day_care", "name": "Dagbesteding",
          "x": X0 + 500.0, "y": Y0 + 400.0},
         {"action": "capacity", "id": "NIEUW", "capacity": 15.0},
     ]
@@ -173,7 +173,7 @@ def test_open_with_id_then_change_its_capacity(region):
 def test_facility_changes_apply_from_their_year(region, base):
     changes = [
         {"action": "close", "id": "F3", "from_year": 2031},     # clustered 30 in Alfa
-        {"action": "open", "id": "PG", "type": "nursing_dementia", "name": "PG Charlie",
+        {"action": "open", "id": "PG", "facility_type": "nursing_dementia", "name": "PG Charlie",
          "capacity": 20.0, "x": X0 + 500.0, "y": Y0 + 400.0, "from_year": 2029},
         {"action": "capacity", "id": "PG", "capacity": 35.0, "from_year": 2032},
     ]
@@ -198,7 +198,7 @@ def test_from_year_must_be_a_year(region):
 
 
 def test_new_facility_may_lie_just_outside(region):
-    changes = [{"action": "open", "type": "gp", "name": "Huisarts buurgemeente",
+    changes = [{"action": "open", "facility_type": "gp", "name": "Huisarts buurgemeente",
                 "capacity": 2000.0, "x": X0 + 9000.0, "y": Y0 + 1000.0}]  # 7 km outside
     fac = apply_scenario(region, _scenario(changes=changes)).facilities
     assert len(fac) == len(region.facilities) + 1
@@ -333,15 +333,15 @@ def _xy_to_ll(project):
         ({"facility_changes": [{"action": "close", "id": "F1", "capacity": 3.0}]},
          "horen niet bij action = \"close\""),
         ({"facility_changes": [{"action": "sluiten", "id": "F1"}]}, "onbekende actie"),
-        ({"facility_changes": [{"action": "open", "type": "dagbesteding", "name": "D",
+        ({"facility_changes": [{"action": "open", "facility_type": "dagbesteding", "name": "D",
                                 "x": X0, "y": Y0}]}, "onbekend voorzieningstype"),
-        ({"facility_changes": [{"action": "open", "type": "day_care", "x": X0, "y": Y0}]},
+        ({"facility_changes": [{"action": "open", "facility_type": "day_care", "x": X0, "y": Y0}]},
          "'name' van de nieuwe voorziening ontbreekt"),
-        ({"facility_changes": [{"action": "open", "type": "day_care", "name": "D",
+        ({"facility_changes": [{"action": "open", "facility_type": "day_care", "name": "D",
                                 "capacity": -2.0, "x": X0, "y": Y0}]}, "mag niet negatief"),
-        ({"facility_changes": [{"action": "open", "type": "day_care", "name": "D",
+        ({"facility_changes": [{"action": "open", "facility_type": "day_care", "name": "D",
                                 "x": X0 + 20_000.0, "y": Y0}]}, "meer dan 10 km"),
-        ({"facility_changes": [{"action": "open", "id": "F2", "type": "day_care",
+        ({"facility_changes": [{"action": "open", "id": "F2", "facility_type": "day_care",
                                 "name": "D", "x": X0, "y": Y0}]}, "id 'F2' bestaat al"),
     ],
 )
@@ -422,9 +422,10 @@ FULL = {
     ],
     "facility_changes": [
         {"action": "close", "id": "F0042"},
-        {"action": "open", "id": "N1", "type": "day_care", "name": "Dagbesteding Hooghalen",
-         "operator": "", "capacity": 20.0, "x": 232100.0, "y": 547300.0},
-        {"action": "open", "type": "gp", "name": "Huisarts", "lon": 6.5, "lat": 52.9},
+        {"action": "open", "id": "N1", "facility_type": "day_care",
+         "name": "Dagbesteding Hooghalen", "operator": "", "capacity": 20.0, "x": 232100.0,
+         "y": 547300.0},
+        {"action": "open", "facility_type": "gp", "name": "Huisarts", "lon": 6.5, "lat": 52.9},
         {"action": "capacity", "id": "F0012", "capacity": 40},
     ],
 }
@@ -493,12 +494,12 @@ def test_demo_smilde_project_and_closure(demo):
     assert s.loc[smilde_centrum, "shortage_step_free"] == pytest.approx(
         b.loc[smilde_centrum, "shortage_step_free"] - 60)
     pd.testing.assert_series_equal(s["demand_step_free"], b["demand_step_free"])
-    assert _kern(res).loc["Smilde", "shortage_step_free"] == pytest.approx(
-        _kern(base).loc["Smilde", "shortage_step_free"] - 60)
-    assert _kern(res).loc["Beilen", "supply_nursing_somatic"] == pytest.approx(
-        _kern(base).loc["Beilen", "supply_nursing_somatic"] - 64)
-    assert _kern(res).loc["Westerbork", "shortage_step_free"] == pytest.approx(
-        _kern(base).loc["Westerbork", "shortage_step_free"])
+    assert _kerngebied(res).loc["Smilde", "shortage_step_free"] == pytest.approx(
+        _kerngebied(base).loc["Smilde", "shortage_step_free"] - 60)
+    assert _kerngebied(res).loc["Beilen", "supply_nursing_somatic"] == pytest.approx(
+        _kerngebied(base).loc["Beilen", "supply_nursing_somatic"] - 64)
+    assert _kerngebied(res).loc["Westerbork", "shortage_step_free"] == pytest.approx(
+        _kerngebied(base).loc["Westerbork", "shortage_step_free"])
     table = compare({"basis": base, "plan": res}).set_index(["gebied", "kengetal"])
     assert table.loc[("Smilde", "shortage_step_free"), "verschil plan"] == pytest.approx(-60)
     assert table.loc[("Beilen", "shortage_nursing_somatic"), "verschil plan"] == pytest.approx(
@@ -507,9 +508,9 @@ def test_demo_smilde_project_and_closure(demo):
 
 def test_opened_then_closed_facility_is_removed_with_its_point(demo):
     scen = scenario_from_dict({"name": "x", "year": 2030, "facility_changes": [
-        {"action": "open", "type": "gp", "name": "A", "x": 236200.0, "y": 542200.0,
+        {"action": "open", "facility_type": "gp", "name": "A", "x": 236200.0, "y": 542200.0,
          "id": "A"},
-        {"action": "open", "type": "gp", "name": "B", "x": 236300.0, "y": 542300.0,
+        {"action": "open", "facility_type": "gp", "name": "B", "x": 236300.0, "y": 542300.0,
          "id": "B"},
         {"action": "close", "id": "A"}]})
     fac = apply_scenario(demo, scen).facilities.set_index("facility_id")

@@ -1,6 +1,6 @@
 """Shared UI: the demo notice, the sidebar choices and the page context.
 
-Session-state keys used across pages: ``year``, ``norms``, ``prognosis``, ``kern``
+Session-state keys used across pages: ``year``, ``norms``, ``prognosis``, ``kerngebied``
 (core area or :data:`ALL`), ``product`` and ``buurt`` (the selected buurt code). The
 active region is kept in the data directory (:mod:`geo.io.saved_regions`).
 """
@@ -32,7 +32,7 @@ class Choices:
     year: int
     norms_key: str
     prognosis: str
-    kern: str
+    kerngebied: str
     product: str
 
 
@@ -47,8 +47,8 @@ class Context:
     def buurten(self) -> list[str]:
         """Buurt codes in the chosen core area (all for the whole municipality)."""
         frame = self.result.buurt
-        if self.choices.kern != ALL:
-            frame = frame[frame["kerngebied"] == self.choices.kern]
+        if self.choices.kerngebied != ALL:
+            frame = frame[frame["kerngebied"] == self.choices.kerngebied]
         return list(frame["buurt_code"])
 
 
@@ -83,21 +83,23 @@ def demo_notice(region: Region) -> None:
         st.info(f"**{region.name}** ({region.metadata.get('gemeente_code', '')}, basisjaar "
                 f"{region.base_year}) — {region.metadata.get('notice', 'echte data.')}",
                 icon=":material/database:")
+    for notice in region.notices:  # e.g. a package of an earlier version was migrated
+        st.info(notice, icon=":material/update:")
 
 
 def sidebar_choices(region: Region) -> Choices:
     """Render the shared sidebar filters (kept in session state across pages)."""
     years = [region.base_year, *[y for y in vocabulary.PROGNOSIS_YEARS if y > region.base_year]]
-    kerns = [ALL, *region.kerngebieden]
+    kerngebieden = [ALL, *region.kerngebieden]
     # after switching regions an earlier choice may not exist any more
-    if st.session_state.get("kern") not in (None, *kerns):
-        st.session_state["kern"] = ALL
+    if st.session_state.get("kerngebied") not in (None, *kerngebieden):
+        st.session_state["kerngebied"] = ALL
     if st.session_state.get("year") not in (None, *years):
         st.session_state["year"] = years[0]
     with st.sidebar:
         st.caption(f"Regio: **{region.name}** · wisselen op de pagina Data laden")
         st.header("Keuzes")
-        kern = st.selectbox("Kerngebied", kerns, key="kern")
+        kerngebied = st.selectbox("Kerngebied", kerngebieden, key="kerngebied")
         year = st.selectbox("Jaar", years, key="year",
                             format_func=lambda y: f"{y} (basisjaar)" if y == years[0] else str(y))
         norms_key = st.selectbox("Normset", list(PRESETS), key="norms",
@@ -107,7 +109,7 @@ def sidebar_choices(region: Region) -> Choices:
         prognosis = st.selectbox("Prognosevariant", list(VARIANTS), key="prognosis",
                                  format_func=lambda k: k.replace("_", " "))
         st.caption(VARIANTS[prognosis].description)
-    return Choices(year=int(year), norms_key=norms_key, prognosis=prognosis, kern=kern,
+    return Choices(year=int(year), norms_key=norms_key, prognosis=prognosis, kerngebied=kerngebied,
                    product=product)
 
 

@@ -189,10 +189,10 @@ class MapOptions:
 
     theme: str
     level: str = "buurt"  # "buurt" or "grid"
-    kern: str | None = None  # None = whole municipality
+    kerngebied: str | None = None  # None = whole municipality
     facility_types: tuple[str, ...] = ()
     norm_circles: str | None = None  # facility type whose walking norm is drawn
-    homes: str = "grid"  # "off", "grid" (aggregated), "points" (only within one kern)
+    homes: str = "grid"  # "off", "grid" (aggregated), "points" (only within one kerngebied)
     owner: str | None = None  # filter homes by owner
     labels: bool = True
     basemap: str = "none"
@@ -226,15 +226,15 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
     if base[1]:
         folium.TileLayer(tiles=base[1], attr=base[2], name=base[0], max_zoom=19).add_to(fmap)
 
-    kern_display = display["kern"]
-    focus = kern_display if options.kern is None else kern_display[
-        kern_display["kerngebied"] == options.kern]
-    fmap.fit_bounds(_bounds(focus if len(focus) else kern_display))
+    kerngebied_display = display["kerngebied"]
+    focus = kerngebied_display if options.kerngebied is None else kerngebied_display[
+        kerngebied_display["kerngebied"] == options.kerngebied]
+    fmap.fit_bounds(_bounds(focus if len(focus) else kerngebied_display))
 
     # --- choropleth (buurt or grid)
     layer = display["grid" if options.level == "grid" else "buurt"]
-    if options.kern is not None:
-        layer = layer[layer["kerngebied"] == options.kern]
+    if options.kerngebied is not None:
+        layer = layer[layer["kerngebied"] == options.kerngebied]
     layer = layer.copy()
     colours, legend = classify(layer[theme.column], theme, limits=options.value_limits)
     legends.append(legend)
@@ -255,8 +255,8 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
 
     # --- kerngebied outlines
     folium.GeoJson(
-        kern_display[["kerngebied", "geometry"]].assign(
-            kerngebied=kern_display["kerngebied"].map(_esc)).to_json(drop_id=True),
+        kerngebied_display[["kerngebied", "geometry"]].assign(
+            kerngebied=kerngebied_display["kerngebied"].map(_esc)).to_json(drop_id=True),
         name="Kerngebieden (grenzen)",
         style_function=lambda _f: {"fill": False, "color": "#111111", "weight": 2.5},
         interactive=False,
@@ -268,9 +268,9 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
         homes = display["homes"]
         if options.owner:
             homes = homes[homes["owner"] == options.owner]
-        if options.kern is not None:
-            homes = homes[homes["kerngebied"] == options.kern]
-        if options.homes == "points" and options.kern is not None:
+        if options.kerngebied is not None:
+            homes = homes[homes["kerngebied"] == options.kerngebied]
+        if options.homes == "points" and options.kerngebied is not None:
             _add_home_points(homes_group, homes)
             legends.append(Legend("Woningen naar geschiktheid", [
                 (SUITABILITY_COLOURS[c], SUITABILITY_LABELS[c]) for c in SUITABILITY_CLASSES]))
@@ -291,7 +291,7 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
             name=f"Loopafstand {fmt_int(metres)} m: "
                  f"{vocabulary.FACILITY_LABELS[options.norm_circles].lower()}")
         colour = FACILITY_STYLE[options.norm_circles][0]
-        for _, f in fac[fac["type"] == options.norm_circles].iterrows():
+        for _, f in fac[fac["facility_type"] == options.norm_circles].iterrows():
             folium.Circle(location=[f.geometry.y, f.geometry.x], radius=metres, color=colour,
                           weight=1.5, fill=True, fill_opacity=0.08, interactive=False
                           ).add_to(circles)
@@ -303,7 +303,7 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
     # --- facilities: one GeoJson layer per type (Leaflet core only, no jQuery popups)
     if options.facility_types:
         for ftype in options.facility_types:
-            shown = fac[fac["type"] == ftype]
+            shown = fac[fac["facility_type"] == ftype]
             if shown.empty:
                 continue
             _add_facility_layer(fmap, ftype, shown)
@@ -373,12 +373,12 @@ def _add_facility_layer(fmap: folium.Map, ftype: str, shown: gpd.GeoDataFrame) -
 
 
 def _facility_tooltip(f: pd.Series) -> str:
-    return f"{_esc(vocabulary.FACILITY_LABELS[f['type']])}: {_esc(f['name'])}"
+    return f"{_esc(vocabulary.FACILITY_LABELS[f['facility_type']])}: {_esc(f['name'])}"
 
 
 def _facility_popup(f: pd.Series) -> str:
     cap = f["capacity"]
-    parts = [f"<b>{_esc(f['name'])}</b>", _esc(vocabulary.FACILITY_LABELS[f["type"]])]
+    parts = [f"<b>{_esc(f['name'])}</b>", _esc(vocabulary.FACILITY_LABELS[f["facility_type"]])]
     if str(f.get("operator", "")).strip():
         parts.append(f"Exploitant: {_esc(f['operator'])}")
     if cap is not None and not (isinstance(cap, float) and math.isnan(cap)):
@@ -455,7 +455,7 @@ def project_pick_map(display: dict[str, gpd.GeoDataFrame],
     ----------
     display
         Display copies (WGS84) of the layers (see :func:`display_layers`); uses
-        ``buurt`` (grey areas) and ``kern`` (outlines).
+        ``buurt`` (grey areas) and ``kerngebied`` (outlines).
     projects
         The projects being edited: ``name`` and RD coordinates ``x``, ``y`` (metres);
         rows without coordinates are skipped.
@@ -466,14 +466,14 @@ def project_pick_map(display: dict[str, gpd.GeoDataFrame],
         Fitted to the kerngebieden, projects as orange dots with their name (escaped) as
         tooltip.
     """
-    kern = display["kern"]
+    kerngebied = display["kerngebied"]
     pick = folium.Map(tiles=None, prefer_canvas=True, control_scale=True)
-    pick.fit_bounds(_bounds(kern))
+    pick.fit_bounds(_bounds(kerngebied))
     folium.GeoJson(display["buurt"][["buurt_name", "geometry"]].to_json(drop_id=True),
                    style_function=lambda _f: {"fillColor": "#eeeeee", "color": "#888",
                                               "weight": 0.7, "fillOpacity": 0.5},
                    interactive=False).add_to(pick)
-    folium.GeoJson(kern[["geometry"]].to_json(drop_id=True),
+    folium.GeoJson(kerngebied[["geometry"]].to_json(drop_id=True),
                    style_function=lambda _f: {"fill": False, "color": "#111", "weight": 2},
                    interactive=False).add_to(pick)
     placed = projects.dropna(subset=["x", "y"])
@@ -498,7 +498,7 @@ def display_layers(region: Region, result: GapResult) -> dict[str, gpd.GeoDataFr
     homes = result.homes
     xy = shapely.get_coordinates(homes.geometry.values)
     lon, lat = to_wgs84(xy[:, 0], xy[:, 1])
-    kern_of = result.buurt.set_index("buurt_code")["kerngebied"]
+    kerngebied_of = result.buurt.set_index("buurt_code")["kerngebied"]
     cell = (np.floor(xy[:, 0] / 250).astype(np.int64) * 10_000_000
             + np.floor(xy[:, 1] / 250).astype(np.int64))
     homes_display = pd.DataFrame({
@@ -509,7 +509,7 @@ def display_layers(region: Region, result: GapResult) -> dict[str, gpd.GeoDataFr
                                    "eengezins"),
         "construction_year": homes["construction_year"].to_numpy(),
         "floor_area": homes["floor_area"].to_numpy(),
-        "kerngebied": kern_of.reindex(homes["buurt_code"]).to_numpy(),
+        "kerngebied": kerngebied_of.reindex(homes["buurt_code"]).to_numpy(),
     })
     facilities = result.facilities if result.facilities is not None else region.facilities
     fac = to_display(facilities, tolerance=0)
@@ -519,7 +519,7 @@ def display_layers(region: Region, result: GapResult) -> dict[str, gpd.GeoDataFr
     return {
         "buurt": to_display(buurt, columns=cols),
         "grid": to_display(grid, tolerance=0, columns=gcols),
-        "kern": to_display(result.kern, tolerance=20, columns=["kerngebied"]),
+        "kerngebied": to_display(result.kerngebied, tolerance=20, columns=["kerngebied"]),
         "homes": homes_display,
         "facilities": fac,
         "villages": villages,

@@ -57,7 +57,7 @@ class GapResult:
 
     Attributes
     ----------
-    buurt, kern, gemeente, grid
+    buurt, kerngebied, gemeente, grid
         Gap layers (EPSG:28992) with the same count columns; see the README.
     ranking
         Ranked rows of where homes and services are most missing, with an explanation.
@@ -74,7 +74,7 @@ class GapResult:
     norms: Norms
     prognosis: PrognosisSettings
     buurt: gpd.GeoDataFrame
-    kern: gpd.GeoDataFrame
+    kerngebied: gpd.GeoDataFrame
     gemeente: gpd.GeoDataFrame
     grid: gpd.GeoDataFrame
     ranking: pd.DataFrame
@@ -86,7 +86,7 @@ class GapResult:
         """The layers written by ``python -m geo analyse``."""
         return {
             "gaps_buurt": self.buurt,
-            "gaps_kern": self.kern,
+            "gaps_kern": self.kerngebied,
             "gaps_gemeente": self.gemeente,
             "gaps_grid": self.grid,
             "ranking": self.ranking,
@@ -165,7 +165,7 @@ def analyse(
     layers = _layers(region, prep, people, groups, supply, cells, per_area, per_cell,
                      norms, year, size)
 
-    ranking = rank_gaps(layers.buurt, layers.kern, norms)
+    ranking = rank_gaps(layers.buurt, layers.kerngebied, norms)
     homes_out = region.homes.assign(suitability=people.classes)
     assumptions = {
         "region": region.name,
@@ -180,7 +180,7 @@ def analyse(
         "notice": region.metadata.get("notice", ""),
     }
     return GapResult(year=year, norms=norms, prognosis=prog, buurt=layers.buurt,
-                     kern=layers.kern, gemeente=layers.gemeente, grid=layers.grid,
+                     kerngebied=layers.kerngebied, gemeente=layers.gemeente, grid=layers.grid,
                      ranking=ranking, homes=homes_out, facilities=region.facilities,
                      assumptions=assumptions)
 
@@ -307,7 +307,7 @@ def _supply_per_area(facilities: gpd.GeoDataFrame, people: _People,
     fac_xy = shapely.get_coordinates(facilities.geometry.values)
     fac_area = locate_points(fac_xy, areas)
     cap = facilities["capacity"].fillna(0.0).to_numpy(dtype=float)
-    ftype = facilities["type"].to_numpy(dtype=object)
+    ftype = facilities["facility_type"].to_numpy(dtype=object)
     for product, facility_type in PRODUCT_FACILITY.items():
         sel = (ftype == facility_type) & (fac_area >= 0)
         per_area[f"supply_{product}"] = np.bincount(fac_area[sel], weights=cap[sel],
@@ -392,7 +392,7 @@ class _Layers(NamedTuple):
     """The gap layers."""
 
     buurt: gpd.GeoDataFrame
-    kern: gpd.GeoDataFrame
+    kerngebied: gpd.GeoDataFrame
     gemeente: gpd.GeoDataFrame
     grid: gpd.GeoDataFrame
 
@@ -415,14 +415,14 @@ def _layers(region: Region, prep: PreparedRegion, people: _People, groups: _Grou
                              geometry=areas.geometry.array, crs=crs)
 
     # --- per kerngebied and municipality (sums of counts; weighted means of scores)
-    n_kern = len(prep.kern_names)
-    kcols = _aggregate(bcols, prep.kern_codes, n_kern, norms)
-    kern = gpd.GeoDataFrame(
-        {"kerngebied": prep.kern_names, **kcols,
-         "n_buurten": np.bincount(prep.kern_codes, minlength=n_kern),
-         "year": np.full(n_kern, year)}, geometry=prep.kern_geoms, crs=crs)
+    n_kerngebieden = len(prep.kerngebied_names)
+    kcols = _aggregate(bcols, prep.kerngebied_codes, n_kerngebieden, norms)
+    kerngebied = gpd.GeoDataFrame(
+        {"kerngebied": prep.kerngebied_names, **kcols,
+         "n_buurten": np.bincount(prep.kerngebied_codes, minlength=n_kerngebieden),
+         "year": np.full(n_kerngebieden, year)}, geometry=prep.kerngebied_geoms, crs=crs)
     # sums and weighted means are associative: aggregate the (few) kerngebieden again
-    gcols = _aggregate(kcols, np.zeros(n_kern, dtype=np.int64), 1, norms)
+    gcols = _aggregate(kcols, np.zeros(n_kerngebieden, dtype=np.int64), 1, norms)
     gemeente = gpd.GeoDataFrame(
         {"gemeente_code": [region.areas["gemeente_code"].iloc[0]],
          "gemeente": [region.areas["gemeente_name"].iloc[0]], **gcols,
@@ -436,7 +436,7 @@ def _layers(region: Region, prep: PreparedRegion, people: _People, groups: _Grou
     cells_xy = np.column_stack([cells.keys // groups.span + groups.origin[0],
                                 cells.keys % groups.span + groups.origin[1]])
     grid = _grid_layer(cells_xy, per_cell, main_area, areas, size, norms, year, crs)
-    return _Layers(buurt, kern, gemeente, grid)
+    return _Layers(buurt, kerngebied, gemeente, grid)
 
 
 def _cell_counts(people: _People, groups: _Groups, supply: _Supply,

@@ -51,7 +51,7 @@ class PreparedRegion:
         Coordinates and buurt codes of the base homes, in order.
     home_area
         Index into ``areas`` of every base home (-1 outside the region's buurten).
-    kern_codes, kern_names, kern_geoms
+    kerngebied_codes, kerngebied_names, kerngebied_geoms
         Kerngebied index of every buurt, the kerngebied names (first-seen order) and their
         merged outlines.
     gemeente_geom
@@ -63,9 +63,9 @@ class PreparedRegion:
     home_xy: np.ndarray
     home_codes: pd.Series
     home_area: np.ndarray
-    kern_codes: np.ndarray
-    kern_names: np.ndarray
-    kern_geoms: np.ndarray
+    kerngebied_codes: np.ndarray
+    kerngebied_names: np.ndarray
+    kerngebied_geoms: np.ndarray
     gemeente_geom: shapely.Geometry
     cache_distances: bool = True
     _distances: OrderedDict = field(default_factory=OrderedDict, repr=False)
@@ -144,12 +144,13 @@ def prepare_region(region: Region, *, cache_distances: bool = True,
     # the codes stay a (compact, Arrow-backed) Series: no 8 million Python strings
     codes = region.homes["buurt_code"].reset_index(drop=True)
     home_area = pd.Index(areas.index).get_indexer(codes)
-    kern_codes, kern_names = pd.factorize(areas["kerngebied"], sort=False)
+    kerngebied_codes, kerngebied_names = pd.factorize(areas["kerngebied"], sort=False)
     geoms = areas.geometry.to_numpy()
-    kern_geoms = np.array([shapely.union_all(geoms[kern_codes == i])
-                           for i in range(len(kern_names))], dtype=object)
+    kerngebied_geoms = np.array([shapely.union_all(geoms[kerngebied_codes == i])
+                                 for i in range(len(kerngebied_names))], dtype=object)
     return PreparedRegion(
         areas_frame=region.areas, areas=areas, home_xy=home_xy, home_codes=codes,
-        home_area=home_area, kern_codes=kern_codes,
-        kern_names=np.asarray(kern_names, dtype=object), kern_geoms=kern_geoms,
-        gemeente_geom=shapely.union_all(kern_geoms), cache_distances=cache_distances)
+        home_area=home_area, kerngebied_codes=kerngebied_codes,
+        kerngebied_names=np.asarray(kerngebied_names, dtype=object),
+        kerngebied_geoms=kerngebied_geoms,
+        gemeente_geom=shapely.union_all(kerngebied_geoms), cache_distances=cache_distances)

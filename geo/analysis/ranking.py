@@ -36,7 +36,7 @@ def _fmt_ints(values: np.ndarray) -> list[str]:
     return [fmt_int(float(v)) for v in values]
 
 
-def _product_rows(level: str, codes: np.ndarray, names: np.ndarray, kerns: np.ndarray,
+def _product_rows(level: str, codes: np.ndarray, names: np.ndarray, kerngebieden: np.ndarray,
                   product: str, frame: pd.DataFrame) -> dict[str, Any]:
     demand = frame[f"demand_{product}"].to_numpy(dtype=float)
     supply = frame[f"supply_{product}"].to_numpy(dtype=float)
@@ -60,13 +60,13 @@ def _product_rows(level: str, codes: np.ndarray, names: np.ndarray, kerns: np.nd
                                         _fmt_ints(sel["missing"]), strict=True)]
     n = len(texts)
     return {"level": [level] * n, "code": codes[keep], "name": names[keep],
-            "kerngebied": kerns[keep], "topic": [product] * n,
+            "kerngebied": kerngebieden[keep], "topic": [product] * n,
             "topic_label": [vocabulary.PRODUCT_LABELS[product]] * n,
             "missing": sel["missing"], "demand": sel["demand"],
             "supply": sel["supply"], "explanation": texts}
 
 
-def _coverage_rows(codes: np.ndarray, names: np.ndarray, kerns: np.ndarray, ftype: str,
+def _coverage_rows(codes: np.ndarray, names: np.ndarray, kerngebieden: np.ndarray, ftype: str,
                    metres: float, frame: pd.DataFrame) -> dict[str, Any]:
     total = frame["pop_75plus"].to_numpy(dtype=float)
     covered = frame[f"cov75_{ftype}"].to_numpy(dtype=float)
@@ -83,19 +83,19 @@ def _coverage_rows(codes: np.ndarray, names: np.ndarray, kerns: np.ndarray, ftyp
                                       dist, strict=True)]
     n = len(texts)
     return {"level": ["buurt"] * n, "code": codes[keep], "name": names[keep],
-            "kerngebied": kerns[keep], "topic": [f"coverage_{ftype}"] * n,
+            "kerngebied": kerngebieden[keep], "topic": [f"coverage_{ftype}"] * n,
             "topic_label": [f"Loopafstand {label}"] * n, "missing": missing,
             "demand": total, "supply": covered, "explanation": texts}
 
 
-def rank_gaps(buurt: pd.DataFrame, kern: pd.DataFrame, norms: Norms) -> pd.DataFrame:
+def rank_gaps(buurt: pd.DataFrame, kerngebied: pd.DataFrame, norms: Norms) -> pd.DataFrame:
     """Rank shortages and coverage gaps.
 
     Parameters
     ----------
     buurt
         The buurt gap layer of :func:`geo.analysis.gaps.analyse`.
-    kern
+    kerngebied
         The kerngebied gap layer.
     norms
         Norms in force (walking distances for the explanations).
@@ -107,17 +107,17 @@ def rank_gaps(buurt: pd.DataFrame, kern: pd.DataFrame, norms: Norms) -> pd.DataF
         missing (``missing`` ≥ 0.5).
     """
     # plain DataFrames: column access on a GeoDataFrame is slower and not needed here
-    buurt, kern = pd.DataFrame(buurt), pd.DataFrame(kern)
+    buurt, kerngebied = pd.DataFrame(buurt), pd.DataFrame(kerngebied)
     codes = buurt["buurt_code"].to_numpy(dtype=object)
     names = buurt["buurt_name"].to_numpy(dtype=object)
-    kerns = buurt["kerngebied"].to_numpy(dtype=object)
-    parts = [_product_rows("buurt", codes, names, kerns, "step_free", buurt)]
+    kerngebieden = buurt["kerngebied"].to_numpy(dtype=object)
+    parts = [_product_rows("buurt", codes, names, kerngebieden, "step_free", buurt)]
     for ftype, metres in norms.walking.items():
-        parts.append(_coverage_rows(codes, names, kerns, ftype, float(metres), buurt))
-    kcodes = kern["kerngebied"].to_numpy(dtype=object)
+        parts.append(_coverage_rows(codes, names, kerngebieden, ftype, float(metres), buurt))
+    kcodes = kerngebied["kerngebied"].to_numpy(dtype=object)
     knames = np.array([f"Kerngebied {k}" for k in kcodes], dtype=object)
     for product in ("clustered", "nursing_somatic", "nursing_dementia"):
-        parts.append(_product_rows("kerngebied", kcodes, knames, kcodes, product, kern))
+        parts.append(_product_rows("kerngebied", kcodes, knames, kcodes, product, kerngebied))
     columns = RANKING_COLUMNS[1:]
     merged = {c: np.concatenate([np.asarray(p[c], dtype=float if c in _NUMERIC else object)
                                  for p in parts]) for c in columns}

@@ -117,7 +117,7 @@ def _apply_facility_change(i: int, change: FacilityChange, fac: gpd.GeoDataFrame
                 row["capacity"] = float(change.capacity)
     else:  # open
         new.rows.append({
-            "facility_id": change.id or f"S{i}", "type": change.type,
+            "facility_id": change.id or f"S{i}", "facility_type": change.facility_type,
             "name": change.name, "operator": change.operator or "",
             "capacity": np.nan if change.capacity is None else float(change.capacity),
             "woonplaats": "",
@@ -140,7 +140,7 @@ def _add_project(i: int, project: Project, homes: _NewRows, facilities: _NewRows
                 homes.xy.append(xy)
         elif amount > 0:
             facilities.rows.append({
-                "facility_id": f"P{i}-{product}", "type": PRODUCT_FACILITY[product],
+                "facility_id": f"P{i}-{product}", "facility_type": PRODUCT_FACILITY[product],
                 "name": project.name, "operator": project.owner or "",
                 "capacity": float(amount), "woonplaats": "",
             })
@@ -260,10 +260,10 @@ def analyse_scenario(
 
 def _key_figures(result: GapResult) -> pd.DataFrame:
     """Rows per kerngebied plus "Gemeente", columns the key figures."""
-    kern = pd.DataFrame(result.kern.drop(columns="geometry")).set_index("kerngebied")
+    kerngebied = pd.DataFrame(result.kerngebied.drop(columns="geometry")).set_index("kerngebied")
     gem = pd.DataFrame(result.gemeente.drop(columns="geometry"))
     gem.index = pd.Index(["Gemeente"])
-    both = pd.concat([kern.reindex(columns=list(COMPARE_METRICS)),
+    both = pd.concat([kerngebied.reindex(columns=list(COMPARE_METRICS)),
                       gem.reindex(columns=list(COMPARE_METRICS))])
     return both.astype(float)
 

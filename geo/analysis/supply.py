@@ -93,4 +93,4 @@ def step_free_units(classes: pd.Series, norms: Norms) -> pd.Series:
 
 def facilities_of(facilities: gpd.GeoDataFrame, facility_type: str) -> gpd.GeoDataFrame:
     """Facilities of one type (a view-safe copy)."""
-    return facilities[facilities["type"] == facility_type]
+    return facilities[facilities["facility_type"] == facility_type]

@@ -535,18 +535,18 @@ def _make_facilities(rng: np.random.Generator, vills: list[_Village],
                 operator = "Woonservice" if v.kerngebied == "Westerbork" else "Actium"
             elif ftype == "bus_stop":
                 operator = "Qbuzz"
-            rows.append({"type": ftype, "name": name, "operator": operator,
+            rows.append({"facility_type": ftype, "name": name, "operator": operator,
                          "capacity": capacity, "woonplaats": village_name, "x": x, "y": y})
     # A known fact: De Wegwijzer, Zuidbrink Westerbork, 28 senior apartments (Woonservice).
     wb = by_name["Westerbork"]
-    rows.append({"type": "clustered_housing", "name": "De Wegwijzer", "operator": "Woonservice",
-                 "capacity": 28.0, "woonplaats": "Westerbork", "x": wb.x + 150.0,
-                 "y": wb.y - 120.0})
+    rows.append({"facility_type": "clustered_housing", "name": "De Wegwijzer",
+                 "operator": "Woonservice", "capacity": 28.0, "woonplaats": "Westerbork",
+                 "x": wb.x + 150.0, "y": wb.y - 120.0})
     to_rd = Transformer.from_crs(vocabulary.DISPLAY_CRS, vocabulary.METRIC_CRS, always_xy=True)
     for place, lon, lat, ftype, name, operator, capacity in _OUTSIDE:
         x, y = to_rd.transform(lon, lat)
-        rows.append({"type": ftype, "name": name, "operator": operator, "capacity": capacity,
-                     "woonplaats": place, "x": round(x, 1), "y": round(y, 1)})
+        rows.append({"facility_type": ftype, "name": name, "operator": operator,
+                     "capacity": capacity, "woonplaats": place, "x": round(x, 1), "y": round(y, 1)})
     frame = pd.DataFrame(rows)
     frame.insert(0, "facility_id", [f"F{i:04d}" for i in range(1, len(frame) + 1)])
     frame["capacity"] = pd.to_numeric(frame["capacity"]).astype("float64")

@@ -85,7 +85,7 @@ def _split(item: Input) -> tuple[uploads.InputData, str | None]:
     return item, None
 
 
-def _midden_drenthe_kernen(areas: gpd.GeoDataFrame) -> pd.Series:
+def _midden_drenthe_kerngebieden(areas: gpd.GeoDataFrame) -> pd.Series:
     """Welwozo core areas (Beilen, Smilde, Westerbork) per buurt for Midden-Drenthe.
 
     A wijk with a village of the facts file goes to that village's core area (the nearest
@@ -95,25 +95,26 @@ def _midden_drenthe_kernen(areas: gpd.GeoDataFrame) -> pd.Series:
     from geo.datasets.demo import load_villages
 
     villages = load_villages()
-    wijk_kern = dict(zip(villages["core_buurt"].str[2:8].radd("WK"),
+    wijk_kerngebied = dict(zip(villages["core_buurt"].str[2:8].radd("WK"),
                          villages["kerngebied_default"], strict=True))
-    kern = areas["wijk_code"].map(wijk_kern)
+    kerngebied = areas["wijk_code"].map(wijk_kerngebied)
     cores = villages[villages["village"].isin(villages["kerngebied_default"].unique())]
     core_xy = cores[["x_rd", "y_rd"]].to_numpy(dtype=float)
     rep = shapely.get_coordinates(areas.geometry.representative_point().to_numpy())
     nearest = np.argmin(((rep[:, None, :] - core_xy[None, :, :]) ** 2).sum(axis=2), axis=1)
     fallback = pd.Series(cores["village"].to_numpy()[nearest], index=areas.index)
-    return kern.fillna(fallback)
+    return kerngebied.fillna(fallback)
 
 
 def _villages_layer(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     from geo.datasets.demo import load_villages
 
     v = load_villages()
-    kern_of = areas.set_index("buurt_code")["kerngebied"]
+    kerngebied_of = areas.set_index("buurt_code")["kerngebied"]
     return gpd.GeoDataFrame(
         {"name": v["village"], "inhabitants": v["inhabitants"].astype("int64"),
-         "kerngebied": v["core_buurt"].map(kern_of).fillna(v["kerngebied_default"]).to_numpy()},
+         "kerngebied": v["core_buurt"].map(kerngebied_of)
+                                      .fillna(v["kerngebied_default"]).to_numpy()},
         geometry=shapely.points(v[["x_rd", "y_rd"]].to_numpy(dtype=float)),
         crs=vocabulary.METRIC_CRS)
 
@@ -128,12 +129,12 @@ def _kerngebieden(data: uploads.InputData, name: str | None,
         table = None
     if table is not None and "kerngebied" in {c.lower() for c in table.columns}:
         cols = {c.lower().replace("_", ""): c for c in table.columns}
-        kern_col = cols["kerngebied"]
+        kerngebied_col = cols["kerngebied"]
         for key, target in (("buurtcode", "buurt_code"), ("wijkcode", "wijk_code")):
             if key in cols:
                 mapping = dict(zip(table[cols[key]].astype(str).str.strip(),
-                                   table[kern_col].astype(str).str.strip(), strict=True))
-                kern = areas[target].map(mapping)
+                                   table[kerngebied_col].astype(str).str.strip(), strict=True))
+                kerngebied = areas[target].map(mapping)
                 break
         else:
             raise ImportDataError(
@@ -151,15 +152,15 @@ def _kerngebieden(data: uploads.InputData, name: str | None,
         points = areas.geometry.representative_point().to_numpy()
         tree = shapely.STRtree(polygons.geometry.values)
         pt_idx, poly_idx = tree.query(points, predicate="within")
-        kern = pd.Series(np.full(len(areas), None, dtype=object), index=areas.index)
-        kern.iloc[pt_idx] = polygons[kcol].astype(str).to_numpy()[poly_idx]
-    missing = areas.loc[kern.isna(), "buurt_code"].tolist()
+        kerngebied = pd.Series(np.full(len(areas), None, dtype=object), index=areas.index)
+        kerngebied.iloc[pt_idx] = polygons[kcol].astype(str).to_numpy()[poly_idx]
+    missing = areas.loc[kerngebied.isna(), "buurt_code"].tolist()
     if missing:
         raise ImportDataError(
             f"{label}: geen kerngebied voor {len(missing)} buurt(en), bijv. "
             f"{', '.join(missing[:5])}. Vul het bestand aan zodat elke buurt een kerngebied "
             "heeft.")
-    return kern
+    return kerngebied
 
 
 _POP_FIELDS = {  # normalised column name -> counts column of CbsBuurten.counts
@@ -314,13 +315,15 @@ def build_region(
     gm_code = str(areas["gemeente_code"].iloc[0])
     if kerngebieden is not None:
         areas["kerngebied"] = _kerngebieden(*_split(kerngebieden), areas).to_numpy()
-        kern_source = f"kerngebieden uit {_split(kerngebieden)[1] or 'het opgegeven bestand'}"
+        kerngebied_source = f"kerngebieden uit {_split(kerngebieden)[1] or 'het opgegeven bestand'}"
     elif gm_code == MIDDEN_DRENTHE:
-        areas["kerngebied"] = _midden_drenthe_kernen(areas).to_numpy()
-        kern_source = ("kerngebieden Beilen, Smilde, Westerbork: elke wijk bij het "
-                       "dichtstbijzijnde kerndorp (aanname, data/midden_drenthe_villages.csv)")
+        areas["kerngebied"] = _midden_drenthe_kerngebieden(areas).to_numpy()
+        kerngebied_source = ("kerngebieden Beilen, Smilde, Westerbork: elke wijk bij het "
+                             "dichtstbijzijnde kerndorp (aanname, "
+                             "data/midden_drenthe_villages.csv)")
     else:
-        kern_source = "kerngebied = wijk (geef een kerngebiedenbestand voor een eigen indeling)"
+        kerngebied_source = ("kerngebied = wijk (geef een kerngebiedenbestand voor een eigen "
+                             "indeling)")
         warnings.append("Geen kerngebiedenbestand: elke wijk is een kerngebied.")
     stats["buurten"] = len(areas)
 
@@ -384,7 +387,7 @@ def build_region(
                    "OpenStreetMap: ODbL (© OpenStreetMap-bijdragers)",
         "notice": ("Echte data. De leeftijdsgroepen 65–74, 75–84 en 85+ per buurt zijn "
                    f"geschat uit het CBS-aandeel 65+ ({distribution.source.rstrip('.')})."),
-        "source_areas": f"{buurten.source}; {kern_source}",
+        "source_areas": f"{buurten.source}; {kerngebied_source}",
         "source_population": population.attrs.get("source", ""),
         "source_homes": homes_source,
         "source_facilities": fac_source,

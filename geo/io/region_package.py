@@ -3,6 +3,11 @@
 The layers and their columns are documented in :mod:`geo.model.region`; this module is the
 only one that opens a region package. :func:`load_region` raises
 :class:`geo.errors.RegionError` naming the layer and the problem.
+
+Packages written by an earlier version still load: columns renamed since
+(:data:`RENAMED_COLUMNS`, e.g. the facilities' ``type``, now ``facility_type``) are renamed
+on read, and the region carries one Dutch notice (:attr:`Region.notices`) for the caller to
+show. The file itself is not changed; :func:`write_region` writes the current names.
 """
 
 from __future__ import annotations
@@ -17,7 +22,10 @@ from geo.io import _gdal
 from geo.io._atomic import atomic_path
 from geo.model.region import LAYER_COLUMNS, REQUIRED_LAYERS, Region, validate_region
 
-__all__ = ["load_region", "write_region"]
+__all__ = ["RENAMED_COLUMNS", "load_region", "write_region"]
+
+#: Columns renamed since earlier versions, per layer: ``{old name: current name}``.
+RENAMED_COLUMNS: dict[str, dict[str, str]] = {"facilities": {"type": "facility_type"}}
 
 
 def load_region(path: str | Path) -> Region:
@@ -31,7 +39,9 @@ def load_region(path: str | Path) -> Region:
     Returns
     -------
     Region
-        The validated layers; homes get a ``buurt_code`` by location when absent.
+        The validated layers; homes get a ``buurt_code`` by location when absent. A
+        package of an earlier version is migrated (:data:`RENAMED_COLUMNS`) and the region
+        then has one notice in ``notices``.
 
     Raises
     ------
@@ -66,6 +76,7 @@ def load_region(path: str | Path) -> Region:
             frames[name] = _gdal.read_dataframe(path, layer=name)
         except Exception as exc:
             raise RegionError(name, f"kan niet gelezen worden: {exc}") from exc
+    notices = _migrate_columns(frames, path.name)
     metadata = _metadata_dict(frames["metadata"])
     region = Region(
         areas=frames["areas"],
@@ -75,8 +86,32 @@ def load_region(path: str | Path) -> Region:
         metadata=metadata,
         villages=frames.get("villages"),
         source_path=path,
+        notices=notices,
     )
     return validate_region(region)
+
+
+def _migrate_columns(frames: dict[str, Any], file_name: str) -> tuple[str, ...]:
+    """Rename columns of an earlier version in place; one notice when any was renamed.
+
+    A column is renamed only when the current name is absent, so a package that has both
+    keeps its current column (the old one is then an extra column, as any other).
+    """
+    renamed: list[str] = []
+    for layer, mapping in RENAMED_COLUMNS.items():
+        frame = frames.get(layer)
+        if frame is None:
+            continue
+        todo = {old: new for old, new in mapping.items()
+                if old in frame.columns and new not in frame.columns}
+        if todo:
+            frames[layer] = frame.rename(columns=todo)
+            renamed += [f"'{old}' in laag '{layer}' heet nu '{new}'" for old, new in todo.items()]
+    if not renamed:
+        return ()
+    return (f"Regiopakket '{file_name}' is gemaakt met een eerdere versie en is bij het inlezen "
+            f"omgezet: kolom {'; kolom '.join(renamed)}. Het bestand zelf is niet gewijzigd; "
+            "sla de regio opnieuw op om de nieuwe namen vast te leggen.",)
 
 
 def _metadata_dict(frame: pd.DataFrame) -> dict[str, str]:

@@ -18,7 +18,9 @@ Every spatial layer is in EPSG:28992 (RD New). Layers and columns:
     (corporation name, ``particuliere verhuurder`` or ``eigenaar-bewoner``); optionally
     ``buurt_code`` (assigned by location when absent) and ``woonplaats``.
 ``facilities`` (Point; facilities just outside the municipality count too)
-    ``facility_id`` (unique), ``type`` (one of :data:`geo.vocabulary.FACILITY_TYPES`),
+    ``facility_id`` (unique), ``facility_type`` (one of
+    :data:`geo.vocabulary.FACILITY_TYPES`; ``type`` in older packages, renamed on read by
+    :func:`geo.io.region_package.load_region`),
     ``name``, ``operator``, ``capacity`` (places, units or patients; empty where it does
     not apply); optionally ``woonplaats``.
 ``villages`` (Point, optional)
@@ -78,7 +80,7 @@ LAYER_COLUMNS: dict[str, tuple[str, ...]] = {
         "tenure",
         "owner",
     ),
-    "facilities": ("facility_id", "type", "name", "operator", "capacity"),
+    "facilities": ("facility_id", "facility_type", "name", "operator", "capacity"),
     "villages": ("name", "inhabitants", "kerngebied"),
     "metadata": ("key", "value"),
 }
@@ -98,6 +100,8 @@ class Region:
     """A validated region: the layers of a region package.
 
     Treat the frames as read-only; analysis functions copy before they change anything.
+    ``notices`` holds Dutch messages from reading the package for the caller to show (e.g.
+    that a package of an earlier version was migrated); they are not region data.
     """
 
     areas: gpd.GeoDataFrame
@@ -107,6 +111,7 @@ class Region:
     metadata: dict[str, str]
     villages: gpd.GeoDataFrame | None = None
     source_path: Path | None = field(default=None, compare=False)
+    notices: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -288,7 +293,7 @@ def validate_region(region: Region) -> Region:
     _require_columns("facilities", facilities, LAYER_COLUMNS["facilities"])
     _check_geometry("facilities", facilities, "facility_id")
     _check_unique("facilities", facilities, "facility_id")
-    _check_values("facilities", facilities, "type", vocabulary.FACILITY_TYPES)
+    _check_values("facilities", facilities, "facility_type", vocabulary.FACILITY_TYPES)
     _check_non_negative("facilities", facilities, ["capacity"], "facility_id")
 
     villages = region.villages
@@ -330,6 +335,7 @@ def validate_region(region: Region) -> Region:
         metadata=dict(region.metadata),
         villages=villages,
         source_path=region.source_path,
+        notices=tuple(region.notices),
     )
 
 

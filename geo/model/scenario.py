@@ -27,6 +27,7 @@ from geo.model.prognosis import PrognosisSettings, get_variant
 __all__ = [
     "ACTIONS",
     "ACTION_KEYS",
+    "RENAMED_CHANGE_KEYS",
     "FacilityChange",
     "Project",
     "Scenario",
@@ -45,13 +46,15 @@ ACTIONS: tuple[str, ...] = ("close", "open", "capacity")
 _SCENARIO_KEYS = ("name", "description", "year", "prognosis", "norms", "projects",
                   "facility_changes")
 _PROJECT_KEYS = ("name", "description", "x", "y", "lon", "lat", "ready", "owner", "units")
-_CHANGE_KEYS = ("action", "id", "from_year", "type", "name", "operator", "capacity", "x",
-                "y", "lon", "lat")
+_CHANGE_KEYS = ("action", "id", "from_year", "facility_type", "name", "operator", "capacity",
+                "x", "y", "lon", "lat")
+#: Earlier names of facility-change keys, still read (renamed on read): old → current.
+RENAMED_CHANGE_KEYS: dict[str, str] = {"type": "facility_type"}
 #: Keys allowed per action of a facility change.
 ACTION_KEYS: dict[str, tuple[str, ...]] = {
     "close": ("action", "id", "from_year"),
-    "open": ("action", "id", "from_year", "type", "name", "operator", "capacity", "x", "y",
-             "lon", "lat"),
+    "open": ("action", "id", "from_year", "facility_type", "name", "operator", "capacity", "x",
+             "y", "lon", "lat"),
     "capacity": ("action", "id", "from_year", "capacity"),
 }
 
@@ -130,9 +133,10 @@ class FacilityChange:
         ``"capacity"`` (set the capacity of facility ``id``).
     id
         Facility id (``close`` / ``capacity``); optional id of an opened facility.
-    type, name, operator
+    facility_type, name, operator
         Type (:data:`geo.vocabulary.FACILITY_TYPES`), name and operator of an opened
-        facility.
+        facility (``facility_type`` was ``type`` in older scenario files; see
+        :data:`RENAMED_CHANGE_KEYS`).
     capacity
         New capacity (``capacity``) or capacity of an opened facility.
     x, y, lon, lat
@@ -143,7 +147,7 @@ class FacilityChange:
 
     action: str
     id: str | None = None
-    type: str | None = None
+    facility_type: str | None = None
     name: str | None = None
     operator: str | None = None
     capacity: float | None = None
@@ -188,6 +192,10 @@ class Scenario:
         Building projects.
     facility_changes
         Facility changes, applied in order.
+    notices
+        Dutch notices for the user from reading the scenario, e.g. that an older file was
+        migrated (:func:`scenario_from_dict`); not part of the scenario's data (not written,
+        not compared).
     """
 
     name: str
@@ -197,12 +205,14 @@ class Scenario:
     norms: Mapping[str, Any] = field(default_factory=dict)
     projects: tuple[Project, ...] = ()
     facility_changes: tuple[FacilityChange, ...] = ()
+    notices: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "prognosis", _freeze(self.prognosis))
         object.__setattr__(self, "norms", _freeze(self.norms))
         object.__setattr__(self, "projects", tuple(self.projects))
         object.__setattr__(self, "facility_changes", tuple(self.facility_changes))
+        object.__setattr__(self, "notices", tuple(self.notices))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form, the inverse of :func:`scenario_from_dict`."""
@@ -287,18 +297,40 @@ def _project_from_dict(data: object, i: int, problems: list[str]) -> Project | N
                    owner=values["owner"], description=values["description"])
 
 
-def _change_from_dict(data: object, i: int, problems: list[str]) -> FacilityChange | None:
+def _renamed_keys(data: Mapping[str, Any], where: str,
+                  problems: list[str]) -> tuple[Mapping[str, Any], bool]:
+    """Rename earlier key names (:data:`RENAMED_CHANGE_KEYS`); also say whether any was."""
+    old = [key for key in RENAMED_CHANGE_KEYS if key in data]
+    if not old:
+        return data, False
+    out = dict(data)
+    for key in old:
+        new = RENAMED_CHANGE_KEYS[key]
+        if new in out:
+            problems.append(f"{where}: '{key}' en '{new}' staan er allebei; '{key}' is de oude "
+                            f"naam van '{new}', gebruik alleen '{new}'.")
+        else:
+            out[new] = out[key]
+        del out[key]
+    return out, True
+
+
+def _change_from_dict(data: object, i: int, problems: list[str],
+                      renamed: list[str]) -> FacilityChange | None:
     where = f"voorzieningswijziging {i}"
     if not isinstance(data, Mapping):
         problems.append(f"{where}: verwacht een tabel [[facility_changes]], niet {data!r}.")
         return None
     n_before = len(problems)
+    data, was_renamed = _renamed_keys(data, where, problems)
+    if was_renamed:
+        renamed.append(where)
     problems += _check_keys(data, _CHANGE_KEYS, where)
     action = _typed(data, "action", "text", where, problems)
     if "action" not in data:
         problems.append(f"{where}: 'action' ontbreekt; kies uit {', '.join(ACTIONS)}.")
-    texts = {k: _typed(data, k, "text", where, problems) for k in ("id", "type", "name",
-                                                                     "operator")}
+    texts = {k: _typed(data, k, "text", where, problems)
+             for k in ("id", "facility_type", "name", "operator")}
     nums = {k: _typed(data, k, "number", where, problems)
             for k in ("capacity", "x", "y", "lon", "lat")}
     from_year = _typed(data, "from_year", "int", where, problems)
@@ -312,7 +344,10 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
 
     Only the structure is checked here (known keys, value kinds, required ``year``,
     ``ready`` and ``action``); :func:`geo.model.scenario_checks.validate_scenario`
-    checks the rest against a region.
+    checks the rest against a region. Scenarios written by an earlier version still load:
+    a facility change's ``type`` is read as ``facility_type``
+    (:data:`RENAMED_CHANGE_KEYS`), and the scenario then carries one Dutch notice in
+    :attr:`Scenario.notices` for the caller to show.
 
     Parameters
     ----------
@@ -358,13 +393,23 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         lists[key] = items
     projects = [_project_from_dict(p, i, problems)
                 for i, p in enumerate(lists["projects"], start=1)]
-    changes = [_change_from_dict(c, i, problems)
+    renamed: list[str] = []
+    changes = [_change_from_dict(c, i, problems, renamed)
                for i, c in enumerate(lists["facility_changes"], start=1)]
     if problems:
         raise ScenarioError(problems)
     return Scenario(name=name or "", year=year, description=description or "",
                     prognosis=prognosis, norms=norms, projects=tuple(projects),
-                    facility_changes=tuple(changes))
+                    facility_changes=tuple(changes),
+                    notices=(_migration_notice(name, len(renamed)),) if renamed else ())
+
+
+def _migration_notice(name: str | None, n_changes: int) -> str:
+    """The one notice for a scenario whose facility changes used an earlier key name."""
+    return (f"Scenario '{name or 'zonder naam'}' is gemaakt met een eerdere versie: bij "
+            f"{n_changes} voorzieningswijziging(en) heet de sleutel 'type' nu "
+            "'facility_type'. Het scenario is bij het inlezen omgezet; bewaar of exporteer "
+            "het om de nieuwe naam vast te leggen.")
 
 
 # --------------------------------------------------------------------------- settings
@@ -388,6 +433,6 @@ def without_changes(scenario: Scenario, name: str = "basis (zonder wijzigingen)"
     effect of the projects and facility changes.
     """
     return dataclasses.replace(
-        scenario, name=name, projects=(), facility_changes=(),
+        scenario, name=name, projects=(), facility_changes=(), notices=(),
         description=f"Basisregio zonder wijzigingen (jaar, normen en prognose van "
                     f"'{scenario.name}').")

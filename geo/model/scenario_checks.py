@@ -189,9 +189,9 @@ def _check_existing(change: FacilityChange, where: str, ids: set[str],
 def _check_opening(i: int, change: FacilityChange, where: str, ids: set[str],
                    tree: shapely.STRtree, problems: list[str]) -> None:
     """``open``: type, name, capacity, a new id (added to ``ids``), a location near the region."""
-    if change.type not in vocabulary.FACILITY_TYPES:
-        problems.append(f"{where}: onbekend voorzieningstype {change.type!r}."
-                        f"{_hint(str(change.type), vocabulary.FACILITY_TYPES)} "
+    if change.facility_type not in vocabulary.FACILITY_TYPES:
+        problems.append(f"{where}: onbekend voorzieningstype {change.facility_type!r}."
+                        f"{_hint(str(change.facility_type), vocabulary.FACILITY_TYPES)} "
                         f"Kies uit {', '.join(vocabulary.FACILITY_TYPES)}.")
     if not change.name or not change.name.strip():
         problems.append(f"{where}: 'name' van de nieuwe voorziening ontbreekt.")

@@ -37,7 +37,8 @@ File format (UTF-8 TOML; keys are English, texts may be Dutch; ``#`` starts a co
 
     [[facility_changes]]       # een nieuwe voorziening openen
     action = "open"
-    type = "day_care"
+    facility_type = "day_care" # soort voorziening; heette 'type' in oudere bestanden (wordt
+                               # nog gelezen en omgezet, met één melding)
     name = "Dagbesteding Hooghalen"
     operator = ""              # optioneel
     capacity = 20.0            # optioneel

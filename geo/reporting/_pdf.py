@@ -165,15 +165,15 @@ def _simplify(geoms: np.ndarray, tol: float) -> np.ndarray:
     return np.asarray(shapely.simplify(geoms, tol, preserve_topology=True))
 
 
-def draw_map(pdf: HandoutPdf, result: GapResult, kern: str, classes: StepClasses, x: float,
+def draw_map(pdf: HandoutPdf, result: GapResult, kerngebied: str, classes: StepClasses, x: float,
               y: float, w: float, h: float, labels: list[str]) -> None:
-    """Map of kerngebied ``kern`` in the box (x, y, w, h) mm, buurten coloured by class.
+    """Map of kerngebied ``kerngebied`` in the box (x, y, w, h) mm, buurten coloured by class.
 
     Neighbouring buurten are drawn grey, the kerngebied outlined; ``labels`` (buurt
     codes) get numbered markers 1, 2, … . Ends with a scale bar and a north arrow.
     """
     buurt = result.buurt
-    own = buurt[buurt["kerngebied"].astype(str) == kern]
+    own = buurt[buurt["kerngebied"].astype(str) == kerngebied]
     minx, miny, maxx, maxy = own.total_bounds
     dx, dy = max(maxx - minx, 1.0), max(maxy - miny, 1.0)
     pad = 0.04
@@ -194,7 +194,7 @@ def draw_map(pdf: HandoutPdf, result: GapResult, kern: str, classes: StepClasses
     pdf.set_fill_color(*hex_rgb("#fbfbfb"))
     pdf.rect(x, y, w, h, style="DF")
     with pdf.rect_clip(x, y, w, h):
-        is_own = (buurt["kerngebied"].astype(str) == kern).to_numpy()
+        is_own = (buurt["kerngebied"].astype(str) == kerngebied).to_numpy()
         visible = is_own | buurt.geometry.intersects(view).to_numpy()
         simple = _simplify(buurt.geometry.to_numpy()[visible], tol)
         own_simple = simple[is_own[visible]]

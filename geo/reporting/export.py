@@ -82,7 +82,7 @@ class ExportSelection:
 
     Attributes
     ----------
-    kern
+    kerngebied
         Only this kerngebied (``None``: the whole municipality).
     owner
         Homes layer only: only homes of this owner (case-insensitive).
@@ -91,12 +91,12 @@ class ExportSelection:
         homes).
     """
 
-    kern: str | None = None
+    kerngebied: str | None = None
     owner: str | None = None
     theme: str | None = None
 
 
-def _kern_of_points(result: GapResult, xy: np.ndarray) -> np.ndarray:
+def _kerngebied_of_points(result: GapResult, xy: np.ndarray) -> np.ndarray:
     """Kerngebied of points (``None`` outside every buurt)."""
     buurt = result.buurt
     tree = shapely.STRtree(buurt.geometry.values)
@@ -109,10 +109,10 @@ def _kern_of_points(result: GapResult, xy: np.ndarray) -> np.ndarray:
 
 def _homes(result: GapResult) -> gpd.GeoDataFrame:
     homes = result.homes
-    kern_of = result.buurt.set_index("buurt_code")["kerngebied"]
+    kerngebied_of = result.buurt.set_index("buurt_code")["kerngebied"]
     out = homes.copy()
     out["suitability"] = out["suitability"].astype(str)
-    out["kerngebied"] = kern_of.reindex(out["buurt_code"]).to_numpy()
+    out["kerngebied"] = kerngebied_of.reindex(out["buurt_code"]).to_numpy()
     return out
 
 
@@ -121,10 +121,11 @@ def _facilities(result: GapResult) -> gpd.GeoDataFrame:
         raise ExportError("dit resultaat bevat geen voorzieningen; reken het opnieuw door.")
     fac = result.facilities.copy()
     xy = shapely.get_coordinates(fac.geometry.values)
-    fac["type_label"] = fac["type"].map(vocabulary.FACILITY_LABELS).fillna(fac["type"])
-    fac["kerngebied"] = _kern_of_points(result, xy)
+    ftype = fac["facility_type"]
+    fac["type_label"] = ftype.map(vocabulary.FACILITY_LABELS).fillna(ftype)
+    fac["kerngebied"] = _kerngebied_of_points(result, xy)
     fac["in_region"] = fac["kerngebied"].notna()
-    fac["norm_m"] = fac["type"].map({k: float(v) for k, v in result.norms.walking.items()})
+    fac["norm_m"] = ftype.map({k: float(v) for k, v in result.norms.walking.items()})
     return fac
 
 
@@ -164,17 +165,18 @@ def select_layer(result: GapResult, layer: str,
         raise ExportError(f"onbekende laag '{layer}'; kies uit {', '.join(LAYERS)}.")
     frame = {
         "gaps_buurt": lambda: result.buurt.copy(),
-        "gaps_kern": lambda: result.kern.copy(),
+        "gaps_kern": lambda: result.kerngebied.copy(),
         "gaps_grid": lambda: result.grid.copy(),
         "homes": lambda: _homes(result),
         "facilities": lambda: _facilities(result),
         "catchments": lambda: _catchments(result),
     }[layer]()
-    if sel.kern is not None:
-        kerns = list(dict.fromkeys(result.buurt["kerngebied"]))
-        if sel.kern not in kerns:
-            raise ExportError(f"onbekend kerngebied '{sel.kern}'; kies uit {', '.join(kerns)}.")
-        frame = frame[frame["kerngebied"] == sel.kern]
+    if sel.kerngebied is not None:
+        kerngebieden = list(dict.fromkeys(result.buurt["kerngebied"]))
+        if sel.kerngebied not in kerngebieden:
+            raise ExportError(f"onbekend kerngebied '{sel.kerngebied}'; kies uit "
+                              f"{', '.join(kerngebieden)}.")
+        frame = frame[frame["kerngebied"] == sel.kerngebied]
     if sel.owner is not None:
         if layer != "homes":
             raise ExportError("een filter op eigenaar kan alleen bij de laag 'homes' "
@@ -186,7 +188,7 @@ def select_layer(result: GapResult, layer: str,
                               f"{', '.join(owners[:15])}.")
         frame = frame[frame["owner"].astype(str) == match[0]]
     if frame.empty:
-        what = [f"kerngebied {sel.kern}" if sel.kern else "", f"eigenaar {sel.owner}"
+        what = [f"kerngebied {sel.kerngebied}" if sel.kerngebied else "", f"eigenaar {sel.owner}"
                 if sel.owner else ""]
         raise ExportError(f"de selectie is leeg: laag '{LAYERS[layer]}' heeft geen rijen voor "
                           f"{' en '.join(w for w in what if w) or 'deze keuze'}. "
@@ -208,7 +210,7 @@ def _style(layer: str, frame: gpd.GeoDataFrame, names: dict[str, str],
     if layer == "homes":
         return suitability_qml(names["suitability"])
     if layer == "facilities":
-        return facility_qml(names["type"], frame["type"].unique())
+        return facility_qml(names["facility_type"], frame["facility_type"].unique())
     return outline_qml()
 
 
@@ -216,7 +218,7 @@ def _provenance(result: GapResult, layer: str, fmt: str, sel: ExportSelection,
                 created: str) -> pd.DataFrame:
     prov = provenance_table(result)
     extra = {"export_layer": layer, "export_format": fmt,
-             "export_kerngebied": sel.kern or "hele gemeente",
+             "export_kerngebied": sel.kerngebied or "hele gemeente",
              "export_owner": sel.owner or "", "export_created": created,
              "app": f"Woonzorgatlas {__version__}", "crs": vocabulary.METRIC_CRS
              if fmt != "geojson" else "OGC:CRS84 (WGS84, RFC 7946)"}
@@ -236,7 +238,7 @@ def _readme(result: GapResult, layer: str, fmt: str, sel: ExportSelection, creat
         f"Scenario:     {a.get('scenario_name', 'geen (huidige situatie / basis)')}",
         f"Normen:       {result.norms.name} ({result.norms.key}); bron: {result.norms.source}",
         f"Prognose:     {result.prognosis.name}",
-        f"Selectie:     {sel.kern or 'hele gemeente'}"
+        f"Selectie:     {sel.kerngebied or 'hele gemeente'}"
         + (f"; eigenaar {sel.owner}" if sel.owner else ""),
         f"Projectie:    {'WGS84 (RFC 7946)' if fmt == 'geojson' else 'EPSG:28992 (RD New)'}",
         f"Gemaakt:      {created} met Woonzorgatlas {__version__}",
@@ -478,7 +480,7 @@ def write_export(result: GapResult, layer: str, fmt: str, path: str | Path,
         try:
             # with all layers in one package, the owner filter applies to the homes only
             own = sel if layer != ALL_LAYERS or name == "homes" else ExportSelection(
-                kern=sel.kern, theme=sel.theme)
+                kerngebied=sel.kerngebied, theme=sel.theme)
             frames[name] = select_layer(result, name, own)
         except ExportError:
             if layer != ALL_LAYERS:
@@ -513,7 +515,7 @@ def export_filename(result: GapResult, layer: str, fmt: str,
     sel = selection or ExportSelection()
     parts = ["woonzorgatlas", layer, str(result.year)]
     scenario = result.assumptions.get("scenario_name")
-    for extra in (scenario, sel.kern, sel.owner):
+    for extra in (scenario, sel.kerngebied, sel.owner):
         if extra:
             words = "".join(ch if ch.isalnum() else " " for ch in str(extra).lower()).split()
             slug = ""

@@ -92,7 +92,7 @@ _FIXED: dict[str, tuple[str, str, str]] = {
     "y_rd": ("y_rd", "m", "y-coördinaat RD New (EPSG:28992)"),
     # facilities
     "facility_id": ("vz_id", "", "id van de voorziening"),
-    "type": ("type", "", "soort voorziening (code)"),
+    "facility_type": ("type", "", "soort voorziening (code)"),  # Shapefile name stays 'type'
     "type_label": ("soort", "", "soort voorziening"),
     "name": ("naam", "", "naam"),
     "operator": ("exploitant", "", "exploitant / zorgaanbieder"),

@@ -158,16 +158,17 @@ def make_handout(result: GapResult, *, scenario_name: str, base: GapResult | Non
         base_name = f"{base.year}, prognose {base.prognosis.name}, normen {base.norms.name}"
 
     figs = _figures(result)
-    base_kern = ({str(k): row for k, row in base.kern.set_index("kerngebied").iterrows()}
-                 if base is not None else {})
+    base_kerngebied = ({str(k): row
+                        for k, row in base.kerngebied.set_index("kerngebied").iterrows()}
+                       if base is not None else {})
     base_gem = base.gemeente.iloc[0] if base is not None and len(base.gemeente) else None
     classes = step_classes(result.buurt["shortage_step_free"].to_numpy(dtype=float))
 
     _overview_page(pdf, result, scenario_name, region_name, generated, demo, figs,
-                   base_kern, base_gem, base_name)
-    for _, row in result.kern.iterrows():
-        _kern_page(pdf, result, row, figs, base_kern.get(str(row["kerngebied"])), classes,
-                   demo, base_name)
+                   base_kerngebied, base_gem, base_name)
+    for _, row in result.kerngebied.iterrows():
+        _kerngebied_page(pdf, result, row, figs, base_kerngebied.get(str(row["kerngebied"])),
+                         classes, demo, base_name)
     _assumptions_page(pdf, result, demo, base_name)
     return bytes(pdf.output())
 
@@ -201,7 +202,7 @@ def _demo_box(pdf: HandoutPdf, notice: str, compact: bool = False) -> None:
 
 
 def _overview_page(pdf: HandoutPdf, result: GapResult, scenario: str, region: str,
-                   generated: date, demo: bool, figs: list[_Figure], base_kern: dict,
+                   generated: date, demo: bool, figs: list[_Figure], base_kerngebied: dict,
                    base_gem, base_name: str | None) -> None:
     pdf.add_page()
     pdf.font(9, colour="#666666")
@@ -237,8 +238,8 @@ def _overview_page(pdf: HandoutPdf, result: GapResult, scenario: str, region: st
     y += 12
     diff = base_name is not None
     row_h = 11.0 if diff else 8.5
-    rows = [(str(r["kerngebied"]), r, base_kern.get(str(r["kerngebied"])), False)
-            for _, r in result.kern.iterrows()]
+    rows = [(str(r["kerngebied"]), r, base_kerngebied.get(str(r["kerngebied"])), False)
+            for _, r in result.kerngebied.iterrows()]
     if len(result.gemeente):
         rows.append((_gemeente_name(result), result.gemeente.iloc[0], base_gem, True))
     for name, row, brow, total in rows:
@@ -302,12 +303,12 @@ def _overview_page(pdf: HandoutPdf, result: GapResult, scenario: str, region: st
 
 # --- kerngebied page --------------------------------------------------------------------
 
-def _kern_page(pdf: HandoutPdf, result: GapResult, row, figs: list[_Figure], brow,
+def _kerngebied_page(pdf: HandoutPdf, result: GapResult, row, figs: list[_Figure], brow,
                classes: StepClasses, demo: bool, base_name: str | None) -> None:
-    kern = str(row["kerngebied"])
+    kerngebied = str(row["kerngebied"])
     pdf.add_page()
     pdf.font(18, bold=True)
-    pdf.cell(CONTENT_W, 9, pdf.t(f"Kerngebied {kern}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(CONTENT_W, 9, pdf.t(f"Kerngebied {kerngebied}"), new_x="LMARGIN", new_y="NEXT")
     pdf.font(10, colour="#444444")
     n_buurten = int(_num(row, "n_buurten")) if math.isfinite(_num(row, "n_buurten")) else 0
     pdf.cell(CONTENT_W, 5.5, pdf.t(
@@ -320,13 +321,13 @@ def _kern_page(pdf: HandoutPdf, result: GapResult, row, figs: list[_Figure], bro
     else:
         pdf.ln(2)
 
-    own = result.buurt[result.buurt["kerngebied"].astype(str) == kern]
+    own = result.buurt[result.buurt["kerngebied"].astype(str) == kerngebied]
     top = own[own["shortage_step_free"] >= 0.5].sort_values(
         ["shortage_step_free", "buurt_code"], ascending=[False, True]).head(5)
     labels = top["buurt_code"].astype(str).tolist()
 
     map_x, map_y, map_w, map_h = MARGIN, pdf.get_y(), 118.0, 150.0
-    draw_map(pdf, result, kern, classes, map_x, map_y, map_w, map_h, labels)
+    draw_map(pdf, result, kerngebied, classes, map_x, map_y, map_w, map_h, labels)
 
     # key figures beside the map
     fx = map_x + map_w + 5

@@ -95,7 +95,7 @@ def buurt_labels(result: GapResult, kerngebied: str | None = None) -> dict[str, 
     """
     frame = result.buurt
     if kerngebied is not None:
-        _check_kern(result, kerngebied)
+        _check_kerngebied(result, kerngebied)
         frame = frame[frame["kerngebied"] == kerngebied]
     return {str(code): f"{name} ({code})"
             for code, name in zip(frame["buurt_code"], frame["buurt_name"], strict=True)}
@@ -119,8 +119,8 @@ def buurt_row(result: GapResult, buurt_code: str) -> pd.Series:
     return pd.Series(frame.loc[hit[0]].drop(labels="geometry", errors="ignore")).copy()
 
 
-def _check_kern(result: GapResult, kerngebied: str) -> pd.Series:
-    frame = result.kern
+def _check_kerngebied(result: GapResult, kerngebied: str) -> pd.Series:
+    frame = result.kerngebied
     hit = frame.index[frame["kerngebied"] == kerngebied]
     if len(hit) == 0:
         raise AnalysisError(
@@ -138,7 +138,7 @@ def _area_row(result: GapResult, level: str, key: str | None) -> pd.Series:
     if level == "buurt":
         return buurt_row(result, str(key))
     if level == "kerngebied":
-        return _check_kern(result, str(key))
+        return _check_kerngebied(result, str(key))
     if level == "gemeente":
         return _gemeente_row(result)
     raise AnalysisError(f"onbekend niveau '{level}'; kies uit {', '.join(LEVELS)}.")
@@ -416,7 +416,7 @@ def comparison(result: GapResult, buurt_code: str) -> pd.DataFrame:
         If the code is not a buurt of the result.
     """
     brow = buurt_row(result, buurt_code)
-    krow = _check_kern(result, str(brow["kerngebied"]))
+    krow = _check_kerngebied(result, str(brow["kerngebied"]))
     grow = _gemeente_row(result)
     items = _indicators(result)
     keys = [k for k, _, _ in items]
@@ -452,10 +452,10 @@ def explanations(result: GapResult, buurt_code: str) -> list[str]:
     geo.errors.AnalysisError
         If the code is not a buurt of the result.
     """
-    kern = str(buurt_row(result, buurt_code)["kerngebied"])
+    kerngebied = str(buurt_row(result, buurt_code)["kerngebied"])
     ranking = result.ranking
     own = ranking[(ranking["level"] == "buurt") & (ranking["code"] == buurt_code)]
-    core = ranking[(ranking["level"] == "kerngebied") & (ranking["code"] == kern)]
+    core = ranking[(ranking["level"] == "kerngebied") & (ranking["code"] == kerngebied)]
     return [*map(str, own["explanation"]), *map(str, core["explanation"])]
 
 

@@ -98,7 +98,7 @@ def test_kaart_draws_buurten_and_facilities(page: Page) -> None:
     _open_kaart(page)
     state = _buurt_state(page)
     assert len(state) == len(region.areas) == 51
-    expected = int(region.facilities["type"].isin(DEFAULT_FACILITY_TYPES).sum())
+    expected = int(region.facilities["facility_type"].isin(DEFAULT_FACILITY_TYPES).sum())
     frame = _map_frame(page)
     assert frame.locator(".wza-fac").count() == expected
     assert frame.locator(".wza-label").count() == len(region.villages)
@@ -147,7 +147,7 @@ def test_clicking_a_buurt_opens_its_profile(page: Page) -> None:
 
 
 def test_kerngebied_link_selects_core_area(page: Page) -> None:
-    page.goto(f"{page.base_url}/?kern=Smilde")
+    page.goto(f"{page.base_url}/?kerngebied=Smilde")
     wait_for_app(page)
     assert_no_exception(page)
     assert page.get_by_role("combobox", name="Kerngebied", exact=True).input_value() == "Smilde"

@@ -21,7 +21,7 @@ class Facilities:
     ----------
     facilities
         Points in EPSG:28992 in the region ``facilities`` schema (``facility_id``,
-        ``type``, ``name``, ``operator``, ``capacity`` and optionally ``woonplaats``).
+        ``facility_type``, ``name``, ``operator``, ``capacity`` and optionally ``woonplaats``).
     warnings
         Dutch messages for the user.
     stats

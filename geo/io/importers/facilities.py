@@ -20,7 +20,8 @@ that contradict their column names (degrees in ``x``/``y``, metres in ``lon``/``
 swapped ``lon``/``lat``) are an error that says how to fix the file — the reader never
 guesses, because a silently misplaced facility corrupts every distance.
 
-Attributes: ``type`` (a code of :data:`geo.vocabulary.FACILITY_TYPES`, its Dutch label from
+Attributes: the facility type (column ``facility_type``, ``type``, ``soort`` …: a code of
+:data:`geo.vocabulary.FACILITY_TYPES`, its Dutch label from
 :data:`geo.vocabulary.FACILITY_LABELS` or a synonym from :data:`TYPE_SYNONYMS`, case- and
 space-insensitive) and ``name`` are required; ``operator``, ``capacity`` (numeric; CBS
 sentinels → empty), ``woonplaats`` and ``id`` are optional. Without an id column the
@@ -81,8 +82,8 @@ TYPE_SYNONYMS: dict[str, str] = {
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "facility_id": ("facility_id", "id", "vz_id", "voorziening_id", "code", "identificatie"),
-    "type": ("type", "soort", "categorie", "category", "facility_type", "voorziening",
-             "soort_voorziening"),
+    "facility_type": ("facility_type", "type", "soort", "categorie", "category", "voorziening",
+                      "soort_voorziening"),
     "name": ("name", "naam"),
     "operator": ("operator", "exploitant", "organisatie", "zorgaanbieder", "aanbieder",
                  "beheerder"),
@@ -144,7 +145,7 @@ def _map_types(values: pd.Series, label: str, offset: int = 2) -> pd.Series:
     empty = (keys == "").to_numpy()
     if empty.any():
         raise ImportDataError(
-            f"'{label}': kolom 'type' is leeg in {int(empty.sum())} rij(en) (regel "
+            f"'{label}': kolom '{values.name}' is leeg in {int(empty.sum())} rij(en) (regel "
             f"{_rows(empty, offset)}). Vul het soort voorziening in, bijv. huisarts of "
             f"{vocabulary.FACILITY_TYPES[0]}."
         )
@@ -190,7 +191,7 @@ def _attributes(frame: pd.DataFrame, label: str, *, offset: int,
     """Normalise the attribute columns of a facility table (rows stay aligned)."""
     columns = [str(c) for c in frame.columns if c != "geometry"]
     found = {canon: _find(columns, names) for canon, names in _ALIASES.items()}
-    missing = [c for c in ("type", "name") if found[c] is None]
+    missing = [c for c in ("facility_type", "name") if found[c] is None]
     if missing:
         accepted = "; ".join(f"{c}: {', '.join(_ALIASES[c])}" for c in missing)
         raise ImportDataError(
@@ -200,7 +201,7 @@ def _attributes(frame: pd.DataFrame, label: str, *, offset: int,
     warnings: list[str] = []
     stats: dict[str, int] = {}
     out = pd.DataFrame(index=frame.index)
-    ftype = _map_types(frame[found["type"]], label, offset)
+    ftype = _map_types(frame[found["facility_type"]], label, offset)
     if found["facility_id"] is not None:
         ids = _text(frame[found["facility_id"]])
         empty = (ids == "").to_numpy()
@@ -222,7 +223,7 @@ def _attributes(frame: pd.DataFrame, label: str, *, offset: int,
                         index=frame.index)
         stats["ids_generated"] = len(frame)
     out["facility_id"] = ids.astype(str)
-    out["type"] = ftype
+    out["facility_type"] = ftype
     names = _text(frame[found["name"]])
     no_name = names == ""
     if no_name.any():

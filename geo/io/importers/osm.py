@@ -196,7 +196,7 @@ def _merge_osm(nodes: pd.DataFrame, node_geoms: np.ndarray, polys: pd.DataFrame,
     n_idx, p_idx = tree.query(node_geoms, predicate="dwithin", distance=OSM_MERGE_DISTANCE_M)
     if not len(n_idx):
         return merged, polys
-    same_type = nodes["type"].to_numpy()[n_idx] == polys["type"].to_numpy()[p_idx]
+    same_type = nodes["facility_type"].to_numpy()[n_idx] == polys["facility_type"].to_numpy()[p_idx]
     n_idx, p_idx = n_idx[same_type], p_idx[same_type]
     node_names = _name_key(nodes["name"]).to_numpy()
     poly_names = _name_key(polys["name"]).to_numpy()
@@ -256,7 +256,7 @@ def _osm_frame(gdf: gpd.GeoDataFrame, kind: str) -> tuple[pd.DataFrame, np.ndarr
     capacity = capacity.where(capacity >= 0)
     frame = pd.DataFrame({
         "facility_id": ids.astype(str).to_numpy(),
-        "type": ftype,
+        "facility_type": ftype,
         "name": tags["name"].astype(str).to_numpy(),
         "operator": tags["operator"].astype(str).to_numpy(),
         "capacity": capacity.to_numpy(),
@@ -341,7 +341,8 @@ def read_osm_facilities(
             "shop=supermarket, highway=bus_stop, …"
         )
     no_name = frame["name"] == ""
-    frame.loc[no_name, "name"] = frame.loc[no_name, "type"].map(vocabulary.FACILITY_LABELS)
+    frame.loc[no_name, "name"] = frame.loc[no_name, "facility_type"].map(
+        vocabulary.FACILITY_LABELS)
     stats["names_filled"] = int(no_name.sum())
     frame["capacity"] = frame["capacity"].astype("float64")
     warnings = [OSM_NOTE]
@@ -350,7 +351,7 @@ def read_osm_facilities(
             f"{stats['merged']} OSM-punt(en) samengevoegd met het gebouw van dezelfde "
             "voorziening (zelfde soort, passende naam, binnen 50 m)."
         )
-    counts = frame["type"].value_counts()
+    counts = frame["facility_type"].value_counts()
     warnings.append("Gevonden: " + ", ".join(
         f"{n} × {vocabulary.FACILITY_LABELS.get(t, t).lower()}" for t, n in counts.items()) + ".")
     return finish_facilities(frame, geoms, warnings, stats, f"{OSM_SOURCE}, bestand '{label}'")
