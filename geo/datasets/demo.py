@@ -45,10 +45,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from shapely.geometry import MultiPoint, Point, Polygon
 
 from geo import vocabulary
+from geo.model.crs import transformer
 from geo.model.region import Region, validate_region
 
 __all__ = ["DEMO_NOTICE", "SEED", "generate_demo_region", "load_villages", "villages_path"]
@@ -542,7 +542,7 @@ def _make_facilities(rng: np.random.Generator, vills: list[_Village],
     rows.append({"facility_type": "clustered_housing", "name": "De Wegwijzer",
                  "operator": "Woonservice", "capacity": 28.0, "woonplaats": "Westerbork",
                  "x": wb.x + 150.0, "y": wb.y - 120.0})
-    to_rd = Transformer.from_crs(vocabulary.DISPLAY_CRS, vocabulary.METRIC_CRS, always_xy=True)
+    to_rd = transformer(vocabulary.DISPLAY_CRS, vocabulary.METRIC_CRS)
     for place, lon, lat, ftype, name, operator, capacity in _OUTSIDE:
         x, y = to_rd.transform(lon, lat)
         rows.append({"facility_type": ftype, "name": name, "operator": operator,

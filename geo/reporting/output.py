@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.analysis.gaps import GapResult
-from geo.errors import WoonzorgError
+from geo.errors import ExportError
 from geo.io import _gdal
 from geo.io._atomic import atomic_path
 
@@ -49,12 +49,14 @@ def write_result(result: GapResult, path: str | Path) -> Path:
 
     Raises
     ------
-    WoonzorgError
+    ExportError
+        When the path does not end in ``.gpkg``.
+    WriteError
         When the folder does not exist or is not writable.
     """
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
-        raise WoonzorgError(f"uitvoer moet een .gpkg-bestand zijn, niet '{path.name}'.")
+        raise ExportError(f"uitvoer moet een .gpkg-bestand zijn, niet '{path.name}'.")
     with atomic_path(path) as tmp:
         for name, frame in result.layers().items():
             _gdal.write_dataframe(frame, tmp, layer=name, driver="GPKG")
