@@ -100,3 +100,12 @@ def test_cbs_shapefile_note_reaches_the_import_warnings():
     assert any("Windows-1252" in w for w in result.warnings)
     centre = result.areas.geometry.centroid
     assert centre.x.min() > X0 and centre.y.min() > Y0
+
+
+def test_title_line_above_the_header_is_skipped():
+    data = (b'"Bevolking; kerncijfers"\n"Perioden";"Totale bevolking (aantal)"\n'
+            b'"2024";"17.942.942"\n')
+    frame = read_table(data)
+    assert frame.attrs["delimiter"] == ";"
+    assert list(frame.columns) == ["Perioden", "Totale bevolking (aantal)"]
+    assert to_number(frame["Totale bevolking (aantal)"]).item() == 17_942_942

@@ -81,6 +81,12 @@ def statline_web() -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
+def statline_formatted() -> bytes:
+    """StatLine "CSV met opmaak": a title line above the header and a source line below."""
+    return (b'"Kerncijfers wijken en buurten 2024"\r\n' + statline_web()
+            + b'"Bron: CBS"\r\n')
+
+
 def cbsodata_style() -> bytes:
     """cbsodata.get_data(): region NAMES in WijkenEnBuurten, the code in Codering_3, ``,``."""
     head = "WijkenEnBuurten,Gemeentenaam_1,SoortRegio_2,Codering_3," + ",".join(ODATA_KEYS)
@@ -138,6 +144,7 @@ def _sixty_five(pop):
     (odata_typed, "TypedDataSet"),
     (odata_plain, "zonder volgnummer"),
     (statline_web, "StatLine-webexport"),
+    (statline_formatted, "StatLine-webexport"),
     (cbsodata_style, "code in 'Codering_3'"),
     (excel_cp1252, "StatLine-titels"),
 ])

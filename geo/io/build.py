@@ -7,9 +7,13 @@
    (:func:`geo.io.importers.cbs.read_cbs_buurten`); the core area (*kerngebied*) of every
    buurt from a kerngebieden file, else the Welwozo core areas for Midden-Drenthe
    (GM1731, from ``data/midden_drenthe_villages.csv``), else the wijk;
-2. **population** — CBS inhabitants and age percentages, with 65+ split into 65–74, 75–84
-   and 85+ by an age distribution (a StatLine export of the user, else the documented
-   default); marked as estimated;
+2. **population** — CBS inhabitants and age percentages of the map, or a CBS population
+   table in any form (:func:`geo.io.importers.population_table.read_population_table`; it
+   must match at least half of the buurten and of their inhabitants, else the build stops),
+   with bands CBS does not give estimated by the one method of
+   :mod:`geo.io.importers.cbs_population` (65+ split into 65–74, 75–84 and 85+ by an age
+   distribution: a StatLine export of the user, else the documented default); marked as
+   estimated, and the provenance names the table, its form and the columns used;
 3. **homes** — BAG dwellings (:func:`geo.io.importers.bag.read_bag_homes`), optionally with a
    corporation list; without BAG the layer is empty (and the app says so);
 4. **facilities** — one or more lists (CSV, GeoJSON, GeoPackage, OSM), kept within
@@ -282,8 +286,9 @@ def build_region(
     age_distribution
         CBS StatLine export of the municipality's (or province's) population by age.
     population
-        Counts per buurt (CSV of ``geo fetch --population`` or the same StatLine columns);
-        they replace the map's inhabitants and age percentages.
+        A CBS population table per buurt (CSV in any form CBS produces, see
+        :mod:`geo.io.importers.population_table`); it replaces the map's inhabitants and
+        age bands of the buurten it holds.
     base_year
         Reference year of the population; default the CBS edition year.
     buffer_m

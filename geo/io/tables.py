@@ -69,16 +69,23 @@ def normalise_name(name: object) -> str:
 
 
 def _sniff_delimiter(text: str) -> str:
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    counts = dict.fromkeys((";", "\t", ","), 0)
-    quoted = False
-    for ch in header:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(counts, key=lambda sep: counts[sep])  # ties: ';' before tab before ','
-    return best if counts[best] else ","
+    """``;``, tab or ``,``: the most frequent outside quotes on the first line that has one.
+
+    Title lines without any separator (StatLine "CSV met opmaak") are passed over.
+    """
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    for header in lines:
+        counts = dict.fromkeys((";", "\t", ","), 0)
+        quoted = False
+        for ch in header:
+            if ch == '"':
+                quoted = not quoted
+            elif not quoted and ch in counts:
+                counts[ch] += 1
+        best = max(counts, key=lambda sep: counts[sep])  # ties: ';' before tab before ','
+        if counts[best]:
+            return best
+    return ","
 
 
 def read_table(data: InputData, name: str | None = None, *,
@@ -175,6 +182,11 @@ def decode_text(buf: bytes, label: str) -> tuple[str, str]:
                            "UTF-8'; LibreOffice: Tekenset 'Unicode (UTF-8)').") from exc
 
 
+def _title_line(row: list[str]) -> bool:
+    """A line with one filled cell (a title such as "Kerncijfers wijken en buurten 2024")."""
+    return sum(1 for cell in row if cell.strip()) == 1
+
+
 def _parse_csv(text: str, sep: str, label: str) -> pd.DataFrame:
     try:
         rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep)
@@ -182,6 +194,8 @@ def _parse_csv(text: str, sep: str, label: str) -> pd.DataFrame:
     except csv.Error as exc:
         raise _fail(label, f"is geen geldige CSV-tabel ({exc}); controleer de aanhalingstekens."
                     ) from exc
+    while len(rows) > 1 and _title_line(rows[0]) and len(rows[1]) > 1:
+        rows = rows[1:]  # StatLine "CSV met opmaak": table title lines above the header
     header = [cell.strip() for cell in rows[0]]
     width = len(header)
     for number, row in enumerate(rows[1:], start=2):
