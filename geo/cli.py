@@ -430,8 +430,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "met een kolom kerngebied")
     p.add_argument("--age-distribution", help="StatLine-export bevolking naar leeftijd "
                    "(verdeling 65-74/75-84/85+)")
-    p.add_argument("--population", help="bevolking per buurt: CSV van 'geo fetch --population' "
-                   "(vervangt inwoners en leeftijdsaandelen van de kaart)")
+    p.add_argument("--population", help="bevolking per buurt: een CBS-tabel als CSV (geo fetch "
+                   "--population, OData, StatLine-export, Wijk- en Buurtkaart-kolommen); "
+                   "vervangt inwoners en leeftijdsgroepen van de kaart")
     p.add_argument("--year", type=int, help="basisjaar (standaard de editie van de CBS-kaart)")
     p.add_argument("--buffer", type=float, default=5.0,
                    help="voorzieningen tot zoveel km buiten de gemeente meenemen (standaard 5)")

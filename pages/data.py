@@ -114,9 +114,12 @@ with st.form("data_upload"):
                               type=["csv", "txt"], key="up_ages", max_upload_size=limit_mb,
                               help="Verdeling van 65+ over 65–74, 75–84 en 85+.")
     population = right.file_uploader(
-        "Bevolking per buurt (CSV van geo fetch --population)", type=["csv", "txt"],
+        "Bevolking per buurt (CBS-tabel, CSV)", type=["csv", "txt"],
         key="up_pop", max_upload_size=limit_mb,
-        help="Vervangt inwoners en leeftijdsaandelen van de kaart (CBS Kerncijfers).")
+        help="Vervangt inwoners en leeftijdsgroepen van de kaart. Elke CBS-vorm: CSV van geo "
+             "fetch --population, OData-TypedDataSet, StatLine-export (Kerncijfers wijken en "
+             "buurten) of de kolommen van de Wijk- en Buurtkaart. Ontbrekende leeftijdsgroepen "
+             "worden geschat en gemarkeerd.")
     submitted = st.form_submit_button("Voorbeeld maken", type="primary")
 
 

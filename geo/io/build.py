@@ -7,9 +7,13 @@
    (:func:`geo.io.importers.cbs.read_cbs_buurten`); the core area (*kerngebied*) of every
    buurt from a kerngebieden file, else the Welwozo core areas for Midden-Drenthe
    (GM1731, from ``data/midden_drenthe_villages.csv``), else the wijk;
-2. **population** — CBS inhabitants and age percentages, with 65+ split into 65–74, 75–84
-   and 85+ by an age distribution (a StatLine export of the user, else the documented
-   default); marked as estimated;
+2. **population** — CBS inhabitants and age percentages of the map, or a CBS population
+   table in any form (:func:`geo.io.importers.population_table.read_population_table`; it
+   must match at least half of the buurten and of their inhabitants, else the build stops),
+   with bands CBS does not give estimated by the one method of
+   :mod:`geo.io.importers.cbs_population` (65+ split into 65–74, 75–84 and 85+ by an age
+   distribution: a StatLine export of the user, else the documented default); marked as
+   estimated, and the provenance names the table, its form and the columns used;
 3. **homes** — BAG dwellings (:func:`geo.io.importers.bag.read_bag_homes`), optionally with a
    corporation list; without BAG the layer is empty (and the app says so);
 4. **facilities** — one or more lists (CSV, GeoJSON, GeoPackage, OSM), kept within
@@ -37,6 +41,7 @@ import shapely
 from geo import vocabulary
 from geo.errors import ImportDataError
 from geo.io import tables, uploads
+from geo.io.importers._cbs_common import PCT_COLUMNS
 from geo.io.importers.bag import read_bag_homes
 from geo.io.importers.cbs import read_cbs_buurten
 from geo.io.importers.cbs_population import (
@@ -46,6 +51,11 @@ from geo.io.importers.cbs_population import (
 )
 from geo.io.importers.corporations import read_corporation_list
 from geo.io.importers.facilities import read_facilities
+from geo.io.importers.population_table import (
+    COUNT_BANDS,
+    PopulationTable,
+    read_population_table,
+)
 from geo.io.progress import Progress, report, scaled
 from geo.model.region import LAYER_COLUMNS, Region, validate_region
 
@@ -163,48 +173,41 @@ def _kerngebieden(data: uploads.InputData, name: str | None,
     return kerngebied
 
 
-_POP_FIELDS = {  # normalised column name -> counts column of CbsBuurten.counts
-    "aantalinwoners": "inhabitants", "k0tot15jaar": "pct_0_14", "k15tot25jaar": "pct_15_24",
-    "k25tot45jaar": "pct_25_44", "k45tot65jaar": "pct_45_64", "k65jaarofouder": "pct_65_plus",
-}
+def _population_counts(data: uploads.InputData, name: str | None, counts: pd.DataFrame,
+                       ) -> tuple[pd.DataFrame, PopulationTable]:
+    """Replace the map's inhabitants and age shares by a CBS population table.
 
-
-def _population_counts(data: uploads.InputData, name: str | None,
-                       counts: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Replace inhabitants and age shares by a table of counts per buurt.
-
-    The table is the CSV of ``python -m geo fetch --population`` or a StatLine export of
-    the Kerncijfers wijken en buurten with the same columns (``WijkenEnBuurten``,
-    ``AantalInwoners``, ``k_0Tot15Jaar`` … ``k_65JaarOfOuder``). Returns the new counts and
-    the number of buurten matched.
+    The table is read by :func:`read_population_table` (every CBS form); the matched
+    buurten get its inhabitants and, when it gives any age band, its bands (as percentages
+    of the inhabitants; bands it lacks become NaN and are estimated later). Buurten not in
+    the table keep the map's figures.
     """
-    raw, label = uploads.load_bytes(data, name)
-    table = tables.read_table(raw, label)
-    cols = {"".join(ch for ch in c.lower() if ch.isalnum()): c for c in table.columns}
-    code_col = cols.get("wijkenenbuurten") or cols.get("buurtcode") or cols.get("gwbcode")
-    missing = [k for k in _POP_FIELDS if k not in cols]
-    if code_col is None or missing:
-        raise ImportDataError(
-            f"{label}: kolommen ontbreken ({', '.join(missing) or 'WijkenEnBuurten'}). "
-            "Gebruik het CSV-bestand van 'python -m geo fetch --population' of een "
-            "StatLine-export met WijkenEnBuurten, AantalInwoners en k_0Tot15Jaar … "
-            "k_65JaarOfOuder.")
-    codes = table[code_col].astype(str).str.strip()
-    values = {target: tables.to_number(table[cols[key]]).to_numpy(dtype=float)
-              for key, target in _POP_FIELDS.items()}
-    frame = pd.DataFrame(values, index=codes)
-    frame = frame[~frame.index.duplicated()]
-    inhabitants = frame["inhabitants"]
-    for col in ("pct_0_14", "pct_15_24", "pct_25_44", "pct_45_64", "pct_65_plus"):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            frame[col] = np.where(inhabitants > 0, frame[col] / inhabitants * 100, np.nan)
+    table = read_population_table(data, name, buurt_codes=counts["buurt_code"].tolist(),
+                                  map_inhabitants=counts["inhabitants"].tolist())
+    values = table.values
+    inhabitants = values["inhabitants"]
     out = counts.copy()
-    matched = out["buurt_code"].isin(frame.index)
-    for col in frame.columns:
-        if col in out.columns:
-            new = out["buurt_code"].map(frame[col])
-            out[col] = np.where(matched, new, out[col])
-    return out, int(matched.sum())
+    matched = out["buurt_code"].isin(values.index)
+    new = {"inhabitants": inhabitants}
+    if table.bands:
+        for band, pct in zip(COUNT_BANDS, PCT_COLUMNS, strict=True):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                new[pct] = pd.Series(np.where(inhabitants > 0,
+                                              values[band] / inhabitants * 100, np.nan),
+                                     index=values.index)
+    for col, series in new.items():
+        out[col] = np.where(matched, out["buurt_code"].map(series), out[col])
+    return out, table
+
+
+def _population_notice(population: pd.DataFrame, split_source: str) -> str:
+    """Dutch notice naming the estimated age bands (65–74/75–84/85+ always)."""
+    bands = [b for b in population.attrs.get("estimated_bands", ())
+             if b not in ("65–74", "75–84", "85+")]
+    extra = (f" Ook {', '.join(bands)} {'is' if len(bands) == 1 else 'zijn'} (deels) "
+             "geschat; zie de bron van de bevolking." if bands else "")
+    return ("Echte data. De leeftijdsgroepen 65–74, 75–84 en 85+ per buurt zijn geschat uit "
+            f"het CBS-aandeel 65+ ({split_source.rstrip('.')}).{extra}")
 
 
 def _empty_homes() -> gpd.GeoDataFrame:
@@ -283,8 +286,9 @@ def build_region(
     age_distribution
         CBS StatLine export of the municipality's (or province's) population by age.
     population
-        Counts per buurt (CSV of ``geo fetch --population`` or the same StatLine columns);
-        they replace the map's inhabitants and age percentages.
+        A CBS population table per buurt (CSV in any form CBS produces, see
+        :mod:`geo.io.importers.population_table`); it replaces the map's inhabitants and
+        age bands of the buurten it holds.
     base_year
         Reference year of the population; default the CBS edition year.
     buffer_m
@@ -331,12 +335,15 @@ def build_region(
     distribution = DEFAULT_65PLUS_SPLIT
     if age_distribution is not None:
         distribution = read_age_distribution(*_split(age_distribution))
-    counts = buurten.counts
+    counts, table = buurten.counts, None
     if population is not None:
-        counts, matched = _population_counts(*_split(population), counts)
-        warnings.append(f"Bevolking uit {_split(population)[1] or 'de bevolkingstabel'}: "
-                        f"{matched} van {len(counts)} buurten gevonden.")
-    population = population_from_cbs(counts, distribution=distribution)
+        counts, table = _population_counts(*_split(population), counts)
+        warnings.append(f"Bevolking uit '{table.label}' ({table.form}): {table.matched} van "
+                        f"{table.expected} buurten gevonden.")
+        warnings.extend(f"{table.label}: {note}" for note in table.notes)
+        stats["population_matched"] = table.matched
+    population = population_from_cbs(counts, distribution=distribution,
+                                     anchor_65=table is not None)
     warnings.extend(population.attrs.get("warnings", ()))
     stats["inhabitants"] = int(population[vocabulary.band_columns()].to_numpy().sum())
 
@@ -385,10 +392,11 @@ def build_region(
         "created": now,
         "licence": "CBS en PDOK: CC BY 4.0 (bron: CBS); BAG: CC0 (Kadaster); "
                    "OpenStreetMap: ODbL (© OpenStreetMap-bijdragers)",
-        "notice": ("Echte data. De leeftijdsgroepen 65–74, 75–84 en 85+ per buurt zijn "
-                   f"geschat uit het CBS-aandeel 65+ ({distribution.source.rstrip('.')})."),
+        "notice": _population_notice(population, distribution.source),
         "source_areas": f"{buurten.source}; {kerngebied_source}",
-        "source_population": population.attrs.get("source", ""),
+        "source_population": "; ".join(
+            part for part in (table.source if table is not None else "",
+                              population.attrs.get("source", "")) if part),
         "source_homes": homes_source,
         "source_facilities": fac_source,
         "import_warnings": "\n".join(warnings),

@@ -34,8 +34,10 @@ Every importer reads files through this module. The rules, in the order they are
    ``gdf.attrs`` (``"repaired"``, ``"dropped_empty"``).
 
 Text encoding: GeoPackage and GeoJSON are UTF-8 by definition. A shapefile is decoded with
-the code page of its ``.cpg`` (or of the code-page byte in the ``.dbf``) when it has one,
-and as UTF-8 otherwise; bytes that do not decode give a clear error.
+the code page of its ``.cpg`` (or of the code-page byte in the ``.dbf``) when it has one;
+without either it is read as UTF-8, and when its text is not valid UTF-8 as Windows-1252
+(old CBS and municipal shapefiles), with a note in ``attrs["notes"]``; bytes that do not
+decode give a clear error.
 
 OpenStreetMap extracts (``.osm.pbf``, ``.osm`` XML) pass the same size gate in
 :func:`load_osm_bytes`, which also sniffs them and refuses XML with entities or a DOCTYPE
@@ -362,8 +364,9 @@ def read_vector(
         The layer in its own CRS with a fresh index. ``attrs``: ``"source"`` (display
         name), ``"driver"``, ``"layer"``, ``"repaired"`` (number of invalid geometries
         repaired with ``make_valid``; polygon layers keep only polygonal parts),
-        ``"repaired_rows"`` (their row positions in the result) and ``"dropped_empty"``
-        (rows with null/empty geometry, also after repair).
+        ``"repaired_rows"`` (their row positions in the result), ``"dropped_empty"``
+        (rows with null/empty geometry, also after repair) and ``"notes"`` (Dutch notes
+        for the import report, e.g. the Windows-1252 fallback of a shapefile).
 
     Raises
     ------
@@ -374,9 +377,7 @@ def read_vector(
     label = prep.name
     chosen = _choose_layer(prep, layer)
     kwargs: dict[str, Any] = {"layer": chosen if prep.kind == "gpkg" else 0}
-    if prep.force_utf8:
-        kwargs["encoding"] = "utf-8"
-    gdf = _call(label, _gdal.read_dataframe, prep.buf, **kwargs)
+    gdf, notes = _read_layer(prep, kwargs)
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
         raise _fail(label, f"laag '{chosen}' heeft geen geometrie; lever een ruimtelijke laag.")
     if len(gdf) == 0:
@@ -407,8 +408,35 @@ def read_vector(
         "repaired": int(repaired.sum()),
         "repaired_rows": np.flatnonzero(repaired[keep]).tolist(),
         "dropped_empty": int(empty.sum()),
+        "notes": notes,
     })
     return gdf
+
+
+#: Note in ``attrs["notes"]`` when a shapefile without code page was read as Windows-1252.
+SHAPE_CP1252_NOTE = (
+    "de shapefile heeft geen .cpg en geen codepagina in de .dbf, en de tekst is geen UTF-8: "
+    "gelezen als Windows-1252 (gebruikelijk bij oudere CBS- en gemeentebestanden); "
+    "controleer letters met accenten. Voeg een .cpg met '1252' toe om dit vast te leggen."
+)
+
+
+def _utf8_or_none(buf: bytes, **kwargs: Any) -> gpd.GeoDataFrame | None:
+    try:
+        return _gdal.read_dataframe(buf, encoding="utf-8", **kwargs)
+    except UnicodeDecodeError:
+        return None
+
+
+def _read_layer(prep: _Prepared, kwargs: dict[str, Any]) -> tuple[Any, tuple[str, ...]]:
+    """Read the chosen layer; a shapefile without code page as UTF-8, else Windows-1252."""
+    if not prep.force_utf8:
+        return _call(prep.name, _gdal.read_dataframe, prep.buf, **kwargs), ()
+    gdf = _call(prep.name, _utf8_or_none, prep.buf, **kwargs)
+    if gdf is not None:
+        return gdf, ()
+    gdf = _call(prep.name, _gdal.read_dataframe, prep.buf, encoding="cp1252", **kwargs)
+    return gdf, (SHAPE_CP1252_NOTE,)
 
 
 # --------------------------------------------------------------------------- OpenStreetMap

@@ -418,7 +418,7 @@ def read_cbs_buurten(
     if layer is None:
         layer = _buurt_layer(buf, label)
     raw = uploads.read_vector(buf, label, layer=layer, expect="polygon", drop_empty=False)
-    notes: list[str] = []
+    notes: list[str] = list(raw.attrs.get("notes", ()))
     cols = _column_map(c for c in raw.columns if c != raw.geometry.name)
     identity = _identity(raw, cols, label, notes)
     frame = gpd.GeoDataFrame(

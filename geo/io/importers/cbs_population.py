@@ -1,11 +1,27 @@
 """Population by age band from CBS figures: the 65+ split and the age distribution table.
 
-The buurt level only has the bands 0–15, 15–25, 25–45, 45–65 and 65+ as whole percentages
-(:func:`population_from_cbs`); they are rescaled to sum to 100 % and applied to the
-inhabitants with largest-remainder rounding, so the bands add up to the inhabitants
-exactly. 65+ is split into 65–74 / 75–84 / 85+ with an :class:`AgeDistribution` (default
-:data:`DEFAULT_65PLUS_SPLIT`, an assumption; better: a municipal StatLine table read with
-:func:`read_age_distribution`). The result is flagged ``estimated``.
+The buurt level only has the bands 0–15, 15–25, 25–45, 45–65 and 65+ (whole percentages in
+the Wijk- en Buurtkaart, counts rounded to 5 in StatLine); :func:`population_from_cbs`
+applies them to the inhabitants with largest-remainder rounding, so the bands add up to the
+inhabitants exactly.
+
+**One estimation method** for everything CBS does not give per buurt: *a known total is
+split over the bands it covers in proportion to a stated reference distribution, with
+largest-remainder rounding* (:func:`_apportion`):
+
+* 65+ is split into 65–74 / 75–84 / 85+ with an :class:`AgeDistribution` (default
+  :data:`DEFAULT_65PLUS_SPLIT`, an assumption; better: a municipal StatLine table read with
+  :func:`read_age_distribution`);
+* bands of the five that a buurt lacks (secret values, or a table that gives only some
+  bands, e.g. inhabitants, 0–15 and 65+) get the rest of the inhabitants (inhabitants minus
+  the bands given) in proportion to the municipality's distribution over the buurten that
+  have all five bands, or, when no buurt has all five, to the national distribution
+  :data:`NATIONAL_AGE_BANDS` (for 15–25/25–45/45–65 that is the national split of 15–64).
+
+With ``anchor_65`` (counts from a StatLine table) the inhabitants and the 65+ count stay
+exactly as CBS gives them; when CBS's rounding to 5 makes the bands differ from the
+inhabitants, the bands under 65 absorb the difference. The result is flagged
+``estimated``; ``attrs["estimated_bands"]`` names the bands that were estimated.
 """
 
 from __future__ import annotations
@@ -24,7 +40,9 @@ from geo.io.importers._cbs_common import PCT_COLUMNS, listing, plural
 
 __all__ = [
     "DEFAULT_65PLUS_SPLIT",
+    "NATIONAL_AGE_BANDS",
     "AgeDistribution",
+    "NationalAgeBands",
     "population_from_cbs",
     "read_age_distribution",
 ]
@@ -78,6 +96,43 @@ DEFAULT_65PLUS_SPLIT = AgeDistribution(
 )
 
 
+@dataclass(frozen=True)
+class NationalAgeBands:
+    """Population of the Netherlands in the five CBS buurt bands (reference distribution).
+
+    Parameters
+    ----------
+    counts
+        Persons aged 0–15, 15–25, 25–45, 45–65 and 65+.
+    source
+        Where the figures come from, in Dutch.
+    """
+
+    counts: tuple[float, float, float, float, float]
+    source: str
+
+    @property
+    def shares(self) -> np.ndarray:
+        """The five shares, summing to 1."""
+        values = np.asarray(self.counts, dtype=float)
+        return values / values.sum()
+
+
+_NL_0_14, _NL_65_PLUS, _NL_TOTAL = 2_714_040, 3_677_228, 17_942_942
+_NL_15_64 = _NL_TOTAL - _NL_0_14 - _NL_65_PLUS
+#: National age distribution on 1 January 2024: 0–15, 65+ and the total are CBS figures
+#: (85984NED, row NL00); 15–64 is split 19 / 40 / 41 % over 15–25 / 25–45 / 45–65.
+NATIONAL_AGE_BANDS = NationalAgeBands(
+    counts=(_NL_0_14, 0.19 * _NL_15_64, 0.40 * _NL_15_64, 0.41 * _NL_15_64, _NL_65_PLUS),
+    source=(
+        "landelijke verdeling 1 januari 2024: 0–15 jaar 2.714.040, 65+ 3.677.228 van "
+        "17.942.942 inwoners (CBS 85984NED, Nederland); 15–64 verdeeld als 19 % 15–25, 40 % "
+        "25–45 en 41 % 45–65 (aanname naar CBS StatLine 03759ned, afgerond op 1 %, niet "
+        "nagerekend)"
+    ),
+)
+
+
 # --------------------------------------------------------------------------- population
 
 
@@ -98,47 +153,81 @@ def _apportion(totals: np.ndarray, shares: np.ndarray) -> np.ndarray:
     return base + (ranks < rest[:, None])
 
 
-def _age_shares(pct: np.ndarray, inhabitants: np.ndarray) -> tuple[np.ndarray, int]:
-    """Per-buurt shares of the five CBS bands; gaps filled from the municipality."""
+def _age_shares(pct: np.ndarray, inhabitants: np.ndarray, anchor_65: bool,
+                ) -> tuple[np.ndarray, np.ndarray, str]:
+    """Per-buurt shares of the five CBS bands, the mask of estimated bands, the reference.
+
+    The reference for missing bands is ``"gemeente"`` (inhabitant-weighted mean of the
+    buurten with all five bands) or ``"land"`` (:data:`NATIONAL_AGE_BANDS`).
+    """
     known = np.isfinite(pct) & (pct >= 0)
     pct = np.where(known, pct, np.nan)
     complete = known.all(axis=1) & (np.nansum(pct, axis=1) > 0)
     weights = np.where(complete, inhabitants, 0).astype(float)
-    ref: np.ndarray | None = None
     if weights.sum() > 0:
         rows = pct[complete] / pct[complete].sum(axis=1, keepdims=True)
-        ref = (rows * weights[complete, None]).sum(axis=0) / weights.sum()
+        ref, reference = (rows * weights[complete, None]).sum(axis=0) / weights.sum(), "gemeente"
+    else:
+        ref, reference = NATIONAL_AGE_BANDS.shares, "land"
     shares = np.full(pct.shape, 0.2)
-    filled = 0
+    estimated = np.zeros(pct.shape, dtype=bool)
     for i in range(len(pct)):
         if complete[i]:
-            shares[i] = pct[i] / pct[i].sum()
+            shares[i] = _settle(pct[i], anchor_65)
             continue
         if inhabitants[i] <= 0:
             continue
-        if ref is None:
+        if reference == "land" and not known[i].any():
             raise ImportDataError(
-                "de gegevens hebben geen (volledige) leeftijdspercentages (0–15, 15–25, 25–45, "
-                "45–65, 65+) voor buurten met inwoners; gebruik de Wijk- en Buurtkaart met "
-                "kerncijfers of lever de bevolking per leeftijdsgroep apart aan."
-            )
-        shares[i] = _fill_row(pct[i], known[i], ref)
-        filled += 1
-    return shares, filled
+                "de gegevens hebben geen leeftijdsgroepen of leeftijdspercentages (0–15, "
+                "15–25, 25–45, 45–65, 65+) voor buurten met inwoners; gebruik de Wijk- en "
+                "Buurtkaart met kerncijfers of lever de bevolking per leeftijdsgroep apart "
+                "aan (minstens 65+).")
+        shares[i] = _settle(_fill_row(pct[i], known[i], ref), anchor_65 and known[i][4])
+        estimated[i] = ~known[i]
+    return shares, estimated, reference
 
 
 def _fill_row(row: np.ndarray, known: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """Percentages of a row with the missing bands given the rest of 100 % by ``ref``."""
     values = np.where(known, row, 0.0)
     missing = ~known
     if missing.any():
         rest = max(100.0 - values.sum(), 0.0)
         weights = ref[missing] if ref[missing].sum() > 0 else np.ones(int(missing.sum()))
         values[missing] = rest * weights / weights.sum()
-    return values / values.sum() if values.sum() > 0 else ref
+    return values if values.sum() > 0 else ref * 100.0
+
+
+def _settle(row: np.ndarray, anchor_65: bool) -> np.ndarray:
+    """Shares summing to 1: all bands rescaled, or (``anchor_65``) 65+ kept as given."""
+    total = row.sum()
+    p65 = row[4] / 100.0
+    below = row[:4].sum()
+    if not anchor_65 or not 0 <= p65 <= 1 or below <= 0:
+        return row / total
+    return np.append(row[:4] / below * (1.0 - p65), p65)
+
+
+_BAND_NAMES = ("0–15", "15–25", "25–45", "45–65", "65+")
+
+
+def _estimate_note(estimated: np.ndarray, reference: str) -> str:
+    per_band = estimated.sum(axis=0)
+    if not per_band.any():
+        return ""
+    buurten = int(estimated.any(axis=1).sum())
+    bands = [name for name, n in zip(_BAND_NAMES, per_band, strict=True) if n]
+    how = ("de verdeling van de buurten van de gemeente die alle groepen hebben"
+           if reference == "gemeente" else NATIONAL_AGE_BANDS.source)
+    return (f"leeftijdsgroep(en) {', '.join(bands)} geschat voor "
+            f"{plural(buurten, 'buurt', 'buurten')}: de inwoners min de gegeven groepen, "
+            f"verdeeld naar {how}.")
 
 
 def population_from_cbs(
-    counts: pd.DataFrame, *, distribution: AgeDistribution | None = None
+    counts: pd.DataFrame, *, distribution: AgeDistribution | None = None,
+    anchor_65: bool = False,
 ) -> pd.DataFrame:
     """Derive the region ``population`` layer from CBS key figures per buurt.
 
@@ -149,19 +238,23 @@ def population_from_cbs(
         percentage columns ``pct_0_14`` … ``pct_65_plus``).
     distribution
         Split of 65+ into 65–74 / 75–84 / 85+ (default :data:`DEFAULT_65PLUS_SPLIT`).
+    anchor_65
+        Keep the 65+ share exactly as given and let the bands under 65 absorb rounding
+        (for counts from a StatLine table); default: rescale all five bands.
 
     Returns
     -------
     pandas.DataFrame
         ``buurt_code``, ``pop_0_14`` … ``pop_85_plus`` (int64) and ``estimated`` (True).
         Each row sums to the buurt's inhabitants (0 where unknown). ``attrs["warnings"]``
-        lists buurten without inhabitants or with gap-filled percentages; ``attrs["source"]``
-        describes the method.
+        lists buurten without inhabitants or with estimated bands; ``attrs["source"]``
+        describes the method; ``attrs["estimated_bands"]`` names the estimated bands
+        (always 65–74, 75–84 and 85+).
 
     Raises
     ------
     ImportDataError
-        When buurten have inhabitants but the data has no usable age percentages at all.
+        When buurten have inhabitants but no age band at all, and no buurt has all five.
 
     Examples
     --------
@@ -185,7 +278,7 @@ def population_from_cbs(
         else np.full(n, np.nan)
         for col in PCT_COLUMNS
     ]) if n else np.zeros((0, 5))
-    shares, filled = _age_shares(pct, inhabitants)
+    shares, estimated, reference = _age_shares(pct, inhabitants, anchor_65)
     five = _apportion(inhabitants, shares)
     old = _apportion(five[:, 4], np.tile(dist.shares, (n, 1)))
     bands = np.column_stack([five[:, :4], old]) if n else np.zeros((0, 7), dtype=np.int64)
@@ -196,13 +289,22 @@ def population_from_cbs(
     if unknown.any():
         notes.append(f"{plural(int(unknown.sum()), 'buurt', 'buurten')} zonder "
                      "inwonersaantal krijgen bevolking 0.")
-    if filled:
+    filled = int(estimated.any(axis=1).sum())
+    if filled and reference == "gemeente":
         notes.append(f"{plural(filled, 'buurt', 'buurten')} zonder (volledige) "
                      "leeftijdspercentages: de verdeling van de hele gemeente is gebruikt.")
+    elif filled:
+        notes.append(_estimate_note(estimated, reference))
+    band_notes = [name for name, n in zip(_BAND_NAMES, estimated.sum(axis=0), strict=True)
+                  if n]
     frame.attrs["warnings"] = tuple(notes)
+    frame.attrs["estimated_bands"] = (*band_notes, "65–74", "75–84", "85+")
+    rule = ("65+ en het aantal inwoners zoals gegeven, de groepen onder 65 herschaald"
+            if anchor_65 else "herschaald tot 100 %")
     frame.attrs["source"] = (
-        "CBS-kerncijfers: inwoners × leeftijdspercentages (herschaald tot 100 %, afgerond op "
-        f"hele personen); 65+ gesplitst met: {dist.source}"
+        f"CBS-kerncijfers: inwoners × leeftijdsgroepen ({rule}, afgerond op hele personen); "
+        + (_estimate_note(estimated, reference) + " " if filled else "")
+        + f"65+ gesplitst met: {dist.source}"
     )
     return frame
 

@@ -304,9 +304,17 @@ def read_facilities(
     source = source_label or f"eigen lijst '{label}'"
     if kind == "vector":
         gdf = read_vector(buf, label, layer=layer, drop_empty=False)
-        return _from_vector(gdf, label, source)
+        return _noted(_from_vector(gdf, label, source), gdf.attrs.get("notes", ()))
     table = read_table(buf, label)
-    return _from_table(table, label, source)
+    return _noted(_from_table(table, label, source), table.attrs.get("notes", ()))
+
+
+def _noted(result: Facilities, notes: tuple[str, ...]) -> Facilities:
+    """``result`` with the reader's notes (e.g. the Windows-1252 fallback) in front."""
+    if not notes:
+        return result
+    return Facilities(result.facilities, (*notes, *result.warnings), result.stats,
+                      result.source)
 
 
 def _from_vector(gdf: gpd.GeoDataFrame, label: str, source: str) -> Facilities:
