@@ -270,12 +270,14 @@ def _call(label: str, func: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def _layers(prep: _Prepared) -> list[tuple[str, str | None]]:
-    info = _call(prep.name, _gdal.read_info, prep.buf, layer=0)
+    with warnings.catch_warnings():  # measured (M) layers: read_vector says so in attrs
+        warnings.filterwarnings("ignore", r"Measured \(M\) geometry", UserWarning)
+        info = _call(prep.name, _gdal.read_info, prep.buf, layer=0)
+        layers = _call(prep.name, _gdal.list_layers, prep.buf)
     driver = str(info.get("driver"))
     if driver != _KIND_DRIVER[prep.kind]:
         raise _fail(prep.name, f"wordt als '{driver}' herkend, niet als "
                                f"{_KIND_LABEL[prep.kind]}; {NOT_GEODATA}.")
-    layers = _call(prep.name, _gdal.list_layers, prep.buf)
     if prep.kind != "gpkg":
         # One layer; GeoJSON without "name" gets the random in-memory file name.
         stem = PurePosixPath(prep.name).stem or "laag"

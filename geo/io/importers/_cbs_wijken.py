@@ -79,6 +79,15 @@ def sibling_wijken_layer(layers: list[str], buurt_layer: str | None) -> str | No
     return candidates[0] if len(candidates) == 1 else None
 
 
+def _layer_of(buf: bytes, name: str) -> str | None:
+    """The wijken layer of a multi-layer file; ``None`` for one layer or a table."""
+    try:
+        layers = uploads.list_layers(buf, name)
+    except ImportDataError:  # not geodata (a CSV): read_wijk_names decides
+        return None
+    return sibling_wijken_layer(layers, None) if len(layers) > 1 else None
+
+
 def _pick(columns: list[str], keys: tuple[str, ...]) -> str | None:
     by_key = {tables.normalise_name(c): c for c in columns}
     return next((by_key[k] for k in keys if k in by_key), None)
@@ -192,9 +201,8 @@ def fill_wijk_names(frame: pd.DataFrame, source: tuple[object, str | None, str |
         data, name, wijken_layer = source
         try:
             if wijken_layer is None:  # a whole Wijk- en Buurtkaart given as wijken file
-                buf, name = uploads.load_bytes(data, name)  # type: ignore[arg-type]
-                data, wijken_layer = buf, sibling_wijken_layer(uploads.list_layers(buf, name),
-                                                               None)
+                data, name = uploads.load_bytes(data, name)  # type: ignore[arg-type]
+                wijken_layer = _layer_of(data, name)
             wijken = read_wijk_names(data, name, layer=wijken_layer)  # type: ignore[arg-type]
         except ImportDataError as exc:
             if explicit:

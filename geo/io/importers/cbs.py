@@ -476,9 +476,9 @@ def read_cbs_buurten(
     sibling = sibling_wijken_layer(layers, str(raw.attrs.get("layer", layer)))
     source = ((wijken, wijken_name, None) if wijken is not None
               else (buf, label, sibling) if sibling is not None else None)
-    fill_wijk_names(frame, source, wijken is not None, report)
     frame = _drop_rows(frame, frame["water"].fillna("").eq("JA"), "met water = 'JA'",
                        " (waterbuurten).", report)
+    fill_wijk_names(frame, source, wijken is not None, report)
     report_geometry(frame, raw, report)
     frame, dropped = drop_empty(frame, raw, report)
     if frame.empty:
