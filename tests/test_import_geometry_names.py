@@ -264,7 +264,7 @@ def test_sibling_wijken_without_names_is_a_note_not_an_error():
                for line in result.report.section(LET_OP))
 
 
-@pytest.mark.parametrize("form", ["csv", "pdok_geojson", "whole_map"])
+@pytest.mark.parametrize("form", ["csv", "pdok_geojson", "whole_map", "wijk_shapefile_zip"])
 def test_explicit_wijken_file(form, tmp_path):
     frame = _dorp({}, names=False)
     if form == "csv":
@@ -274,6 +274,11 @@ def test_explicit_wijken_file(form, tmp_path):
                                  "statnaam": ["Dorp", "Gehucht"]},
                                 geometry=[square(0, 0), square(2, 0)], crs="EPSG:28992")
         data, name = pdok.to_crs("EPSG:4326").to_json().encode(), "wijken.geojson"
+    elif form == "wijk_shapefile_zip":  # the wijk_2021_v1 shapefile of the older zips
+        wijk = gpd.GeoDataFrame({"WK_CODE": ["WK999100", "WK999101"],
+                                 "WK_NAAM": ["Dorp", "Gehucht"], "GM_CODE": [GM, GM]},
+                                geometry=[square(0, 0), square(2, 0)], crs="EPSG:28992")
+        data, name = shapefile_zip(wijk, stem="wijk_2021_v1"), "wijk_2021_v1.zip"
     else:
         data, name = _kaart(), "wijkenbuurten_2022.gpkg"
     result = read_cbs_buurten(gpkg_bytes({"buurten": frame}), "b.gpkg", gemeente=GM,

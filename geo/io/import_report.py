@@ -38,6 +38,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from geo.formats import fmt_int
+
 __all__ = [
     "GEKOPPELD",
     "GESCHAT",
@@ -80,15 +82,18 @@ class ReportLine:
 
         Examples
         --------
-        >>> ReportLine(HERKEND, "buurten gelezen", 55).display()
-        'buurten gelezen (55)'
+        >>> ReportLine(HERKEND, "inwoners gelezen", 13250).display()
+        'inwoners gelezen (13.250)'
         >>> ReportLine(WEGGELATEN, "2 buurten zonder geometrie", 2).display()
         '2 buurten zonder geometrie'
         """
-        if self.count is None or re.search(rf"(?<![\d.,]){self.count}(?![\d,]|\.\d)",
-                                           self.text):
+        if self.count is None:
             return self.text
-        return f"{self.text} ({self.count})"
+        shown = fmt_int(self.count)
+        for number in {str(self.count), shown}:
+            if re.search(rf"(?<![\d.,]){re.escape(number)}(?![\d,]|\.\d)", self.text):
+                return self.text
+        return f"{self.text} ({shown})"
 
 
 @dataclass
