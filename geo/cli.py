@@ -25,7 +25,8 @@ area and, for homes, one owner — as GeoPackage, Shapefile zip, GeoJSON or CSV 
 :mod:`geo.io.build`); ``fetch`` downloads the CBS buurten (PDOK) and population tables (CBS
 OData) when the machine is online (see :mod:`geo.io.fetch`; its options are defined here).
 
-Errors go to stderr with exit code 2 (bad input) or 1 (unexpected failure).
+Errors go to stderr with exit code 2 (bad input) or 1 (unexpected failure), 130 when
+interrupted (Ctrl+C); each starts on its own line, also when a progress bar was drawing.
 """
 
 from __future__ import annotations
@@ -140,11 +141,23 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Whether a progress bar line on stderr is open (drawn without a line end).
+_OPEN_LINE = {"stderr": False}
+
+
+def _end_progress_line() -> None:
+    """End an open progress-bar line, so the next message starts on its own line."""
+    if _OPEN_LINE["stderr"]:
+        print(file=sys.stderr, flush=True)
+        _OPEN_LINE["stderr"] = False
+
+
 class _ProgressBar:
     """The CLI's progress display on stderr, for every long command.
 
     With ``width > 0`` a one-line bar redrawn in place (``[#####     ]  50% message``); with
-    ``width=0`` one line per step (``[ 50%] message``), which reads well in logs.
+    ``width=0`` one line per step (``[ 50%] message``), which reads well in logs. An open
+    bar line is ended (:func:`_end_progress_line`) before any error is printed.
     """
 
     def __init__(self, width: int = 30) -> None:
@@ -159,6 +172,7 @@ class _ProgressBar:
         line = f"[{'#' * filled}{' ' * (self.width - filled)}] {fraction:4.0%} {message}"
         end = "\n" if fraction >= 1.0 else ""
         print("\r" + line.ljust(len(self.last)), end=end, file=sys.stderr, flush=True)
+        _OPEN_LINE["stderr"] = not end
         self.last = line
 
 
@@ -185,7 +199,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             cbs=args.cbs, gemeente=args.gemeente, bag=args.bag,
             facilities=args.facilities or (), corporations=args.corporations,
             kerngebieden=args.kerngebieden, age_distribution=args.age_distribution,
-            population=args.population, base_year=args.year,
+            population=args.population, wijken=args.wijken, base_year=args.year,
             buffer_m=args.buffer * 1000.0, progress=_ProgressBar())
     out = write_region(result.region, args.out)
     region, stats = result.region, result.stats
@@ -194,10 +208,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
           f"inwoners, {fmt_int(stats['homes'])} woningen, {stats['facilities']} voorzieningen "
           f"in {time.perf_counter() - start:.1f} s")
     print(f"Kerngebieden: {', '.join(region.kerngebieden)}")
-    if result.warnings:
-        print("Let op:")
-        for warning in result.warnings:
-            print(f"  - {warning}")
+    if len(result.report):
+        print("IMPORTVERSLAG")
+        print(result.report.to_text(indent="  "))
     print(f"Geschreven: {out}  (analyse: python -m geo analyse --region {out} --out …)")
     return 0
 
@@ -433,6 +446,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--population", help="bevolking per buurt: een CBS-tabel als CSV (geo fetch "
                    "--population, OData, StatLine-export, Wijk- en Buurtkaart-kolommen); "
                    "vervangt inwoners en leeftijdsgroepen van de kaart")
+    p.add_argument("--wijken", help="wijken met namen (laag 'wijken' van de Wijk- en "
+                   "Buurtkaart, PDOK-wijken of CSV wijkcode;wijknaam) voor buurten met alleen "
+                   "een wijkcode; standaard de laag 'wijken' van het CBS-bestand zelf")
     p.add_argument("--year", type=int, help="basisjaar (standaard de editie van de CBS-kaart)")
     p.add_argument("--buffer", type=float, default=5.0,
                    help="voorzieningen tot zoveel km buiten de gemeente meenemen (standaard 5)")
@@ -463,11 +479,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except WoonzorgError as exc:
+        _end_progress_line()
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        _end_progress_line()
+        print("Afgebroken (Ctrl+C); er is niets geschreven.", file=sys.stderr)
+        return 130
     except Exception as exc:  # last resort: no traceback for users, but say what happened
+        _end_progress_line()
         print(f"Onverwachte fout ({type(exc).__name__}): {exc}", file=sys.stderr)
         return 1
+    finally:
+        _end_progress_line()
 
 
 if __name__ == "__main__":  # pragma: no cover

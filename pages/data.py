@@ -25,6 +25,7 @@ from geo.io.saved_regions import (
     set_active_region,
 )
 from geo.io.uploads import max_bytes
+from geo.reporting.profile import md_escape
 from ui.common import active_region, demo_notice
 from ui.maps import MapOptions, build_map, display_layers
 from ui.navigation import ensure_navigation
@@ -120,6 +121,12 @@ with st.form("data_upload"):
              "fetch --population, OData-TypedDataSet, StatLine-export (Kerncijfers wijken en "
              "buurten) of de kolommen van de Wijk- en Buurtkaart. Ontbrekende leeftijdsgroepen "
              "worden geschat en gemarkeerd.")
+    wijken = st.file_uploader(
+        "Wijken met namen (optioneel)", type=["gpkg", "geojson", "json", "zip", "csv", "txt"],
+        key="up_wijken", max_upload_size=limit_mb,
+        help="Alleen nodig als de buurten geen wijknamen hebben en het CBS-bestand geen laag "
+             "'wijken' heeft: de wijkenlaag van de Wijk- en Buurtkaart, PDOK-wijken of een "
+             "CSV wijkcode;wijknaam.")
     submitted = st.form_submit_button("Voorbeeld maken", type="primary")
 
 
@@ -145,7 +152,7 @@ if submitted:
                 facilities=[_named(f) for f in facilities or []],
                 corporations=_named(corporations), kerngebieden=_named(kerngebieden),
                 age_distribution=_named(ages), population=_named(population),
-                base_year=int(base_year) or None,
+                wijken=_named(wijken), base_year=int(base_year) or None,
                 buffer_m=FACILITY_BUFFER_M,
                 progress=lambda f, m: bar.progress(f, text=m))
         except WoonzorgError as exc:
@@ -219,6 +226,13 @@ with missing:
         st.markdown("\n".join(f"- {w}" for w in preview.warnings))
     else:
         st.markdown("Niets.")
+
+with st.expander(f"Importverslag ({len(preview.report)} regels)"):
+    st.caption("Wat is herkend, gekoppeld, geschat, hersteld en weggelaten, per invoerbestand. "
+               "Het verslag wordt met de regio opgeslagen (metadata 'import_report').")
+    for heading, texts in preview.report.grouped():
+        st.markdown(f"**{heading}**")
+        st.markdown("\n".join(f"- {md_escape(text)}" for text in texts))
 
 table = new.areas[["buurt_code", "buurt_name", "wijk_name", "kerngebied"]].merge(
     new.population, on="buurt_code", how="left")

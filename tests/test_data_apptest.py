@@ -91,3 +91,14 @@ def test_fetch_offline_leaves_the_demo_active(monkeypatch):
     assert any("Ophalen mislukt" in e.value for e in at.error)
     assert active_region_path() is None
     assert any("Demodata" in w.value for w in at.warning)
+
+
+def test_preview_shows_the_import_report(server):
+    at = _open()
+    at.text_input(key="fetch_code").input("GM1731")
+    at.button(key="fetch_go").click().run()
+    assert not at.exception, at.exception
+    report = [e for e in at.expander if e.label.startswith("Importverslag")]
+    assert len(report) == 1, [e.label for e in at.expander]
+    shown = " ".join(m.value for m in report[0].markdown)
+    assert "**Herkend**" in shown and "CBS-buurten:" in shown and "**Geschat**" in shown

@@ -145,7 +145,9 @@ def test_empty_geometry_buurt_dropped_with_name():
     frame.loc[frame["buurtcode"] == "BU99910009", "geometry"] = None
     result = read(gpkg_bytes({"buurten": frame}), gemeente="GM9991")
     assert "BU99910009" not in result.areas["buurt_code"].tolist()
-    assert has(result, "zonder geometrie weggelaten", "BU99910009")
+    assert has(result, "zonder bruikbare geometrie weggelaten",
+               "BU99910009 Verspreide huizen Dorp (geen geometrie (null); 200 inwoners)")
+    assert result.dropped["inhabitants"].tolist() == [200.0]
 
 
 # --------------------------------------------------------------------------- bad input

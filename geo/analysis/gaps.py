@@ -178,6 +178,7 @@ def analyse(
         "sources": {k[len("source_"):]: v for k, v in region.metadata.items()
                     if k.startswith("source_")},
         "notice": region.metadata.get("notice", ""),
+        "import_report": region.metadata.get("import_report", ""),
     }
     return GapResult(year=year, norms=norms, prognosis=prog, buurt=layers.buurt,
                      kerngebied=layers.kerngebied, gemeente=layers.gemeente, grid=layers.grid,

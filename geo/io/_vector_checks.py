@@ -20,10 +20,20 @@ from geo.io._vetting import display_name
 from geo.io._vetting import file_error as _fail
 from geo.model.crs import NL_LONLAT_BOUNDS, NL_RD_BOUNDS
 
-__all__ = ["all_polygonal", "check_coordinates", "check_family", "check_text", "repair"]
+__all__ = [
+    "all_polygonal",
+    "check_coordinates",
+    "check_family",
+    "check_text",
+    "drop_zm",
+    "polygonal_collections",
+    "repair",
+]
 
 _POLYGON_TYPES = frozenset({"Polygon", "MultiPolygon"})
 _POINT_TYPES = frozenset({"Point", "MultiPoint"})
+_PART_WORDS = {"Point": ("punt", "punten"), "LineString": ("lijn", "lijnen"),
+               "LinearRing": ("lijn", "lijnen")}
 _TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint",
                5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection"}
 
@@ -117,6 +127,20 @@ def check_text(gdf: pd.DataFrame, label: str) -> None:
                                    f"'{text[bad].iloc[0][:40]}'); {_UTF8_HINT}.")
 
 
+def _flat_parts(geom: shapely.Geometry) -> list[shapely.Geometry]:
+    """Single parts of a geometry, nested collections and multi-geometries unpacked."""
+    if geom.geom_type in ("GeometryCollection", "MultiPolygon", "MultiLineString",
+                          "MultiPoint"):
+        return [q for p in shapely.get_parts(geom) for q in _flat_parts(p)]
+    return [geom]
+
+
+def _polygon_of(polys: list[shapely.Geometry]) -> shapely.Geometry:
+    if not polys:
+        return shapely.Polygon()
+    return polys[0] if len(polys) == 1 else shapely.multipolygons(polys)
+
+
 def _polygonal(geoms: np.ndarray) -> np.ndarray:
     """Keep only the polygonal parts of each geometry (empty when nothing is left)."""
     out = np.empty(len(geoms), dtype=object)
@@ -124,12 +148,72 @@ def _polygonal(geoms: np.ndarray) -> np.ndarray:
         if geom.geom_type in _POLYGON_TYPES:
             out[i] = geom
             continue
-        parts = [p for p in shapely.get_parts(geom) if p.geom_type in _POLYGON_TYPES]
-        polys = [q for p in parts for q in shapely.get_parts(p)]
-        out[i] = shapely.multipolygons(polys) if polys else shapely.Polygon()
-        if len(polys) == 1:
-            out[i] = polys[0]
+        out[i] = _polygon_of([p for p in _flat_parts(geom) if p.geom_type == "Polygon"
+                              and not p.is_empty])
     return out
+
+
+def drop_zm(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop Z and M coordinates (``shapely.force_2d``); outputs are always 2D.
+
+    Parameters
+    ----------
+    geoms
+        Object array of shapely geometries (``None`` allowed), shape ``(n,)``.
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, numpy.ndarray)
+        The 2D geometries and a boolean mask, shape ``(n,)``, of the rows that had Z or M.
+    """
+    geoms = geoms.copy()
+    had = shapely.has_z(geoms) | shapely.has_m(geoms)
+    if had.any():
+        geoms[had] = shapely.force_2d(geoms[had])
+    return geoms, had
+
+
+def _part_words(counts: dict[str, int]) -> str:
+    words = []
+    for kind, n in counts.items():
+        one, many = _PART_WORDS.get(kind, ("deel", "delen"))
+        words.append(f"{n} {one if n == 1 else many}")
+    return " en ".join(words)
+
+
+def polygonal_collections(geoms: np.ndarray) -> tuple[np.ndarray, dict[int, str]]:
+    """Keep the polygonal parts of GeometryCollections in a polygon layer.
+
+    ``shapely.make_valid``, GDAL's MakeValid and clip tools write a GeometryCollection
+    when repairing or cutting a polygon leaves a stray line or point; the polygons are the
+    area, the rest is an artefact. A collection without any polygon becomes an empty
+    polygon (the caller reports it as a feature without geometry).
+
+    Parameters
+    ----------
+    geoms
+        Object array of shapely geometries (``None`` allowed), shape ``(n,)``.
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, dict)
+        The geometries with every collection replaced by a Polygon/MultiPolygon, and per
+        changed row position a Dutch description of what was left out (``"1 lijn"``, or
+        ``""`` when the collection held polygons only).
+    """
+    geoms = geoms.copy()
+    notes: dict[int, str] = {}
+    rows = np.flatnonzero(shapely.get_type_id(geoms) == 7)
+    for i in rows.tolist():
+        parts = [p for p in _flat_parts(geoms[i]) if not p.is_empty]
+        polys = [p for p in parts if p.geom_type == "Polygon"]
+        dropped: dict[str, int] = {}
+        for part in parts:
+            if part.geom_type != "Polygon":
+                dropped[part.geom_type] = dropped.get(part.geom_type, 0) + 1
+        geoms[i] = _polygon_of(polys)
+        notes[i] = _part_words(dropped)
+    return geoms, notes
 
 
 def repair(geoms: np.ndarray, polygon_layer: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -171,8 +255,15 @@ def check_family(gdf: gpd.GeoDataFrame, expect: str | None, label: str) -> None:
 
 
 def all_polygonal(geoms: np.ndarray) -> bool:
-    """Whether every present geometry is a (multi)polygon (and there is at least one)."""
-    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    kinds = set(shapely.get_type_id(geoms[present]).tolist())
-    return bool(kinds) and kinds <= {3, 6}
+    """Whether every present geometry is polygonal (and there is at least one).
+
+    A GeometryCollection counts as polygonal when it holds a polygon (see
+    :func:`polygonal_collections`).
+    """
+    present = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    kinds = shapely.get_type_id(present)
+    collections = present[kinds == 7]
+    if not all(any(p.geom_type == "Polygon" for p in _flat_parts(g)) for g in collections):
+        return False
+    return len(present) > 0 and set(kinds.tolist()) <= {3, 6, 7}
 

@@ -4,9 +4,11 @@
 :class:`geo.model.region.Region` (write it with :func:`geo.io.region_package.write_region`):
 
 1. **areas** — the buurten of one municipality from the CBS Wijk- en Buurtkaart
-   (:func:`geo.io.importers.cbs.read_cbs_buurten`); the core area (*kerngebied*) of every
-   buurt from a kerngebieden file, else the Welwozo core areas for Midden-Drenthe
-   (GM1731, from ``data/midden_drenthe_villages.csv``), else the wijk;
+   (:func:`geo.io.importers.cbs.read_cbs_buurten`), wijk names from the buurten, else from
+   a wijken file/layer (``wijken``, else the ``wijken`` layer of the same file); the core
+   area (*kerngebied*) of every buurt from a kerngebieden file, else the Welwozo core
+   areas for Midden-Drenthe (GM1731, from ``data/midden_drenthe_villages.csv``), else the
+   wijk (named after its village: "Wijk 00 Beilen" → "Beilen");
 2. **population** — CBS inhabitants and age percentages of the map, or a CBS population
    table in any form (:func:`geo.io.importers.population_table.read_population_table`; it
    must match at least half of the buurten and of their inhabitants, else the build stops),
@@ -19,7 +21,9 @@
 4. **facilities** — one or more lists (CSV, GeoJSON, GeoPackage, OSM), kept within
    :data:`FACILITY_BUFFER_M` of the municipality (people use facilities across the border);
 5. **metadata** — name, base year (the CBS edition), sources, licences, every import
-   warning, and a notice that the age bands are estimates.
+   warning, the import report (``import_report``, JSON of
+   :class:`geo.io.import_report.ImportReport`) and a notice that the age bands are
+   estimates.
 
 Kerngebieden file: a CSV with ``buurt_code`` (or ``wijk_code``) and ``kerngebied`` columns,
 or polygons (GeoPackage, GeoJSON, zipped Shapefile) with a ``kerngebied`` column — each
@@ -41,9 +45,10 @@ import shapely
 from geo import vocabulary
 from geo.errors import ImportDataError
 from geo.io import tables, uploads
+from geo.io.import_report import GEKOPPELD, GESCHAT, HERKEND, LET_OP, WEGGELATEN, ImportReport
 from geo.io.importers._cbs_common import PCT_COLUMNS
 from geo.io.importers.bag import read_bag_homes
-from geo.io.importers.cbs import read_cbs_buurten
+from geo.io.importers.cbs import COUNT_COLUMNS, dropped_note, read_cbs_buurten
 from geo.io.importers.cbs_population import (
     DEFAULT_65PLUS_SPLIT,
     population_from_cbs,
@@ -80,11 +85,15 @@ class BuildResult:
         Every importer's notes, in order (also stored in the region metadata).
     stats
         Counts per step (buurten, inhabitants, homes, facilities kept and dropped).
+    report
+        The import report: what was recognised, matched, estimated, repaired and dropped
+        (every warning is in it too, under "let op" unless an importer filed it elsewhere).
     """
 
     region: Region
     warnings: tuple[str, ...] = ()
     stats: dict[str, int] = field(default_factory=dict)
+    report: ImportReport = field(default_factory=ImportReport)
 
 
 def _split(item: Input) -> tuple[uploads.InputData, str | None]:
@@ -253,6 +262,47 @@ def _facilities(files: Sequence[Input], outline: shapely.Geometry, buffer_m: flo
     return fac, "; ".join(labels)
 
 
+def _dropped_inhabitants(dropped: pd.DataFrame, population: Input | None,
+                         import_report: ImportReport) -> None:
+    """Report the population table's inhabitants of buurten dropped for lack of geometry.
+
+    Only buurten whose map has no inhabitants are looked up (the map's own figure was
+    reported by the CBS importer); a table without them adds nothing.
+    """
+    unknown = dropped[dropped["inhabitants"].isna()]
+    if population is None or unknown.empty:
+        return
+    probe = pd.DataFrame({"buurt_code": unknown["buurt_code"].to_numpy()})
+    for col in COUNT_COLUMNS:
+        probe[col] = np.nan
+    try:
+        found, table = _population_counts(*_split(population), probe)
+    except ImportDataError:  # the table itself is checked (and reported) for the region
+        return
+    if table.matched:
+        filled = unknown.assign(inhabitants=found["inhabitants"].to_numpy())
+        import_report.add(WEGGELATEN, dropped_note(filled, _split(population)[1]
+                                                   or "de bevolkingstabel"), count=len(filled))
+
+
+def _summarise(import_report: ImportReport, warnings: Sequence[str], stats: dict[str, int],
+               metadata: dict[str, str], split_source: str, kerngebied_source: str) -> None:
+    """Add what the build recognised and estimated, and every remaining warning."""
+    for key, label, count in (
+            ("source_population", "bevolking", stats.get("inhabitants")),
+            ("source_homes", "woningen", stats.get("homes")),
+            ("source_facilities", "voorzieningen", stats.get("facilities"))):
+        text = metadata.get(key, "").split("; ")[0]  # the source, not the method's details
+        import_report.add(HERKEND, f"{label}: {text}", count=count or None)
+    import_report.add(HERKEND, f"kerngebieden: {kerngebied_source}")
+    import_report.add(GESCHAT, "65–74, 75–84 en 85+ per buurt geschat uit het aandeel 65+ "
+                               f"({split_source.rstrip('.')})", count=stats.get("buurten"))
+    known = {line.text for line in import_report}
+    for warning in warnings:
+        if warning not in known:
+            import_report.add(LET_OP, warning)
+
+
 def build_region(
     *,
     cbs: Input,
@@ -263,6 +313,7 @@ def build_region(
     kerngebieden: Input | None = None,
     age_distribution: Input | None = None,
     population: Input | None = None,
+    wijken: Input | None = None,
     base_year: int | None = None,
     buffer_m: float = FACILITY_BUFFER_M,
     progress: Progress | None = None,
@@ -289,6 +340,10 @@ def build_region(
         A CBS population table per buurt (CSV in any form CBS produces, see
         :mod:`geo.io.importers.population_table`); it replaces the map's inhabitants and
         age bands of the buurten it holds.
+    wijken
+        Wijken with names (layer ``wijken`` of the Wijk- en Buurtkaart, PDOK's wijken
+        collection, or a CSV ``wijkcode;wijknaam``) for buurten that carry only a wijk
+        code; by default the ``wijken`` layer of the CBS file itself.
     base_year
         Reference year of the population; default the CBS edition year.
     buffer_m
@@ -299,6 +354,8 @@ def build_region(
     Returns
     -------
     BuildResult
+        The region, its warnings, counts and the import report (also in the region
+        metadata as ``import_report``).
 
     Raises
     ------
@@ -307,14 +364,18 @@ def build_region(
     """
     warnings: list[str] = []
     stats: dict[str, int] = {}
+    import_report = ImportReport()
     if corporations is not None and bag is None:
         raise ImportDataError("een corporatielijst kan alleen samen met een BAG-bestand "
                               "worden gebruikt (de lijst wijst woningen aan).")
 
     report(progress, 0.02, "CBS-buurten lezen…")
     cbs_data, cbs_name = _split(cbs)
-    buurten = read_cbs_buurten(cbs_data, cbs_name, gemeente=gemeente)
+    wijken_data, wijken_name = _split(wijken) if wijken is not None else (None, None)
+    buurten = read_cbs_buurten(cbs_data, cbs_name, gemeente=gemeente, wijken=wijken_data,
+                               wijken_name=wijken_name)
     warnings.extend(buurten.warnings)
+    import_report.merge(buurten.report)
     areas = buurten.areas.copy()
     gm_code = str(areas["gemeente_code"].iloc[0])
     if kerngebieden is not None:
@@ -340,8 +401,10 @@ def build_region(
         counts, table = _population_counts(*_split(population), counts)
         warnings.append(f"Bevolking uit '{table.label}' ({table.form}): {table.matched} van "
                         f"{table.expected} buurten gevonden.")
+        import_report.add(GEKOPPELD, warnings[-1], count=table.matched)
         warnings.extend(f"{table.label}: {note}" for note in table.notes)
         stats["population_matched"] = table.matched
+    _dropped_inhabitants(buurten.dropped, population, import_report)
     population = population_from_cbs(counts, distribution=distribution,
                                      anchor_65=table is not None)
     warnings.extend(population.attrs.get("warnings", ()))
@@ -401,6 +464,9 @@ def build_region(
         "source_facilities": fac_source,
         "import_warnings": "\n".join(warnings),
     }
+    _summarise(import_report, warnings, stats, metadata, distribution.source,
+               kerngebied_source)
+    metadata["import_report"] = import_report.to_json()
     villages = _villages_layer(areas) if gm_code == MIDDEN_DRENTHE else None
     if villages is not None:
         metadata["source_villages"] = ("Dorpsnamen, ligging en inwonertallen: lijst van kernen "
@@ -408,4 +474,5 @@ def build_region(
     region = validate_region(Region(areas=areas, population=population, homes=homes,
                                     facilities=fac, metadata=metadata, villages=villages))
     report(progress, 1.0, "Klaar.")
-    return BuildResult(region=region, warnings=tuple(warnings), stats=stats)
+    return BuildResult(region=region, warnings=tuple(warnings), stats=stats,
+                       report=import_report)

@@ -30,8 +30,10 @@ Every importer reads files through this module. The rules, in the order they are
 6. **Content checks**: layer choice, empty layer, missing CRS, coordinates that contradict
    the CRS (:func:`check_coordinates`, bounds of :mod:`geo.model.crs`), text that is not
    UTF-8, geometry type family (:mod:`geo.io._vector_checks`).
-   Invalid geometries are repaired, null/empty ones dropped; both are counted in
-   ``gdf.attrs`` (``"repaired"``, ``"dropped_empty"``).
+   Z and M are dropped (every output is 2D); in a polygon layer a GeometryCollection
+   keeps its polygonal parts; invalid geometries are repaired, null/empty ones dropped.
+   All are counted in ``gdf.attrs`` (``"flattened"``, ``"collection_rows"``,
+   ``"repaired"``, ``"dropped_empty"``).
 
 Text encoding: GeoPackage and GeoJSON are UTF-8 by definition. A shapefile is decoded with
 the code page of its ``.cpg`` (or of the code-page byte in the ``.dbf``) when it has one;
@@ -69,6 +71,8 @@ from geo.io._vector_checks import (
     check_coordinates,
     check_family,
     check_text,
+    drop_zm,
+    polygonal_collections,
     repair,
 )
 from geo.io._vetting import BOMS, NOT_GEODATA, UTF8_HINT, display_name
@@ -268,12 +272,14 @@ def _call(label: str, func: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def _layers(prep: _Prepared) -> list[tuple[str, str | None]]:
-    info = _call(prep.name, _gdal.read_info, prep.buf, layer=0)
+    with warnings.catch_warnings():  # measured (M) layers: read_vector says so in attrs
+        warnings.filterwarnings("ignore", r"Measured \(M\) geometry", UserWarning)
+        info = _call(prep.name, _gdal.read_info, prep.buf, layer=0)
+        layers = _call(prep.name, _gdal.list_layers, prep.buf)
     driver = str(info.get("driver"))
     if driver != _KIND_DRIVER[prep.kind]:
         raise _fail(prep.name, f"wordt als '{driver}' herkend, niet als "
                                f"{_KIND_LABEL[prep.kind]}; {NOT_GEODATA}.")
-    layers = _call(prep.name, _gdal.list_layers, prep.buf)
     if prep.kind != "gpkg":
         # One layer; GeoJSON without "name" gets the random in-memory file name.
         stem = PurePosixPath(prep.name).stem or "laag"
@@ -365,8 +371,11 @@ def read_vector(
         name), ``"driver"``, ``"layer"``, ``"repaired"`` (number of invalid geometries
         repaired with ``make_valid``; polygon layers keep only polygonal parts),
         ``"repaired_rows"`` (their row positions in the result), ``"dropped_empty"``
-        (rows with null/empty geometry, also after repair) and ``"notes"`` (Dutch notes
-        for the import report, e.g. the Windows-1252 fallback of a shapefile).
+        (rows with null/empty geometry, also after repair), ``"flattened"`` (rows whose Z
+        or M was dropped), ``"measured"`` (the file had M values),
+        ``"collection_rows"`` (``[row position, what was left out]`` of every
+        GeometryCollection of a polygon layer reduced to its polygons) and ``"notes"``
+        (Dutch notes for the import report, e.g. the Windows-1252 fallback of a shapefile).
 
     Raises
     ------
@@ -377,7 +386,16 @@ def read_vector(
     label = prep.name
     chosen = _choose_layer(prep, layer)
     kwargs: dict[str, Any] = {"layer": chosen if prep.kind == "gpkg" else 0}
-    gdf, notes = _read_layer(prep, kwargs)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gdf, notes = _read_layer(prep, kwargs)
+    # pyogrio drops M itself and says so in a warning; it becomes a count in attrs.
+    measured = False
+    for caught_warning in caught:
+        if "Measured (M)" in str(caught_warning.message):
+            measured = True
+        else:
+            warnings.warn(caught_warning.message, caught_warning.category, stacklevel=2)
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
         raise _fail(label, f"laag '{chosen}' heeft geen geometrie; lever een ruimtelijke laag.")
     if len(gdf) == 0:
@@ -389,8 +407,11 @@ def read_vector(
                            "exporteer opnieuw.")
     check_text(gdf, label)
     check_coordinates(gdf, label)
-    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    geoms, flattened = drop_zm(np.asarray(gdf.geometry.values, dtype=object))
     polygon_layer = expect == "polygon" or (expect is None and all_polygonal(geoms))
+    collections: dict[int, str] = {}
+    if polygon_layer:
+        geoms, collections = polygonal_collections(geoms)
     geoms, repaired = repair(geoms, polygon_layer)
     gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs),
                            crs=gdf.crs)
@@ -401,7 +422,12 @@ def read_vector(
     check_family(gdf, expect, label)
     keep = ~empty if drop_empty else np.ones(len(gdf), dtype=bool)
     gdf = gdf.loc[keep].reset_index(drop=True)
+    position = np.cumsum(keep) - 1  # row position in the result
     gdf.attrs.update({
+        "flattened": int(flattened.sum()) if not measured else len(gdf),
+        "measured": measured,
+        "collection_rows": [[int(position[i]), note] for i, note in collections.items()
+                            if keep[i]],
         "source": label,
         "driver": _KIND_DRIVER[prep.kind],
         "layer": chosen,

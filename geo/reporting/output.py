@@ -35,6 +35,8 @@ def provenance_table(result: GapResult) -> pd.DataFrame:
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         **{f"source_{k}": v for k, v in a["sources"].items()},
     }
+    if a.get("import_report"):  # JSON of geo.io.import_report.ImportReport
+        rows["import_report"] = a["import_report"]
     for key, value in a.items():
         if key.startswith("scenario") and isinstance(value, str):
             rows[key] = value

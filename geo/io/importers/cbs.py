@@ -17,14 +17,25 @@ Rules and choices:
 
 * Every numeric value ≤ -99990 (CBS -99991/-99995/-99997, older -99999999) and ``"."`` is
   NaN, never a number. Percentages stay whole CBS percentages.
-* Buurten with ``water = 'JA'`` are dropped (a warning names them); so are buurten without
-  geometry. Duplicate buurt codes are an error.
-* Missing names: no ``wijknaam`` → the wijk code is the wijk name; no ``gemeentenaam`` →
-  the gemeente code is the name; no wijk/gemeente code → derived from the buurt code
-  (``BU1731ww bb`` → ``WK1731ww``, ``GM1731``). Each fallback adds a warning.
-* ``kerngebied`` defaults to the **wijk name**: in rural municipalities such as
-  Midden-Drenthe a wijk is one village with its surroundings. Grouping villages into the
-  municipality's core areas (Beilen, Smilde, Westerbork) is a later, explicit step.
+* Buurten with ``water = 'JA'`` are dropped (a note names them). Buurten whose geometry is
+  null or empty (or a GeometryCollection without a polygon) are dropped too — a region
+  needs outlines and the region schema refuses rows without geometry — and reported with
+  the inhabitants they carry (:attr:`CbsBuurten.dropped`; the build adds the population
+  table's figure when the map has none). Duplicate buurt codes are an error.
+* Geometry: Z and M are dropped; a GeometryCollection (as ``make_valid`` and clip tools
+  write) keeps its polygonal parts, with a note naming the buurt (code and name).
+* Missing names: no ``wijknaam`` → the names come from the sibling ``wijken`` layer of the
+  same file (the GeoPackage of 2022 and later has ``wijkcode`` only in ``buurten``) or from
+  a wijken file given as ``wijken`` (PDOK's wijken collection, a CSV); a wijk without a
+  name there gets its code as name. No ``gemeentenaam`` → the gemeente code is the name;
+  no wijk/gemeente code → derived from the buurt code (``BU1731ww bb`` → ``WK1731ww``,
+  ``GM1731``). Each fallback adds a note.
+* ``kerngebied`` defaults to the **wijk name** without CBS's "Wijk NN " prefix ("Wijk 00
+  Beilen" → "Beilen"): in rural municipalities such as Midden-Drenthe a wijk is one village
+  with its surroundings. Grouping villages into the municipality's core areas (Beilen,
+  Smilde, Westerbork) is a later, explicit step.
+* Everything recognised, repaired and dropped is also written to
+  :attr:`CbsBuurten.report` (:class:`geo.io.import_report.ImportReport`).
 * ``buurt_type`` is ``verspreide_huizen`` when the buurt name starts with "Verspreide
   huizen" (CBS convention, e.g. Midden-Drenthe ``BU1731ww09``) or ends with
   "Buitengebied" (e.g. Borger-Odoorn), else ``kern``. Codes are not used: ``..09`` is not a
@@ -37,6 +48,7 @@ Population by age band (from :attr:`CbsBuurten.counts`) is derived in
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,10 +62,14 @@ from geo import vocabulary
 from geo.errors import ImportDataError
 from geo.io import tables, uploads
 from geo.io._vetting import file_error as _fail
+from geo.io.import_report import HERKEND, HERSTELD, LET_OP, WEGGELATEN, ImportReport
 from geo.io.importers._cbs_common import listing, plural
+from geo.io.importers._cbs_geometry import drop_empty, dropped_note, report_geometry
+from geo.io.importers._cbs_wijken import fill_wijk_names, kerngebied_names, sibling_wijken_layer
 
 __all__ = [
     "COUNT_COLUMNS",
+    "dropped_note",
     "FIELD_ALIASES",
     "CbsBuurten",
     "read_cbs_buurten",
@@ -120,8 +136,6 @@ _AREA_COLUMNS = ("buurt_code", "buurt_name", "wijk_code", "wijk_name", "gemeente
 
 _NAME_FALLBACK_NOTES = {
     "buurt_name": "het bestand heeft geen buurtnamen; de buurtcode wordt als naam gebruikt.",
-    "wijk_name": "het bestand heeft geen wijknamen; de wijkcode wordt als wijknaam en als "
-                 "kerngebied gebruikt (deel de kerngebieden later zelf in).",
     "gemeente_name": "het bestand heeft geen gemeentenaam; de gemeentecode wordt als naam "
                      "gebruikt.",
 }
@@ -152,9 +166,15 @@ class CbsBuurten:
     edition
         Edition year of the map (``"2022"``) when it can be detected, else ``""``.
     warnings
-        Dutch notes on what was dropped, repaired or is missing.
+        Dutch notes on what was dropped, repaired or is missing (the texts of every
+        :attr:`report` line outside the section "herkend").
     source
         Short Dutch description of the source for the region metadata.
+    report
+        The same notes by section, plus what was recognised (file, form, layer, columns).
+    dropped
+        Buurten left out for lack of geometry: ``buurt_code``, ``buurt_name``, ``reason``
+        (Dutch) and ``inhabitants`` (float, NaN when the map has no figure).
     """
 
     areas: gpd.GeoDataFrame
@@ -162,13 +182,15 @@ class CbsBuurten:
     edition: str = ""
     warnings: tuple[str, ...] = ()
     source: str = ""
+    report: ImportReport = dataclasses.field(default_factory=ImportReport)
+    dropped: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(
+        {"buurt_code": [], "buurt_name": [], "reason": [], "inhabitants": []}))
 
 
 # --------------------------------------------------------------------------- reading
 
 
-def _buurt_layer(buf: bytes, label: str) -> str | None:
-    names = uploads.list_layers(buf, label)
+def _buurt_layer(names: list[str]) -> str | None:
     if len(names) <= 1:
         return None
     exact = [n for n in names if n.casefold() == "buurten"]
@@ -223,7 +245,7 @@ def _normalise_gm(value: object) -> object:
 
 
 def _identity(raw: pd.DataFrame, cols: dict[str, str], label: str,
-              notes: list[str]) -> pd.DataFrame:
+              report: ImportReport) -> pd.DataFrame:
     """Codes and names in the region schema (fallbacks documented in the module)."""
     if "buurt_code" not in cols:
         raise _fail(label, "heeft geen kolom met buurtcodes (buurtcode, BU_CODE of statcode); "
@@ -240,14 +262,18 @@ def _identity(raw: pd.DataFrame, cols: dict[str, str], label: str,
             out[field] = prefix + out["buurt_code"].str[2:end]
     out["gemeente_code"] = out["gemeente_code"].map(_normalise_gm)
     out["wijk_code"] = out["wijk_code"].str.upper()
-    fallbacks = {"buurt_name": "buurt_code", "wijk_name": "wijk_code",
+    fallbacks = {"buurt_name": "buurt_code", "wijk_name": None,
                  "gemeente_name": "gemeente_code"}
-    for field, fallback in fallbacks.items():
-        values = _text(raw, cols[field]) if field in cols else pd.Series(None, index=raw.index,
-                                                                          dtype=object)
+    for name_field, fallback in fallbacks.items():
+        values = (_text(raw, cols[name_field]) if name_field in cols
+                  else pd.Series(None, index=raw.index, dtype=object))
+        present = values.notna() & (values != "")
+        if fallback is None:  # wijk names: see _fill_wijk_names
+            out[name_field] = values.where(present, None)
+            continue
         if values.isna().all():
-            notes.append(_NAME_FALLBACK_NOTES[field])
-        out[field] = values.where(values.notna() & (values != ""), out[fallback])
+            report.add(LET_OP, _NAME_FALLBACK_NOTES[name_field])
+        out[name_field] = values.where(present, out[fallback])
     out["water"] = _text(raw, cols["water"]).str.upper() if "water" in cols else None
     return out
 
@@ -295,11 +321,11 @@ def _select_gemeente(frame: gpd.GeoDataFrame, gemeente: str | None,
 
 
 def _drop_rows(frame: gpd.GeoDataFrame, mask: pd.Series, what: str, tail: str,
-               notes: list[str]) -> gpd.GeoDataFrame:
+               report: ImportReport) -> gpd.GeoDataFrame:
     if mask.any():
         codes = listing(frame.loc[mask, "buurt_code"], 10)
-        notes.append(f"{plural(int(mask.sum()), 'buurt', 'buurten')} {what} weggelaten: "
-                     f"{codes}{tail}")
+        report.add(WEGGELATEN, f"{plural(int(mask.sum()), 'buurt', 'buurten')} {what} "
+                               f"weggelaten: {codes}{tail}", count=int(mask.sum()))
     return frame.loc[~mask]
 
 
@@ -312,7 +338,7 @@ def _check_duplicates(frame: pd.DataFrame, label: str) -> None:
                            "voeg de delen samen (QGIS: Samenvoegen op buurtcode).")
 
 
-def _to_metric(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
+def _to_metric(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     out = frame.to_crs(vocabulary.METRIC_CRS)
     geoms = np.asarray(out.geometry.values, dtype=object)
     invalid = ~shapely.is_valid(geoms)
@@ -324,7 +350,7 @@ def _to_metric(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int]:
             for g in fixed
         ]
         out = out.set_geometry(gpd.GeoSeries(geoms, index=out.index, crs=out.crs))
-    return out, int(invalid.sum())
+    return out, invalid
 
 
 def _buurt_type(names: pd.Series) -> pd.Series:
@@ -381,12 +407,23 @@ def _version_note(raw: pd.DataFrame, cols: dict[str, str]) -> str:
             "waarschijnlijk versie 1 van de kaart; gebruik voor woningcijfers een latere versie.")
 
 
+def _describe_input(raw: gpd.GeoDataFrame, cols: dict[str, str], label: str) -> str:
+    form = {"GPKG": "GeoPackage", "ESRI Shapefile": "gezipt Shapefile",
+            "GeoJSON": "GeoJSON"}.get(str(raw.attrs.get("driver", "")), "geodata")
+    used = listing([cols[f] for f in FIELD_ALIASES if f in cols], 40)
+    return (f"CBS-buurten: '{label}' ({form}, laag '{raw.attrs.get('layer', '')}', "
+            f"{raw.crs.name if raw.crs is not None else 'zonder CRS'}); kolommen gebruikt: "
+            f"{used}")
+
+
 def read_cbs_buurten(
     data: uploads.InputData,
     name: str | None = None,
     *,
     gemeente: str | None = None,
     layer: str | None = None,
+    wijken: uploads.InputData | None = None,
+    wijken_name: str | None = None,
 ) -> CbsBuurten:
     """Read the buurten of one municipality from a CBS Wijk- en Buurtkaart file.
 
@@ -402,25 +439,35 @@ def read_cbs_buurten(
         ``"midden-drenthe"``). Required when the file holds several municipalities.
     layer
         Layer to read; by default the ``buurten`` layer of a multi-layer GeoPackage.
+    wijken, wijken_name
+        Wijken with their names (layer ``wijken`` of the Wijk- en Buurtkaart, PDOK's
+        wijken collection as GeoJSON, or a CSV ``wijkcode;wijknaam``) and its file name;
+        used where the buurten carry no wijk name. Default: the ``wijken`` layer of the
+        same file, if it has one.
 
     Returns
     -------
     CbsBuurten
-        Areas (EPSG:28992), key figures per buurt, edition and warnings.
+        Areas (EPSG:28992), key figures per buurt, edition, warnings and report.
 
     Raises
     ------
     ImportDataError
         Unsafe or unreadable file, no buurt codes, wijken/gemeenten instead of buurten,
-        unknown or unspecified municipality, duplicate buurt codes, or no buurt left.
+        unknown or unspecified municipality, duplicate buurt codes, no buurt left, or a
+        ``wijken`` file without wijk codes and names.
     """
     buf, label = uploads.load_bytes(data, name)
+    layers = uploads.list_layers(buf, label)
     if layer is None:
-        layer = _buurt_layer(buf, label)
+        layer = _buurt_layer(layers)
     raw = uploads.read_vector(buf, label, layer=layer, expect="polygon", drop_empty=False)
-    notes: list[str] = list(raw.attrs.get("notes", ()))
+    report = ImportReport()
+    for note in raw.attrs.get("notes", ()):  # e.g. a shapefile read as Windows-1252
+        report.add(LET_OP, note)
     cols = _column_map(c for c in raw.columns if c != raw.geometry.name)
-    identity = _identity(raw, cols, label, notes)
+    report.add(HERKEND, _describe_input(raw, cols, label))
+    identity = _identity(raw, cols, label, report)
     frame = gpd.GeoDataFrame(
         pd.concat([identity, _numbers(raw, cols, label)], axis=1),
         geometry=raw.geometry, crs=raw.crs,
@@ -428,34 +475,39 @@ def read_cbs_buurten(
     frame["_row"] = np.arange(len(frame))
     frame = _select_gemeente(frame, gemeente, label)
     _check_duplicates(frame, label)
+    sibling = sibling_wijken_layer(layers, str(raw.attrs.get("layer", layer)))
+    source = ((wijken, wijken_name, None) if wijken is not None
+              else (buf, label, sibling) if sibling is not None else None)
     frame = _drop_rows(frame, frame["water"].fillna("").eq("JA"), "met water = 'JA'",
-                       " (waterbuurten).", notes)
-    geoms = np.asarray(frame.geometry.values, dtype=object)
-    empty = pd.Series(shapely.is_missing(geoms) | shapely.is_empty(geoms), index=frame.index)
-    frame = _drop_rows(frame, empty, "zonder geometrie",
-                       "; hun inwoners tellen niet mee.", notes)
+                       " (waterbuurten).", report)
+    fill_wijk_names(frame, source, wijken is not None, report)
+    report_geometry(frame, raw, report)
+    frame, dropped = drop_empty(frame, raw, report)
     if frame.empty:
         raise _fail(label, "na het weglaten van water en lege geometrieën blijft geen buurt "
                            "over; controleer de gemeente en het bestand.")
     frame, fixed_after = _to_metric(frame)
-    repaired = int(frame["_row"].isin(raw.attrs.get("repaired_rows", [])).sum()) + fixed_after
-    if repaired:
-        notes.append(f"{plural(repaired, 'ongeldige geometrie', 'ongeldige geometrieën')} "
-                     "hersteld (make_valid).")
+    repaired = frame["_row"].isin(raw.attrs.get("repaired_rows", [])).to_numpy() | fixed_after
+    if repaired.any():
+        names = [f"{c} {n}" if n != c else c for c, n in
+                 zip(frame.loc[repaired, "buurt_code"], frame.loc[repaired, "buurt_name"],
+                     strict=True)]
+        what = plural(int(repaired.sum()), "ongeldige geometrie", "ongeldige geometrieën")
+        report.add(HERSTELD, f"{what} hersteld (make_valid): {listing(names, 10)}.",
+                   count=int(repaired.sum()))
     frame = frame.reset_index(drop=True)
     areas = _areas(frame)
     counts = pd.concat([frame[["buurt_code"]], frame[list(COUNT_COLUMNS)].astype("float64")],
                        axis=1)
     raw_inh = raw[cols["inhabitants"]].iloc[frame["_row"]].reset_index(drop=True) \
         if "inhabitants" in cols else None
-    for note in (_missing_inhabitants_note(raw_inh, counts["inhabitants"]),
-                 _version_note(raw.iloc[frame["_row"]], cols)):
-        if note:
-            notes.append(note)
+    report.add(LET_OP, _missing_inhabitants_note(raw_inh, counts["inhabitants"]))
+    report.add(LET_OP, _version_note(raw.iloc[frame["_row"]], cols))
     edition = _edition(raw, cols, str(raw.attrs.get("layer", "")), label)
-    source = f"CBS Wijk- en Buurtkaart {edition}".strip() + f" ('{label}'), CC BY 4.0"
-    return CbsBuurten(areas=areas, counts=counts, edition=edition, warnings=tuple(notes),
-                      source=source)
+    source_text = f"CBS Wijk- en Buurtkaart {edition}".strip() + f" ('{label}'), CC BY 4.0"
+    warnings = tuple(line.text for line in report if line.section != HERKEND)
+    return CbsBuurten(areas=areas, counts=counts, edition=edition, warnings=warnings,
+                      source=source_text, report=report, dropped=dropped)
 
 
 def _areas(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -467,7 +519,7 @@ def _areas(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "wijk_name": frame["wijk_name"].astype(str),
             "gemeente_code": frame["gemeente_code"].astype(str),
             "gemeente_name": frame["gemeente_name"].astype(str),
-            "kerngebied": frame["wijk_name"].astype(str),
+            "kerngebied": kerngebied_names(frame["wijk_name"]),
             "buurt_type": _buurt_type(frame["buurt_name"]),
         },
         geometry=frame.geometry.values,
