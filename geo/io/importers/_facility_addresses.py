@@ -80,11 +80,12 @@ def _written(part: pd.DataFrame, found: dict[str, str], names: pd.Series,
         return part[found[col]].astype("string").fillna("").str.strip()
 
     number = numbers.astype("string").fillna("").str.strip()
-    line = street + " " + number + " " + cell("huisletter") + " " + cell("toevoeging")
-    place = cell("postcode") + " " + cell("plaats")
-    text = names.loc[part.index].astype(str) + ", " + line + ", " + place
-    text = text.str.replace(r"\s+", " ", regex=True).str.replace(" ,", ",", regex=False)
-    return text.str.replace(r"(,\s*)+$", "", regex=True).str.strip()
+    parts = [names.loc[part.index].astype(str),
+             street + " " + number + " " + cell("huisletter") + " " + cell("toevoeging"),
+             cell("postcode") + " " + cell("plaats")]
+    parts = [p.str.replace(r"\s+", " ", regex=True).str.strip() for p in parts]
+    return pd.Series([", ".join(x for x in row if x) for row in zip(*parts, strict=True)],
+                     index=part.index, dtype=object)
 
 
 class AddressPlacement(NamedTuple):

@@ -72,16 +72,17 @@ RETIRED_STATUSES: frozenset[str] = frozenset(
 _POSTCODE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
 _MAX_NUMBER = 99999  # BAG: huisnummer 1 … 99999
 _SHOWN = 8  # values listed in a reason ("wel: …")
+_TEXT = "string[pyarrow]"  # vectorised string kernels (pyarrow is a dependency)
 
 
 def _clean(values: pd.Series | Iterable[object] | None, index: pd.Index) -> pd.Series:
     """Stripped text (``""`` for missing) aligned with ``index``."""
     if values is None:
-        return pd.Series("", index=index, dtype=object)
+        return pd.Series("", index=index, dtype=_TEXT)
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), index=index)
     series = series.set_axis(index)
-    text = series.astype("string").str.strip().fillna("")
-    return text.mask(text.str.lower().isin({"nan", "none", "<na>"}), "").astype(object)
+    text = series.astype(_TEXT).str.strip().fillna("")
+    return text.mask(text.str.lower().isin(["nan", "none", "<na>"]), "")
 
 
 def _alnum(values: pd.Series) -> pd.Series:
@@ -123,11 +124,12 @@ def parse_addresses(postcode: pd.Series, huisnummer: pd.Series,
     letter_raw = _clean(huisletter, index)
     toev_raw = _clean(toevoeging, index)
     pc = _alnum(pc_raw)
-    parts = nr_raw.str.upper().str.extract(r"^0*(\d+)(?:[.,]0+$)?(.*)$")
-    number = parts[0].fillna("")
+    # leading digits are the number; what follows (less Excel's ".0") is letter/toevoeging
+    number = nr_raw.str.replace(r"\D.*$", "", regex=True).str.lstrip("0")
+    rest = nr_raw.str.upper().str.replace(r"^\d+(?:[.,]0+$)?", "", regex=True)
     value = pd.to_numeric(number.where(number != ""), errors="coerce")
     number_ok = value.between(1, _MAX_NUMBER).fillna(False).astype(bool)
-    in_cell = _alnum(parts[1].fillna(""))
+    in_cell = _alnum(rest)
     in_columns = _alnum(letter_raw) + _alnum(toev_raw)
     suffix = in_cell.where((in_columns == "") | (in_columns == in_cell), in_cell + in_columns)
 
@@ -146,8 +148,8 @@ def parse_addresses(postcode: pd.Series, huisnummer: pd.Series,
     ok = problem == ""
     key = (pc + "|" + number + "|" + suffix).where(ok, "")
     written = pc_raw + " " + nr_raw
-    written = written + letter_raw.map(lambda s: f" {s}" if s else "")
-    written = written + toev_raw.map(lambda s: f" {s}" if s else "")
+    for extra in (letter_raw, toev_raw):
+        written = written + (" " + extra).where(extra != "", "")
     return pd.DataFrame({
         "postcode": pc.where(pc_ok, ""), "huisnummer": number, "suffix": suffix.where(ok, ""),
         "key": key, "problem": problem, "detail": detail,
