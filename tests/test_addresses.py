@@ -392,3 +392,20 @@ def test_cli_address_facilities_without_bag_is_a_dutch_message(build_files, tmp_
     assert "Traceback" not in captured.err + captured.out
     assert "Fout:" in captured.err and "--bag" in captured.err
     assert not (tmp_path / "r.gpkg").exists()
+
+
+def test_facilities_without_postcode_match_on_street_and_place(bag_addresses):
+    csv = (b"Naam;Soort;Straat;Huisnummer;Plaats\n"
+           b"Praktijk;huisarts;Brink;12;Beilen\n"
+           b"Apotheek;apotheek;BRINK;14a;beilen\n"
+           b"Flat;apotheek;Brink;20;Beilen\n"          # 20-1 … 20-4: not unique
+           b"Elders;apotheek;Dorpsstraat;1;Beilen\n")
+    result = read_facilities(csv, "lijst.csv", addresses=bag_addresses)
+    got = {r.name: (r.geometry.x, r.geometry.y) for r in result.facilities.itertuples()}
+    assert got == {"Praktijk": xy_of(3), "Apotheek": xy_of(4)}
+    lines = [w for w in result.warnings if w.startswith("Adres regel")]
+    assert lines[0] == ("Adres regel 2 (Praktijk, Brink 12, Beilen): postcode ontbreekt; "
+                        "gekoppeld op straat + plaats: Brink 12, 9411AB Beilen")
+    assert lines[2].startswith("Adres regel 4 (Flat, Brink 20, Beilen): postcode ontbreekt, "
+                               "en op straat + plaats")
+    assert result.stats["address_unmatched_postcode_missing"] == 2

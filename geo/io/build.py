@@ -12,7 +12,8 @@
    default); marked as estimated;
 3. **homes** — BAG dwellings (:func:`geo.io.importers.bag.read_bag_homes`), optionally with a
    corporation list; without BAG the layer is empty (and the app says so);
-4. **facilities** — one or more lists (CSV, GeoJSON, GeoPackage, OSM), kept within
+4. **facilities** — one or more lists (CSV, GeoJSON, GeoPackage, OSM; a CSV with addresses
+   only is placed at the verblijfsobjecten of the BAG file of the same build), kept within
    :data:`FACILITY_BUFFER_M` of the municipality (people use facilities across the border);
 5. **metadata** — name, base year (the CBS edition), sources, licences, every import
    warning, and a notice that the age bands are estimates.

@@ -42,8 +42,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 def address_columns(columns: list[str]) -> dict[str, str]:
     """Address columns of a facility table (canonical name → column); ``{}`` if unusable.
 
-    Usable is postcode + huisnummer, or postcode + an address line (``Adres``:
-    ``"Brink 12"``, the number at the end).
+    Usable is a house number (``Huisnummer``, or an address line ``Adres`` such as
+    ``"Brink 12"`` with the number at the end) with a postcode, or with street + place
+    (matched on street + place when the postcode is missing).
     """
     present: dict[str, str] = {}
     for col in columns:
@@ -54,7 +55,9 @@ def address_columns(columns: list[str]) -> dict[str, str]:
                        if normalise_name(n) in present), None)
         if actual is not None:
             found[canon] = actual
-    if "postcode" not in found or not ({"huisnummer", "adres"} & set(found)):
+    has_number = bool({"huisnummer", "adres"} & set(found))
+    has_street = bool({"straat", "adres"} & set(found)) and "plaats" in found
+    if not has_number or not ("postcode" in found or has_street):
         return {}
     return found
 
@@ -136,10 +139,14 @@ def place_by_address(table: pd.DataFrame, found: dict[str, str], names: pd.Serie
     todo = np.ones(len(table), dtype=bool) if rows is None else rows
     part = table[todo]
     numbers, street = _number_cells(part, found)
-    parsed = parse_addresses(part[found["postcode"]], numbers,
+    postcode = part[found["postcode"]] if "postcode" in found else pd.Series("", index=part.index)
+    parsed = parse_addresses(postcode, numbers,
                              part[found["huisletter"]] if "huisletter" in found else None,
                              part[found["toevoeging"]] if "toevoeging" in found else None)
-    matches = AddressIndex(addresses, addresses["retired"].to_numpy()).match(parsed)
+    place = (part[found["plaats"]] if "plaats" in found
+             else pd.Series("", index=part.index))
+    matches = AddressIndex(addresses, addresses["retired"].to_numpy()).match(
+        parsed, street, place)
     target = matches["target"].to_numpy()
     xy = np.full((len(part), 2), np.nan)
     hit = target >= 0
@@ -155,7 +162,7 @@ def place_by_address(table: pd.DataFrame, found: dict[str, str], names: pd.Serie
     warnings = [
         f"{int(placed_part.sum())} van {len(part)} voorziening(en) op adres geplaatst bij het "
         f"BAG-verblijfsobject ({stats['address_exact']} exact, "
-        f"{stats['address_postcode_huisnummer']} alleen op postcode + huisnummer)"
+        f"{stats['address_postcode_huisnummer']} alleen op postcode/straat + huisnummer)"
         + (f"; {stats['address_unmatched']} adres(sen) niet gevonden en weggelaten ("
            f"{reason_summary(matches['reason'])})" if stats["address_unmatched"] else "")
         + ".",

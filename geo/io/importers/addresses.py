@@ -25,6 +25,11 @@ Matching (:meth:`AddressIndex.match`), per row, in this order:
    number, postcode not in the BAG file, number not at this postcode, several addresses at
    postcode + number and no letter/toevoeging to choose, letter/toevoeging not found.
 
+A row whose postcode is missing or invalid is matched on street + place instead (compared
+without case, accents, spaces and punctuation; the BAG's ``openbare_ruimte_naam`` and
+``woonplaats_naam``) when the list has them and the BAG table carries ``straat`` and
+``woonplaats``: the exact street key, else street + number when unique; the row says so.
+
 BAG objects whose status says they do not (or no longer) exist (*niet gerealiseerd*,
 *ingetrokken*, *ten onrechte opgevoerd*) are only used when no other object has the address,
 because the BAG keeps such an address next to the object that replaced it.
@@ -47,6 +52,7 @@ __all__ = [
     "parse_addresses",
     "reason_summary",
     "row_lines",
+    "street_key",
 ]
 
 #: Short Dutch label of every reason a row is not matched (keys are the reason codes).
@@ -105,7 +111,8 @@ def parse_addresses(postcode: pd.Series, huisnummer: pd.Series,
     -------
     pandas.DataFrame
         Same index, columns ``postcode`` (``"9411AC"`` or ``""``), ``huisnummer`` (digits
-        or ``""``), ``suffix`` (letter + toevoeging, ``""`` for none), ``key``
+        or ``""``), ``suffix`` (letter + toevoeging, ``""`` for none or an unusable
+        number), ``key``
         (``"9411AC|20|1"``; ``""`` when the row has a problem), ``problem`` (a
         :data:`REASONS` code or ``""``), ``detail`` (Dutch text of the problem) and
         ``address`` (the address as written, for messages).
@@ -151,10 +158,23 @@ def parse_addresses(postcode: pd.Series, huisnummer: pd.Series,
     for extra in (letter_raw, toev_raw):
         written = written + (" " + extra).where(extra != "", "")
     return pd.DataFrame({
-        "postcode": pc.where(pc_ok, ""), "huisnummer": number, "suffix": suffix.where(ok, ""),
+        "postcode": pc.where(pc_ok, ""), "huisnummer": number,
+        "suffix": suffix.where(number_ok, ""),
         "key": key, "problem": problem, "detail": detail,
         "address": written.str.strip(),
     }, index=index)
+
+
+def street_key(values: pd.Series) -> pd.Series:
+    """Street or place name as a comparison key (ASCII letters and digits, lower case).
+
+    Examples
+    --------
+    >>> street_key(pd.Series(["Burg. de Withstraat", "Exloërmond"])).tolist()
+    ['burgdewithstraat', 'exloermond']
+    """
+    text = values.astype("string").fillna("").str.normalize("NFKD")
+    return text.str.lower().str.replace(r"[^a-z0-9]", "", regex=True).astype(object)
 
 
 def display_number(number: str, suffix: str) -> str:
@@ -190,6 +210,18 @@ class AddressIndex:
         self._by_key = usable.groupby("key").indices
         self._by_number = usable.groupby(["postcode", "huisnummer"]).indices
         self._by_postcode = usable.groupby("postcode").indices
+        self._by_street: dict = {}
+        self._by_street_number: dict = {}
+        if {"straat", "woonplaats"} <= set(usable.columns):
+            place = street_key(usable["straat"]) + "|" + street_key(usable["woonplaats"])
+            place = place.where((usable["straat"] != "") & (usable["woonplaats"] != ""), "")
+            located = usable.assign(_place=place.to_numpy())[place.to_numpy() != ""]
+            self._by_street = located.groupby(["_place", "huisnummer", "suffix"]).indices
+            self._by_street_number = located.groupby(["_place", "huisnummer"]).indices
+            # positions within `located`: translate to positions within `usable`
+            within = usable.index.get_indexer(located.index)
+            self._by_street = {k: within[v] for k, v in self._by_street.items()}
+            self._by_street_number = {k: within[v] for k, v in self._by_street_number.items()}
         # groupby().indices holds positions within `usable`; map back to bag positions
         self._pos = usable.index.to_numpy()
 
@@ -201,13 +233,17 @@ class AddressIndex:
         live = positions[~self._retired[positions]]
         return live if len(live) else positions
 
-    def match(self, rows: pd.DataFrame) -> pd.DataFrame:
+    def match(self, rows: pd.DataFrame, street: pd.Series | None = None,
+              place: pd.Series | None = None) -> pd.DataFrame:
         """Match list rows (from :func:`parse_addresses`) to BAG objects.
 
         Parameters
         ----------
         rows
             Parsed list rows.
+        street, place
+            Optional street name and place of every row (same index): used for rows
+            whose postcode is missing or invalid.
 
         Returns
         -------
@@ -217,13 +253,26 @@ class AddressIndex:
             ``reason`` (a :data:`REASONS` code, ``""`` when matched) and ``detail`` (Dutch:
             why the row is not matched, or the note on a weaker match).
         """
-        out = [self._match_one(row) for row in rows.itertuples(index=False)]
+        fallback = pd.Series("", index=rows.index)
+        if street is not None and place is not None and self._by_street:
+            fallback = street_key(street) + "|" + street_key(place)
+            fallback = fallback.where((_clean(street, rows.index) != "")
+                                      & (_clean(place, rows.index) != ""), "")
+        out = [self._match_one(row, on_street)
+               for row, on_street in zip(rows.itertuples(index=False), fallback, strict=True)]
         frame = pd.DataFrame(out, columns=["target", "match", "reason", "detail"],
                              index=rows.index)
         frame["target"] = frame["target"].astype("int64")
         return frame
 
-    def _match_one(self, row: object) -> tuple[int, str, str, str]:
+    def _match_one(self, row: object, on_street: str) -> tuple[int, str, str, str]:
+        if row.problem.startswith("postcode") and on_street and row.huisnummer:
+            found = self._street_match(row, on_street)
+            if found is not None:
+                return found
+            return (-1, "", row.problem,
+                    f"{row.detail}, en op straat + plaats is het adres niet (eenduidig) "
+                    "gevonden")
         if row.problem:
             return -1, "", row.problem, row.detail
         exact = self._candidates(self._by_key, row.key)
@@ -259,6 +308,21 @@ class AddressIndex:
         return (-1, "", "number_unknown",
                 f"huisnummer {row.huisnummer} niet gevonden bij postcode {row.postcode} "
                 f"(wel: {_listing(numbers)})")
+
+    def _street_match(self, row: object, on_street: str) -> tuple[int, str, str, str] | None:
+        """Match on street + place + number (postcode unusable); ``None`` if not unique."""
+        exact = self._candidates(self._by_street, (on_street, row.huisnummer, row.suffix))
+        kind = "exact"
+        if len(exact) != 1:
+            exact = self._candidates(self._by_street_number, (on_street, row.huisnummer))
+            kind = "postcode_huisnummer"
+        if len(exact) != 1:
+            return None
+        found = self._bag.iloc[int(exact[0])]
+        note = (f"{row.detail}; gekoppeld op straat + plaats: {found.straat} "
+                f"{display_number(found.huisnummer, found.suffix)}, {found.postcode} "
+                f"{found.woonplaats}")
+        return int(exact[0]), kind, "", note
 
     def _numbers_at(self, positions: np.ndarray) -> list[str]:
         part = self._bag.iloc[positions]

@@ -3,10 +3,12 @@
 Two readers:
 
 :func:`read_facilities`
-    The municipality's own list: a CSV (``;`` or ``,``, UTF-8) with coordinates, or a
-    GeoJSON / GeoPackage / zipped Shapefile with points (polygons are reduced to a
-    representative point). An ``.osm`` / ``.osm.pbf`` file is handed to
-    :func:`~geo.io.importers.osm.read_osm_facilities`.
+    The municipality's own list: a CSV (``;`` or ``,``, read by
+    :func:`geo.io.tables.read_table`) with coordinates, a CSV with addresses only (placed
+    at the BAG verblijfsobject of each address when the build has a BAG file, see
+    :mod:`geo.io.importers._facility_addresses`), or a GeoJSON / GeoPackage / zipped
+    Shapefile with points (polygons are reduced to a representative point). An ``.osm`` /
+    ``.osm.pbf`` file is handed to :func:`~geo.io.importers.osm.read_osm_facilities`.
 :func:`geo.io.importers.osm.read_osm_facilities`
     An OpenStreetMap extract (``.osm.pbf`` or ``.osm`` XML, e.g. Geofabrik's
     ``drenthe-latest.osm.pbf``), read with GDAL's OSM driver from memory; OSM tags are
