@@ -436,8 +436,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bag", help="BAG-GeoPackage (verblijfsobject + pand), bijv. een uitsnede "
                    "van bag-light.gpkg")
     p.add_argument("--facilities", nargs="+", metavar="FILE",
-                   help="voorzieningenlijst(en): CSV (RD x/y of lon/lat), GeoJSON, GeoPackage, "
-                   ".osm.pbf")
+                   help="voorzieningenlijst(en): CSV (RD x/y of lon/lat; of alleen adressen, "
+                   "dan met --bag), GeoJSON, GeoPackage, .osm.pbf")
     p.add_argument("--corporations", help="CSV met corporatiewoningen (BAG-id of adres, eigenaar)")
     p.add_argument("--kerngebieden", help="CSV (buurt_code/wijk_code;kerngebied) of vlakken "
                    "met een kolom kerngebied")

@@ -82,7 +82,8 @@ limit_mb = max_bytes() // (1024 * 1024)
 st.markdown(
     "Laad de **CBS Wijk- en Buurtkaart** (GeoPackage, gezipt Shapefile of PDOK-GeoJSON) en "
     "kies de gemeente. Optioneel: een **BAG**-uitsnede (GeoPackage met `verblijfsobject` en "
-    "`pand`), **voorzieningenlijsten** (CSV met RD x/y of lon/lat, GeoJSON, GeoPackage of "
+    "`pand`), **voorzieningenlijsten** (CSV met RD x/y of lon/lat, of met alleen adressen "
+    "samen met de BAG-uitsnede; GeoJSON, GeoPackage of "
     "OpenStreetMap `.osm.pbf`), een **corporatielijst** (CSV met BAG-id of adres en "
     "eigenaar), een **kerngebiedenbestand**, de **leeftijdsopbouw** (StatLine-export) voor "
     "de verdeling van 65+ en de **bevolking per buurt** (CSV van `python -m geo fetch "

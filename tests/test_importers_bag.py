@@ -21,7 +21,7 @@ from geo.io.importers.bag import (
     BagHomes,
     read_bag_homes,
 )
-from geo.io.importers.corporations import read_corporation_list
+from geo.io.importers.corporations import UNKNOWN_CORPORATION, read_corporation_list
 from geo.io.norms_file import load_norms
 from geo.model.region import Region, validate_region
 
@@ -263,8 +263,8 @@ def test_corporations_by_id_and_address(bag_file, areas, tmp_path):
         ";9999AB;10;;;Actium\n"                      # no letter: 10A/10B do not match
     ).encode()
     corp = read_corporation_list(csv, "corporaties.csv")
-    assert list(corp.columns) == ["home_id", "postcode", "huisnummer", "huisletter",
-                                  "toevoeging", "owner"]
+    assert list(corp.columns) == ["row", "home_id", "postcode", "huisnummer", "suffix", "key",
+                                  "problem", "detail", "address", "owner"]
     result = read_bag_homes(bag_file, areas=areas, corporations=corp)
     got = by_vbo(result.homes)
     social = got[got["tenure"] == "social_rent"]
@@ -274,17 +274,34 @@ def test_corporations_by_id_and_address(bag_file, areas, tmp_path):
     assert result.stats["corporation_rows"] == 8
     assert result.stats["corporation_matched"] == 5
     assert result.stats["corporation_unmatched"] == 3
+    assert result.stats["corporation_matched_id"] == 2
+    assert result.stats["corporation_exact"] == 3
+    assert result.stats["corporation_unmatched_not_dwelling"] == 1
+    assert result.stats["corporation_unmatched_postcode_unknown"] == 1
+    assert result.stats["corporation_unmatched_ambiguous"] == 1
     assert result.stats["social_rent"] == 5
-    message = next(w for w in result.warnings if w.startswith("Corporatielijst"))
-    assert "5 van 8" in message and "niet gevonden" in message and "1234AB 1" in message
+    message = next(w for w in result.warnings if w.startswith("Corporatielijst:"))
+    assert "5 van 8" in message and "Niet gekoppeld: 3" in message
+    lines = [w for w in result.warnings if w.startswith("Corporatielijst, regel")]
+    assert len(lines) == 3
+    assert lines[0].startswith(f"Corporatielijst, regel 7 ({vbo_id(15)})")
+    assert "buiten de buurten" in lines[0]
+    assert lines[1].startswith("Corporatielijst, regel 8 (1234AB 1)") and "1234AB" in lines[1]
+    assert lines[2].startswith("Corporatielijst, regel 9") and "10A, 10B" in lines[2]
+    matches = result.corporation_matches
+    assert list(matches["match"]) == ["id", "id", "exact", "exact", "exact", "", "", ""]
+    assert list(matches["reason"])[5:] == ["not_dwelling", "postcode_unknown", "ambiguous"]
 
 
-def test_corporations_by_address_without_letters_match_all(bag_file, areas):
+def test_corporation_address_without_letter_at_several_dwellings_is_not_guessed(bag_file,
+                                                                                 areas):
     corp = read_corporation_list(b"postcode,huisnummer,eigenaar\n9999AB,10,Actium\n")
     result = read_bag_homes(bag_file, areas=areas, corporations=corp)
     got = by_vbo(result.homes)
-    assert set(got.index[got["tenure"] == "social_rent"]) == {6, 7}
-    assert any("meer dan één woning" in w for w in result.warnings)
+    assert not (got["tenure"] == "social_rent").any()
+    assert result.stats["corporation_unmatched_ambiguous"] == 1
+    line = next(w for w in result.warnings if w.startswith("Corporatielijst, regel 2"))
+    assert "2 adressen (10A, 10B)" in line and "geen huisletter of toevoeging" in line
 
 
 def test_corporation_list_errors():
@@ -294,10 +311,25 @@ def test_corporation_list_errors():
     assert "adres" in str(err.value)
     with pytest.raises(ImportDataError, match="eigenaar"):
         read_corporation_list(b"identificatie;plaats\n9999010000000001;Beilen\n")
-    with pytest.raises(ImportDataError, match="regel 3"):
-        read_corporation_list(b"identificatie;eigenaar\n9999010000000001;Actium\n;Actium\n")
-    with pytest.raises(ImportDataError, match="geen eigenaar"):
-        read_corporation_list(b"identificatie;eigenaar\n9999010000000001;\n")
+
+
+
+def test_corporation_rows_without_id_or_owner_do_not_refuse_the_list(bag_file, areas):
+    corp = read_corporation_list(
+        f"identificatie;eigenaar\n{vbo_id(1)};Actium\n;Actium\nabc;Actium\n{vbo_id(2)};\n"
+        .encode())
+    assert list(corp["problem"]) == ["no_key"] * 4  # no address columns: the id is all
+    result = read_bag_homes(bag_file, areas=areas, corporations=corp)
+    got = by_vbo(result.homes)
+    assert dict(got.loc[got["tenure"] == "social_rent", "owner"]) == {
+        1: "Actium", 2: UNKNOWN_CORPORATION}
+    assert result.stats["corporation_unmatched_no_key"] == 2
+    lines = [w for w in result.warnings if w.startswith("Corporatielijst, regel")]
+    assert [w.split(" (")[0] for w in lines] == ["Corporatielijst, regel 3",
+                                                 "Corporatielijst, regel 4"]
+    assert all("geen geldig BAG-id" in w for w in lines)
+    summary = next(w for w in result.warnings if w.startswith("Corporatielijst:"))
+    assert "1 regel(s) zonder eigenaar" in summary
 
 
 def test_address_list_needs_addresses_in_bag(tmp_path, areas):

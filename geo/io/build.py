@@ -18,7 +18,8 @@
    estimated, and the provenance names the table, its form and the columns used;
 3. **homes** — BAG dwellings (:func:`geo.io.importers.bag.read_bag_homes`), optionally with a
    corporation list; without BAG the layer is empty (and the app says so);
-4. **facilities** — one or more lists (CSV, GeoJSON, GeoPackage, OSM), kept within
+4. **facilities** — one or more lists (CSV, GeoJSON, GeoPackage, OSM; a CSV with addresses
+   only is placed at the verblijfsobjecten of the BAG file of the same build), kept within
    :data:`FACILITY_BUFFER_M` of the municipality (people use facilities across the border);
 5. **metadata** — name, base year (the CBS edition), sources, licences, every import
    warning, the import report (``import_report``, JSON of
@@ -47,7 +48,7 @@ from geo.errors import ImportDataError
 from geo.io import tables, uploads
 from geo.io.import_report import GEKOPPELD, GESCHAT, HERKEND, LET_OP, WEGGELATEN, ImportReport
 from geo.io.importers._cbs_common import PCT_COLUMNS
-from geo.io.importers.bag import read_bag_homes
+from geo.io.importers.bag import BagHomes, read_bag_homes
 from geo.io.importers.cbs import COUNT_COLUMNS, dropped_note, read_cbs_buurten
 from geo.io.importers.cbs_population import (
     DEFAULT_65PLUS_SPLIT,
@@ -234,11 +235,20 @@ def _empty_facilities() -> gpd.GeoDataFrame:
 
 
 def _facilities(files: Sequence[Input], outline: shapely.Geometry, buffer_m: float,
-                warnings: list[str], stats: dict[str, int]) -> tuple[gpd.GeoDataFrame, str]:
+                warnings: list[str], stats: dict[str, int],
+                bag: BagHomes | None = None,
+                bag_name: str | None = None) -> tuple[gpd.GeoDataFrame, str]:
+    """Read the facility lists; address-only lists are placed on the BAG of the build."""
     frames, labels = [], []
+    addresses = bag.addresses if bag is not None else None
     for i, item in enumerate(files, start=1):
         data, name = _split(item)
-        result = read_facilities(data, name)
+        result = read_facilities(data, name, addresses=addresses,
+                                 bag_name=(bag_name or "BAG") if bag is not None else None)
+        for key in ("address_exact", "address_postcode_huisnummer", "address_unmatched"):
+            if key in result.stats:
+                stats[f"facilities_{key}"] = stats.get(f"facilities_{key}", 0) + \
+                    result.stats[key]
         fac = result.facilities.copy()
         if frames and fac["facility_id"].isin(pd.concat(frames)["facility_id"]).any():
             fac["facility_id"] = f"L{i}-" + fac["facility_id"].astype(str)
@@ -417,9 +427,12 @@ def build_region(
         homes_result = read_bag_homes(bag_data, bag_name, areas=areas, corporations=corp,
                                       progress=scaled(progress, 0.3, 0.5, "BAG: "))
         homes = homes_result.homes
+        stats.update({k: v for k, v in homes_result.stats.items()
+                      if k.startswith("corporation_")})
         warnings.extend(homes_result.warnings)
         homes_source = homes_result.source
     else:
+        homes_result, bag_name = None, None
         homes = _empty_homes()
         homes_source = "geen woningen geladen (geen BAG-bestand)"
         warnings.append("Geen BAG-bestand: er zijn geen woningen, dus geen aanbod van "
@@ -429,7 +442,8 @@ def build_region(
 
     report(progress, 0.85, "Voorzieningen lezen…")
     if facilities:
-        fac, fac_source = _facilities(facilities, outline, buffer_m, warnings, stats)
+        fac, fac_source = _facilities(facilities, outline, buffer_m, warnings, stats,
+                                      homes_result, bag_name)
     else:
         fac, fac_source = _empty_facilities(), "geen voorzieningen geladen"
         warnings.append("Geen voorzieningenlijst: aanbod van zorgplaatsen en loopafstanden "

@@ -9,8 +9,11 @@ None of them calls GDAL directly (that is :mod:`geo.io._gdal`). Modules:
 - :mod:`geo.io.importers.cbs` — CBS Wijk- en Buurtkaart: buurt outlines and key figures,
   population by age band;
 - :mod:`geo.io.importers.bag` — BAG dwellings → ``homes``;
+- :mod:`geo.io.importers.addresses` — the one canonical address key and matching lists to
+  BAG addresses;
 - :mod:`geo.io.importers.corporations` — housing-corporation lists (social rent, owner);
-- :mod:`geo.io.importers.facilities` — the municipality's own facility lists;
+- :mod:`geo.io.importers.facilities` — the municipality's own facility lists (with
+  coordinates, or addresses placed on the BAG);
 - :mod:`geo.io.importers.osm` — facilities from an OpenStreetMap extract.
 """
 

@@ -59,14 +59,7 @@ import shapely
 
 from geo import vocabulary
 from geo.errors import ImportDataError
-from geo.io.importers._bag_fields import (
-    bag_ids,
-    canonical,
-    house_numbers,
-    postcodes,
-    suffix,
-    text,
-)
+from geo.io.importers._bag_fields import bag_address_table, bag_ids, canonical, text, vbo_status
 from geo.io.importers.corporations import apply_corporations
 from geo.io.progress import Progress, report
 from geo.io.tables import to_number
@@ -127,6 +120,8 @@ _VBO_ALIASES: dict[str, tuple[str, ...]] = {
     "huisletter": ("huisletter",),
     "toevoeging": ("toevoeging", "huisnummertoevoeging", "huisnummer_toevoeging"),
     "woonplaats": ("woonplaats_naam", "woonplaatsnaam", "woonplaats"),
+    "straat": ("openbare_ruimte_naam", "openbareruimtenaam", "openbareruimte", "straatnaam",
+               "straat"),
 }
 _PAND_ALIASES: dict[str, tuple[str, ...]] = {
     "identificatie": ("identificatie", "pand_identificatie", "pand_id"),
@@ -150,16 +145,26 @@ class BagHomes:
     stats
         Counts: ``read``, ``residential``, ``active``, ``kept``, ``dropped_<reason>``,
         ``construction_year_filled``, ``floor_area_filled`` and, with a corporation list,
-        ``corporation_rows``, ``corporation_matched``, ``corporation_unmatched``,
-        ``social_rent``.
+        ``corporation_rows``, ``corporation_matched`` (``…_id``, ``…_exact``,
+        ``…_postcode_huisnummer``), ``corporation_unmatched`` (and
+        ``corporation_unmatched_<reason>``), ``social_rent``.
     source
         Dutch source description for the region metadata.
+    addresses
+        Every verblijfsobject address of the file
+        (:func:`~geo.io.importers._bag_fields.bag_address_table`), for matching other lists
+        (facilities with addresses only); ``None`` when the file has no addresses.
+    corporation_matches
+        With a corporation list: one row per list row
+        (:func:`~geo.io.importers.corporations.apply_corporations`).
     """
 
     homes: gpd.GeoDataFrame
     warnings: tuple[str, ...] = ()
     stats: dict[str, int] = field(default_factory=dict)
     source: str = ""
+    addresses: pd.DataFrame | None = None
+    corporation_matches: pd.DataFrame | None = None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -343,10 +348,12 @@ def read_bag_homes(
     homes = homes[inside].reset_index(drop=True)
     warnings.insert(0, SUITABILITY_PROXY_NOTE)
 
+    addresses = bag_address_table(vbo, cols, sel.points, sel.idx[inside], sel.idx[~inside],
+                                  ACTIVE_STATUSES)
+    matches = None
     if corporations is not None:
         report(progress, 0.9, "Corporatiebezit koppelen…")
-        apply_corporations(homes, _addresses(vbo, cols, sel.idx[inside]), corporations, label,
-                           warnings, stats)
+        matches = apply_corporations(homes, addresses, corporations, label, warnings, stats)
     else:
         warnings.append(
             "Eigendom staat niet in de BAG: alle woningen hebben eigendom 'owner_occupied' "
@@ -370,6 +377,8 @@ def read_bag_homes(
         warnings=tuple(warnings),
         stats=stats,
         source=f"BAG (Kadaster, CC0), bestand '{label}'",
+        addresses=addresses,
+        corporation_matches=matches,
     )
 
 
@@ -382,6 +391,7 @@ class _Selection(NamedTuple):
     idx: np.ndarray  # row positions in the verblijfsobject layer
     home_ids: np.ndarray  # 16-digit BAG ids (text)
     xy: np.ndarray  # (n, 2) RD coordinates
+    points: np.ndarray  # 2D point of every row of the layer (missing/empty without one)
 
 
 class _Panden(NamedTuple):
@@ -405,8 +415,7 @@ def _select_dwellings(vbo: gpd.GeoDataFrame, cols: dict[str, str], stats: dict[s
     """Dwellings in use with an id and a location (first of duplicate ids); counts the rest."""
     doel = text(vbo[cols["gebruiksdoel"]]).str.lower()
     residential = doel.str.contains("woonfunctie", regex=False).to_numpy()
-    status = (text(vbo[cols["status"]]).str.lower().str.replace(r"\s+", " ", regex=True)
-              .str.replace(r"^verblijfsobject ", "", regex=True))
+    status = vbo_status(vbo[cols["status"]])
     active = residential & status.isin(ACTIVE_STATUSES).to_numpy()
     ids = bag_ids(vbo[cols["identificatie"]])
     points = _to_points(vbo)
@@ -437,7 +446,7 @@ def _select_dwellings(vbo: gpd.GeoDataFrame, cols: dict[str, str], stats: dict[s
         )
     idx = np.flatnonzero(keep)
     return _Selection(idx=idx, home_ids=ids.to_numpy()[idx].astype(str),
-                      xy=shapely.get_coordinates(points[idx]))
+                      xy=shapely.get_coordinates(points[idx]), points=points)
 
 
 def _read_panden(buf: bytes, label: str, layer: str | None) -> _Panden | None:
@@ -553,20 +562,6 @@ def _fill_missing(homes: pd.DataFrame, year: np.ndarray, area: np.ndarray,
             f"(< {MIN_AREA_M2:.0f} of > {MAX_AREA_M2:.0f} m²): aangevuld met de mediaan van "
             "hetzelfde woningtype in de buurt."
         )
-
-
-def _addresses(vbo: gpd.GeoDataFrame, cols: dict[str, str],
-               rows: np.ndarray) -> pd.DataFrame | None:
-    """Address parts of the given verblijfsobject rows (``None`` without postcode/number)."""
-    if "postcode" not in cols or "huisnummer" not in cols:
-        return None
-    address = pd.DataFrame({
-        "postcode": postcodes(vbo[cols["postcode"]]).to_numpy()[rows],
-        "huisnummer": house_numbers(vbo[cols["huisnummer"]]).to_numpy()[rows],
-    })
-    for col in ("huisletter", "toevoeging"):
-        address[col] = suffix(vbo[cols[col]]).to_numpy()[rows] if col in cols else ""
-    return address
 
 
 def _no_homes(label: str, stats: dict[str, int], with_areas: bool) -> ImportDataError:

@@ -11,58 +11,75 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import ImportDataError
-from geo.io.importers._bag_fields import (
-    bag_ids,
-    canonical,
-    house_numbers,
-    postcodes,
-    suffix,
-    text,
+from geo.io.importers._bag_fields import bag_ids, canonical, text
+from geo.io.importers.addresses import (
+    AddressIndex,
+    count_matches,
+    parse_addresses,
+    reason_summary,
+    row_lines,
 )
 from geo.io.tables import read_table
 from geo.io.uploads import InputData, load_bytes
 
-__all__ = ["CORPORATION_TENURE", "apply_corporations", "read_corporation_list"]
+__all__ = ["CORPORATION_TENURE", "UNKNOWN_CORPORATION", "apply_corporations",
+           "read_corporation_list"]
 
 #: Tenure of a dwelling on a corporation list.
 CORPORATION_TENURE = "social_rent"
+#: Owner of a listed dwelling whose row names no corporation.
+UNKNOWN_CORPORATION = "corporatie (onbekend)"
 
 _CORP_ALIASES: dict[str, tuple[str, ...]] = {
     "home_id": ("identificatie", "vbo_id", "bag_id", "verblijfsobject_id",
-                "verblijfsobject_identificatie", "vbo_identificatie", "home_id"),
-    "postcode": ("postcode",),
-    "huisnummer": ("huisnummer", "huisnr"),
-    "huisletter": ("huisletter",),
-    "toevoeging": ("toevoeging", "huisnummertoevoeging", "huisnummer_toevoeging"),
-    "owner": ("owner", "corporatie", "eigenaar", "woningcorporatie"),
+                "verblijfsobject_identificatie", "vbo_identificatie", "home_id", "bagid",
+                "adresseerbaar_object_id", "adresseerbaarobject"),
+    "postcode": ("postcode", "pc6", "postcode6"),
+    "huisnummer": ("huisnummer", "huisnr", "hnr", "nummer", "huis_nummer"),
+    "huisletter": ("huisletter", "letter"),
+    "toevoeging": ("toevoeging", "huisnummertoevoeging", "huisnummer_toevoeging", "toev",
+                   "hnr_toevoeging", "huisnr_toevoeging"),
+    "owner": ("owner", "corporatie", "eigenaar", "woningcorporatie", "verhuurder"),
+}
+# reasons of the corporation list next to addresses.REASONS
+_REASONS = {
+    "no_key": "geen BAG-id of adres",
+    "id_unknown": "BAG-id niet in het BAG-bestand",
+    "not_dwelling": "geen woning van de gemeente",
+    "bag_without_addresses": "BAG-bestand zonder adressen",
 }
 
 
 def read_corporation_list(data: InputData, name: str | None = None) -> pd.DataFrame:
     """Read a housing-corporation list (CSV) for :func:`geo.io.importers.bag.read_bag_homes`.
 
-    Each row names one dwelling, by BAG id or by address, and its owner.
+    Each row names one dwelling, by BAG id or by address, and its owner. Addresses get the
+    canonical key of :func:`geo.io.importers.addresses.parse_addresses` (``20-1``,
+    ``20 4``, ``14A``, a letter in the Toevoeging column … all understood). A row that is
+    unusable (no id, invalid postcode, empty number) does not refuse the list: it keeps its
+    reason in ``problem``/``detail`` and is reported when the list is applied.
 
     Parameters
     ----------
     data
-        CSV bytes or path (UTF-8, delimiter ``;`` or ``,``; see
-        :func:`geo.io.tables.read_table`).
+        CSV bytes or path (delimiter ``;`` or ``,``; see :func:`geo.io.tables.read_table`).
     name
         File name for messages.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``home_id`` (16-digit text or ``NA``), ``postcode``, ``huisnummer``,
-        ``owner`` and, when the file has them, ``huisletter`` and ``toevoeging``; all text
-        (postcode upper case without spaces, huisnummer without leading zeros).
+        One row per list row: ``row`` (line number in the file, header = 1), ``home_id``
+        (16-digit text or ``NA``), the address columns of
+        :func:`~geo.io.importers.addresses.parse_addresses` (``postcode``, ``huisnummer``,
+        ``suffix``, ``key``, ``problem``, ``detail``, ``address``) and ``owner`` (text,
+        ``""`` when empty). Without address columns, the address columns are empty.
 
     Raises
     ------
     ImportDataError
-        When neither a BAG-id column nor postcode + huisnummer are present, the owner
-        column is missing, or a row has no usable id/address or no owner.
+        When neither a BAG-id column nor postcode + huisnummer are present, or the owner
+        column is missing.
     """
     buf, label = load_bytes(data, name)
     table = read_table(buf, label)
@@ -80,129 +97,189 @@ def read_corporation_list(data: InputData, name: str | None = None) -> pd.DataFr
             f"{', '.join(map(str, table.columns)) or 'geen'}). Nodig is een kolom met het "
             f"BAG-id of het adres, en een kolom met de eigenaar. Herkende namen: {accepted}."
         )
-    out = pd.DataFrame(index=table.index)
-    out["home_id"] = bag_ids(table[found["home_id"]]) if has_id else pd.Series(
-        pd.NA, index=table.index, dtype="string")
-    for col, parse in (("postcode", postcodes), ("huisnummer", house_numbers),
-                       ("huisletter", suffix), ("toevoeging", suffix)):
-        if col in found:
-            out[col] = parse(table[found[col]])
-        elif col in ("postcode", "huisnummer"):
-            out[col] = ""
+    table = table.reset_index(drop=True)
+    empty = pd.Series("", index=table.index)
+    if has_address:
+        address = parse_addresses(*(table[found[c]] if c in found else None
+                                    for c in ("postcode", "huisnummer", "huisletter",
+                                              "toevoeging")))
+    else:
+        address = parse_addresses(empty, empty)
+        address["problem"] = "no_key"
+        address["detail"] = "geen geldig BAG-id (16 cijfers)"
+        address["address"] = ""
+    out = pd.DataFrame({"row": table.index + 2})
+    out["home_id"] = (bag_ids(table[found["home_id"]]) if has_id
+                      else pd.Series(pd.NA, index=table.index, dtype="string"))
+    out = out.join(address)
     out["owner"] = text(table[found["owner"]])
-    no_key = out["home_id"].isna() & ((out["postcode"] == "") | (out["huisnummer"] == ""))
-    no_owner = out["owner"] == ""
-    for mask, problem in ((no_key, "geen bruikbaar BAG-id (16 cijfers) of adres (postcode + "
-                                   "huisnummer)"),
-                          (no_owner, "geen eigenaar")):
-        if mask.any():
-            rows = ", ".join(str(i + 2) for i in np.flatnonzero(mask.to_numpy())[:8])
-            raise ImportDataError(
-                f"corporatielijst '{label}': {int(mask.sum())} regel(s) hebben {problem} "
-                f"(regel {rows}). Vul ze aan of verwijder die regels."
-            )
-    return out.reset_index(drop=True)
+    no_key = out["home_id"].isna() & (out["problem"] != "")
+    if has_id and has_address:
+        out.loc[no_key, "detail"] = "geen geldig BAG-id en " + out.loc[no_key, "detail"]
+    return out
 
 
-def _address_keys(frame: pd.DataFrame, suffix_columns: list[str]) -> pd.Series:
-    key = frame["postcode"] + "|" + frame["huisnummer"]
-    for col in suffix_columns:
-        key = key + "|" + frame[col]
-    return key
+def _by_id(corp: pd.DataFrame, bag: pd.DataFrame | None,
+           homes: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """BAG-table position (or -1) of rows with an id, and whether the id is known at all."""
+    if bag is not None:
+        position = pd.Series(np.arange(len(bag)), index=bag["object_id"].to_numpy())
+    else:  # no address table: the homes are all we know
+        position = pd.Series(np.arange(len(homes)), index=homes["home_id"].to_numpy())
+    target = corp["home_id"].map(position)
+    return target.fillna(-1).astype("int64"), target.notna()
 
 
-def apply_corporations(homes: pd.DataFrame, address: pd.DataFrame | None,
-                        corporations: pd.DataFrame, label: str,
-                          warnings: list[str], stats: dict[str, int]) -> None:
+def _match_rows(corp: pd.DataFrame, bag: pd.DataFrame | None,
+                homes: pd.DataFrame) -> pd.DataFrame:
+    """Target BAG row, kind of match, reason and detail of every list row."""
+    target, known = _by_id(corp, bag, homes)
+    matches = pd.DataFrame({"target": target, "match": np.where(known, "id", ""),
+                            "reason": "", "detail": ""}, index=corp.index)
+    by_address = ~known
+    if bag is not None:
+        index = AddressIndex(bag, bag["retired"].to_numpy())
+        matches.loc[by_address] = index.match(corp[by_address]).to_numpy()
+    else:
+        matches.loc[by_address, "reason"] = np.where(
+            corp.loc[by_address, "problem"] != "", corp.loc[by_address, "problem"],
+            "bag_without_addresses")
+        matches.loc[by_address, "detail"] = np.where(
+            corp.loc[by_address, "problem"] != "", corp.loc[by_address, "detail"],
+            "het BAG-bestand heeft geen kolommen postcode en huisnummer")
+    id_unknown = corp["home_id"].notna() & ~known & (matches["match"] == "")
+    matches.loc[id_unknown, "reason"] = "id_unknown"
+    matches.loc[id_unknown, "detail"] = (
+        "BAG-id " + corp.loc[id_unknown, "home_id"].astype(str)
+        + " staat niet in het BAG-bestand")
+    matches["target"] = matches["target"].astype("int64")
+    return matches
+
+
+def _dwellings(matches: pd.DataFrame, bag: pd.DataFrame | None) -> pd.Series:
+    """Position in ``homes`` of every matched row (-1: not matched or not a dwelling)."""
+    target = matches["target"].to_numpy()
+    hit = target >= 0
+    if bag is None:
+        return pd.Series(np.where(hit, target, -1), index=matches.index)
+    home = np.full(len(target), -1, dtype=np.int64)
+    home[hit] = bag["home"].to_numpy()[target[hit]]
+    not_home = hit & (home < 0)
+    if not_home.any():
+        fate = bag["fate"].to_numpy()[target[not_home]]
+        matches.loc[not_home, "detail"] = [
+            f"gevonden in de BAG, maar {f}" + (f" ({note})" if note else "")
+            for f, note in zip(fate, matches.loc[not_home, "detail"], strict=True)]
+        matches.loc[not_home, "reason"] = "not_dwelling"
+        matches.loc[not_home, "match"] = ""
+    return pd.Series(home, index=matches.index)
+
+
+def apply_corporations(homes: pd.DataFrame, addresses: pd.DataFrame | None,
+                       corporations: pd.DataFrame, label: str,
+                       warnings: list[str], stats: dict[str, int]) -> pd.DataFrame:
     """Give the homes on a corporation list tenure ``social_rent`` and their owner, in place.
 
-    Rows match by BAG id first, then by address (postcode + huisnummer, and huisletter /
-    toevoeging when the list has them).
+    A row with a BAG id that is in the BAG file matches by id; every other row matches by
+    its canonical address (:class:`geo.io.importers.addresses.AddressIndex`: the exact key,
+    else postcode + huisnummer when unique). A matched object that is not a dwelling of the
+    region (shop, status *gevormd*, outside the buurten) is reported with that reason.
+    Rows without an owner mark the dwelling with :data:`UNKNOWN_CORPORATION`.
 
     Parameters
     ----------
     homes
         Dwellings with ``home_id``, ``tenure`` and ``owner`` (changed in place).
-    address
-        ``postcode``, ``huisnummer``, ``huisletter``, ``toevoeging`` per home (same rows),
-        or ``None`` when the BAG file has no addresses.
+    addresses
+        Every BAG address with ``home`` = position in ``homes``
+        (:func:`geo.io.importers._bag_fields.bag_address_table`), or ``None`` when the BAG
+        file has no addresses.
     corporations
         The list from :func:`read_corporation_list`.
     label
         BAG file name for messages.
     warnings, stats
-        Appended to / updated with the matching counts (``corporation_rows``,
-        ``corporation_matched``, ``corporation_unmatched``, ``social_rent``).
+        Appended to: a summary and one line per row that is not matched or matched on
+        postcode + huisnummer only; updated with ``corporation_rows``,
+        ``corporation_matched``, ``corporation_matched_id``, ``corporation_exact``,
+        ``corporation_postcode_huisnummer``, ``corporation_unmatched``,
+        ``corporation_unmatched_<reason>`` and ``social_rent``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per list row: ``row``, ``address``, ``home_id``, ``match`` (``"id"``,
+        ``"exact"``, ``"postcode_huisnummer"`` or ``""``), ``reason`` (code, ``""`` when
+        matched), ``detail`` (Dutch) and ``home`` (position in ``homes`` or -1).
 
     Raises
     ------
     ImportDataError
-        When the list lacks the expected columns, or needs addresses the BAG file lacks.
+        When the list lacks the expected columns, or matches only by address and the BAG
+        file has no addresses.
     """
-    needed = {"home_id", "postcode", "huisnummer", "owner"}
+    needed = {"row", "home_id", "key", "problem", "detail", "owner"}
     if not needed <= set(corporations.columns):
         raise ImportDataError(
             "de corporatielijst heeft niet de verwachte kolommen "
             f"({', '.join(sorted(needed))}); lees hem in met read_corporation_list."
         )
     corp = corporations.reset_index(drop=True)
-    owner = pd.Series(pd.NA, index=homes.index, dtype="string")
-    by_id = corp[corp["home_id"].notna()].drop_duplicates("home_id")
-    id_owner = pd.Series(by_id["owner"].to_numpy(), index=by_id["home_id"].to_numpy())
-    owner = owner.fillna(homes["home_id"].map(id_owner).astype("string"))
-    row_matched = corp["home_id"].isin(homes["home_id"]) & corp["home_id"].notna()
-    n_by_id = int(row_matched.sum())
+    if addresses is None and corp["home_id"].isna().all():
+        raise ImportDataError(
+            f"de corporatielijst koppelt woningen op adres, maar '{label}' heeft geen "
+            "kolommen postcode en huisnummer. Gebruik BAG-id's (kolom 'identificatie') of "
+            "een BAG-bestand met adressen (bag-light van PDOK)."
+        )
+    matches = _match_rows(corp, addresses, homes)
+    home = _dwellings(matches, addresses)
+    owners = corp["owner"].where(corp["owner"] != "", UNKNOWN_CORPORATION)
+    hit = home >= 0
+    first = ~home.where(hit).duplicated() & hit
+    homes_pos = home[first].to_numpy()
+    owner_col = homes.columns.get_loc("owner")
+    tenure_col = homes.columns.get_loc("tenure")
+    homes.iloc[homes_pos, tenure_col] = CORPORATION_TENURE
+    homes.iloc[homes_pos, owner_col] = owners[first].to_numpy()
+    _report(corp, matches, hit, first, warnings, stats)
+    return pd.DataFrame({"row": corp["row"], "address": corp["address"],
+                         "home_id": corp["home_id"], "match": matches["match"],
+                         "reason": matches["reason"], "detail": matches["detail"],
+                         "home": home})
 
-    addr_rows = corp[~row_matched & (corp["postcode"] != "") & (corp["huisnummer"] != "")]
-    n_by_address = 0
-    if len(addr_rows) and address is None:
-        if addr_rows["home_id"].isna().any():
-            raise ImportDataError(
-                f"de corporatielijst koppelt {len(addr_rows)} woning(en) op adres, maar "
-                f"'{label}' heeft geen kolommen postcode en huisnummer. Gebruik BAG-id's "
-                "(kolom 'identificatie') of een BAG-bestand met adressen."
-            )
-        addr_rows = addr_rows.iloc[0:0]
-    if len(addr_rows):
-        suffixes = [col for col in ("huisletter", "toevoeging") if col in corp.columns]
-        list_keys = _address_keys(addr_rows, suffixes)
-        addr_owner = pd.Series(addr_rows["owner"].to_numpy(), index=list_keys.to_numpy())
-        addr_owner = addr_owner[~addr_owner.index.duplicated()]
-        home_keys = _address_keys(address, suffixes)
-        from_address = home_keys.map(addr_owner).astype("string")
-        owner = owner.fillna(from_address)
-        found_keys = set(home_keys[from_address.notna()])
-        addr_hit = list_keys.isin(found_keys)
-        n_by_address = int(addr_hit.sum())
-        row_matched = row_matched.copy()
-        row_matched.loc[addr_rows.index[addr_hit.to_numpy()]] = True
-        if not suffixes:
-            per_key = home_keys[from_address.notna()].value_counts()
-            if (per_key > 1).any():
-                warnings.append(
-                    f"Corporatielijst: {int((per_key > 1).sum())} adres(sen) zonder huisletter/"
-                    "toevoeging passen op meer dan één woning; alle passende woningen zijn als "
-                    "corporatiebezit geteld. Voeg kolommen huisletter en toevoeging toe voor "
-                    "een exacte koppeling."
-                )
-    matched_homes = owner.notna()
-    homes.loc[matched_homes, "tenure"] = CORPORATION_TENURE
-    homes.loc[matched_homes, "owner"] = owner[matched_homes].astype(str)
-    unmatched = corp[~row_matched]
-    stats.update(corporation_rows=len(corp), corporation_matched=int(row_matched.sum()),
-                 corporation_unmatched=len(unmatched), social_rent=int(matched_homes.sum()))
+
+def _report(corp: pd.DataFrame, matches: pd.DataFrame, hit: pd.Series, first: pd.Series,
+            warnings: list[str], stats: dict[str, int]) -> None:
+    """Counts, a summary and one line per row that needs the user's attention."""
+    by_id = int((hit & (matches["match"] == "id")).sum())
+    counts = count_matches(matches.assign(reason=matches["reason"].where(~hit, "")),
+                           "corporation")
+    stats.update(counts, corporation_rows=len(corp), corporation_matched=int(hit.sum()),
+                 corporation_matched_id=by_id, social_rent=int(first.sum()))
     message = (
-        f"Corporatielijst: {int(row_matched.sum())} van {len(corp)} regels gekoppeld "
-        f"({n_by_id} via BAG-id, {n_by_address} via adres); {int(matched_homes.sum())} "
-        "woningen zijn als sociale huur van de corporatie gemarkeerd."
+        f"Corporatielijst: {int(hit.sum())} van {len(corp)} regels gekoppeld ({by_id} via "
+        f"BAG-id, {counts['corporation_exact']} exact op adres, "
+        f"{counts['corporation_postcode_huisnummer']} alleen op postcode + huisnummer); "
+        f"{int(first.sum())} woningen zijn als sociale huur van de corporatie gemarkeerd."
     )
-    if len(unmatched):
-        examples = ", ".join(
-            row.home_id if pd.notna(row.home_id) else f"{row.postcode} {row.huisnummer}".strip()
-            for row in unmatched.head(5).itertuples()
-        )
-        message += (
-            f" {len(unmatched)} regel(s) niet gevonden (bijv. {examples}): die liggen buiten "
-            "het gebied, zijn geen woning in gebruik of hebben een ander id/adres."
-        )
+    unmatched = matches["reason"].where(~hit, "")
+    if (unmatched != "").any():
+        labels = unmatched.map(lambda code: code if code in _REASONS else "")
+        summary = reason_summary(unmatched.where(labels == "", ""))
+        extra = ", ".join(f"{n}× {_REASONS[c]}"
+                          for c, n in labels[labels != ""].value_counts().items())
+        message += (f" Niet gekoppeld: {int((unmatched != '').sum())} regel(s) ("
+                    + ", ".join(part for part in (extra, summary) if part) + ").")
+    doubles = int((hit & ~first).sum())
+    if doubles:
+        message += f" {doubles} regel(s) wijzen een woning aan die al eerder op de lijst stond."
+    no_owner = hit & (corp["owner"] == "")
+    if no_owner.any():
+        message += (f" {int(no_owner.sum())} regel(s) zonder eigenaar: eigenaar "
+                    f"'{UNKNOWN_CORPORATION}'.")
     warnings.append(message)
+    shown = corp["address"].where(corp["address"] != "", corp["home_id"].astype("string")
+                                  .fillna(""))
+    details = matches["detail"].where(~hit | (matches["match"] == "postcode_huisnummer"), "")
+    warnings.extend(f"Corporatielijst, {line}"
+                    for line in row_lines(corp["row"], shown, details))

@@ -3,10 +3,12 @@
 Two readers:
 
 :func:`read_facilities`
-    The municipality's own list: a CSV (``;`` or ``,``, UTF-8) with coordinates, or a
-    GeoJSON / GeoPackage / zipped Shapefile with points (polygons are reduced to a
-    representative point). An ``.osm`` / ``.osm.pbf`` file is handed to
-    :func:`~geo.io.importers.osm.read_osm_facilities`.
+    The municipality's own list: a CSV (``;`` or ``,``, read by
+    :func:`geo.io.tables.read_table`) with coordinates, a CSV with addresses only (placed
+    at the BAG verblijfsobject of each address when the build has a BAG file, see
+    :mod:`geo.io.importers._facility_addresses`), or a GeoJSON / GeoPackage / zipped
+    Shapefile with points (polygons are reduced to a representative point). An ``.osm`` /
+    ``.osm.pbf`` file is handed to :func:`~geo.io.importers.osm.read_osm_facilities`.
 :func:`geo.io.importers.osm.read_osm_facilities`
     An OpenStreetMap extract (``.osm.pbf`` or ``.osm`` XML, e.g. Geofabrik's
     ``drenthe-latest.osm.pbf``), read with GDAL's OSM driver from memory; OSM tags are
@@ -42,6 +44,11 @@ import shapely
 
 from geo import vocabulary
 from geo.errors import ImportDataError
+from geo.io.importers._facility_addresses import (
+    address_columns,
+    needs_bag_error,
+    place_by_address,
+)
 from geo.io.importers._facility_result import Facilities, finish_facilities
 from geo.io.importers.osm import OSM_SOURCE, read_osm_facilities
 from geo.io.tables import normalise_name, read_table, to_number
@@ -267,6 +274,8 @@ def read_facilities(
     *,
     layer: str | None = None,
     source_label: str | None = None,
+    addresses: pd.DataFrame | None = None,
+    bag_name: str | None = None,
 ) -> Facilities:
     """Read a facility list (CSV, GeoJSON, GeoPackage, zipped Shapefile or OSM).
 
@@ -281,6 +290,14 @@ def read_facilities(
         Layer of a multi-layer GeoPackage.
     source_label
         Source description for the region metadata (default: the file name).
+    addresses
+        BAG addresses of the same build
+        (:attr:`geo.io.importers.bag.BagHomes.addresses`): a CSV without coordinates but
+        with postcode + huisnummer (or an ``Adres`` line) is placed at the verblijfsobject
+        of each address, and so are rows of a CSV with coordinates whose coordinates are
+        empty. Addresses not found are left out and listed in the warnings.
+    bag_name
+        Name of the BAG file of the build, when one was loaded (for messages).
 
     Returns
     -------
@@ -306,7 +323,8 @@ def read_facilities(
         gdf = read_vector(buf, label, layer=layer, drop_empty=False)
         return _noted(_from_vector(gdf, label, source), gdf.attrs.get("notes", ()))
     table = read_table(buf, label)
-    return _noted(_from_table(table, label, source), table.attrs.get("notes", ()))
+    return _noted(_from_table(table, label, source, addresses, bag_name),
+                  table.attrs.get("notes", ()))
 
 
 def _noted(result: Facilities, notes: tuple[str, ...]) -> Facilities:
@@ -352,18 +370,23 @@ def _from_vector(gdf: gpd.GeoDataFrame, label: str, source: str) -> Facilities:
     return finish_facilities(attrs[~missing], geoms[~missing], warnings, stats, source)
 
 
-def _coordinate_columns(columns: list[str], label: str) -> tuple[str, str, str]:
+def _coordinate_columns(columns: list[str], label: str,
+                        with_addresses: bool) -> tuple[str, str, str] | None:
+    """Kind (``rd``/``wgs84``) and columns of the coordinates; ``None`` for an address list."""
     x, y = _find(columns, _X), _find(columns, _Y)
     lon, lat = _find(columns, _LON), _find(columns, _LAT)
     if x is not None and y is not None:
         return "rd", x, y
     if lon is not None and lat is not None:
         return "wgs84", lon, lat
+    if with_addresses:
+        return None
     raise ImportDataError(
-        f"'{label}' heeft geen herkenbare coördinaatkolommen (gevonden: "
+        f"'{label}' heeft geen herkenbare coördinaatkolommen of adressen (gevonden: "
         f"{', '.join(columns) or 'geen'}). Gebruik 'lon' en 'lat' (WGS84-graden, ook lng/"
         "longitude/lengtegraad en latitude/breedtegraad) of 'x' en 'y' (RD New-meters, "
-        "EPSG:28992; ook x_rd/y_rd of rd_x/rd_y)."
+        "EPSG:28992; ook x_rd/y_rd of rd_x/rd_y), of 'Postcode' en 'Huisnummer' samen met "
+        "een BAG-bestand in dezelfde build."
     )
 
 
@@ -372,8 +395,15 @@ def _between(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
 
 
 def _check_coordinates(kind: str, cx: str, cy: str, a: np.ndarray, b: np.ndarray,
-                       label: str) -> None:
-    """Check that coordinate values match their column names (never guess)."""
+                       label: str, lines: np.ndarray) -> None:
+    """Check that coordinate values match their column names (never guess).
+
+    ``lines`` holds the file line number of every value (for messages).
+    """
+
+    def _rows(mask: np.ndarray) -> str:
+        return ", ".join(str(n) for n in lines[mask][:8])
+
     valid = np.isfinite(a) & np.isfinite(b)
     if not valid.all():
         raise ImportDataError(
@@ -414,18 +444,31 @@ def _check_coordinates(kind: str, cx: str, cy: str, a: np.ndarray, b: np.ndarray
         )
 
 
-def _from_table(table: pd.DataFrame, label: str, source: str) -> Facilities:
+def _from_table(table: pd.DataFrame, label: str, source: str,
+                addresses: pd.DataFrame | None, bag_name: str | None) -> Facilities:
     table = table.reset_index(drop=True)
     if not len(table):
         raise ImportDataError(f"'{label}' bevat geen voorzieningen (alleen een kopregel).")
     columns = [str(c) for c in table.columns]
-    kind, cx, cy = _coordinate_columns(columns, label)
+    found_address = address_columns(columns)
+    coords = _coordinate_columns(columns, label, bool(found_address))
+    if coords is None:
+        return _from_addresses(table, label, source, found_address, addresses, bag_name)
+    kind, cx, cy = coords
     a = _numbers(table[cx], label).to_numpy(dtype=float)
     b = _numbers(table[cy], label).to_numpy(dtype=float)
-    _check_coordinates(kind, cx, cy, a, b, label)
+    by_address = ~(np.isfinite(a) & np.isfinite(b)) if found_address else np.zeros(len(a), bool)
+    if by_address.any() and addresses is None:
+        raise needs_bag_error(label, found_address, bag_name, _rows(by_address))
+    lines = np.arange(len(table)) + 2
+    _check_coordinates(kind, cx, cy, a[~by_address], b[~by_address], label,
+                       lines[~by_address])
     warnings: list[str] = []
     if kind == "rd" and _find(columns, _LON) is not None and _find(columns, _LAT) is not None:
         warnings.append(f"Zowel RD- als WGS84-kolommen gevonden; '{cx}'/'{cy}' (RD) gebruikt.")
+    if found_address and not by_address.any():
+        warnings.append(f"De lijst heeft coördinaten ('{cx}', '{cy}') en adressen; de "
+                        "coördinaten zijn gebruikt.")
     attrs, more_warnings, stats = _attributes(
         table.drop(columns=[cx, cy]), label, offset=2)
     warnings.extend(more_warnings)
@@ -435,4 +478,26 @@ def _from_table(table: pd.DataFrame, label: str, source: str) -> Facilities:
     else:
         points = gpd.GeoSeries(shapely.points(a, b), crs=vocabulary.DISPLAY_CRS).to_crs(
             vocabulary.METRIC_CRS).to_numpy()
-    return finish_facilities(attrs, points, warnings, stats, source)
+    if not by_address.any():
+        return finish_facilities(attrs, points, warnings, stats, source)
+    placement = place_by_address(table, found_address, attrs["name"], addresses, label,
+                                 by_address, must_place=False)
+    points = np.where(by_address, placement.points, points)
+    keep = ~by_address | placement.placed
+    warnings.extend(placement.warnings)
+    stats.update(placement.stats, dropped_address_not_found=int((~keep).sum()))
+    return finish_facilities(attrs[keep], points[keep], warnings, stats, source)
+
+
+def _from_addresses(table: pd.DataFrame, label: str, source: str, found: dict[str, str],
+                    addresses: pd.DataFrame | None, bag_name: str | None) -> Facilities:
+    """A list with addresses only: every row placed at its BAG verblijfsobject."""
+    if addresses is None:
+        raise needs_bag_error(label, found, bag_name)
+    attrs, warnings, stats = _attributes(table, label, offset=2)
+    placement = place_by_address(table, found, attrs["name"], addresses, label)
+    warnings.extend(placement.warnings)
+    stats = {"read": len(table), **stats, **placement.stats,
+             "dropped_address_not_found": int((~placement.placed).sum())}
+    return finish_facilities(attrs[placement.placed], placement.points[placement.placed],
+                             warnings, stats, source)
