@@ -311,3 +311,71 @@ def test_fetch_build_analyse(server, tmp_path):
     result = analyse(region, year=2030)
     assert sorted(result.buurt["buurt_code"]) == sorted(region.areas["buurt_code"])
     assert len(result.homes) == len(EXPECTED_HOMES)
+
+
+# ---------------------------------------------------------------------- command line
+
+
+def cli(server, out: Path, *extra: str, scenario: str = "ok") -> list[str]:
+    base = server.base(scenario)
+    return ["fetch", "--gemeente", "1731", "--year", str(YEAR), "--out", str(out),
+            "--pdok-url", base, "--cbs-url", base + "/odata", "--bag-url", base + "/bag",
+            "--overpass-url", base + "/overpass", "--tile-km", "0.8", "--timeout", "10",
+            *extra]
+
+
+def test_cli_fetch_everything_then_build(server, tmp_path, monkeypatch, capsys):
+    from geo.cli import main
+
+    monkeypatch.setenv("WOONZORGATLAS_DATA_DIR", str(tmp_path / "data"))
+    out = tmp_path / "dl"
+    assert main(cli(server, out)) == 0
+    captured = capsys.readouterr()
+    assert "Gedownload voor GM1731 (2024)" in captured.out
+    assert "bag: 10 verblijfsobjecten" in captured.out
+    assert "osm: 5 objecten met voorzieningstags" in captured.out
+    assert "wijken: 2 wijken" in captured.out and "Wijknamen: 4 buurten" in captured.out
+    assert "[100%]" in captured.err and "BAG: tegel" in captured.err
+    command = captured.out.split("Bouw de regio met:\n  ")[1].strip()
+    assert command.startswith("python -m geo build --gemeente GM1731 --cbs ")
+    assert f"--bag {out / 'bag_GM1731.gpkg'}" in command
+    assert list((tmp_path / "data" / "cache" / "fetch").glob("*.bin"))  # cache in data dir
+
+    args = command.removeprefix("python -m geo ").replace("regio.gpkg",
+                                                          str(tmp_path / "r.gpkg")).split()
+    assert main(args) == 0
+    assert "8 woningen" in capsys.readouterr().out.replace(".", "")
+
+
+def test_cli_skip_and_no_cache(server, tmp_path, monkeypatch, capsys):
+    from geo.cli import main
+
+    monkeypatch.setenv("WOONZORGATLAS_DATA_DIR", str(tmp_path / "data"))
+    server.requests.clear()
+    assert main(cli(server, tmp_path / "dl", "--skip", "bag", "osm", "--no-cache")) == 0
+    out = capsys.readouterr().out
+    assert "bag:" not in out and "osm:" not in out and "bevolking: 7 regio's" in out
+    assert files(tmp_path / "dl") == ["bevolking_GM1731_2024.csv",
+                                      "buurten_GM1731_2024.geojson", "fetch_GM1731_2024.json",
+                                      "wijken_GM1731_2024.geojson"]
+    assert not (tmp_path / "data").exists()
+    assert not bag_requests(server)
+
+
+def test_cli_offline_error_on_its_own_line(tmp_path, monkeypatch, capsys):
+    import socket
+
+    from geo.cli import main
+
+    monkeypatch.setenv("WOONZORGATLAS_DATA_DIR", str(tmp_path / "data"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    dead = f"http://127.0.0.1:{port}"
+    code = main(["fetch", "--gemeente", "1731", "--year", str(YEAR), "--out",
+                 str(tmp_path / "dl"), "--pdok-url", dead, "--timeout", "2"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "\nFout: downloaden van de CBS-wijken van 2024 (PDOK) mislukt" in "\n" + err
+    assert "Geen internetverbinding?" in err
+    assert files(tmp_path / "dl") == []
