@@ -215,7 +215,8 @@ def test_resume_after_interruption_requests_only_the_missing_parts(server, tmp_p
 
 
 @pytest.mark.parametrize(("scenario", "words"), [
-    ("bag500", ["BAG", "HTTP 500", "Probeer het later opnieuw", "bag-light"]),
+    ("bag500", ["BAG", "HTTP 500", "Probeer het later opnieuw", "bag-light",
+                "python -m geo build … --bag FILE"]),
     ("lonlat", ["RD-coördinaten", "crs=EPSG:28992"]),
 ])
 def test_bag_errors_write_no_bag_file(server, tmp_path, scenario, words):
@@ -228,7 +229,8 @@ def test_bag_errors_write_no_bag_file(server, tmp_path, scenario, words):
 
 @pytest.mark.parametrize(("scenario", "words"), [
     ("osmremark", ["Overpass brak de zoekvraag af", "Query timed out"]),
-    ("osm429", ["HTTP 429", "bij drukte"]),
+    ("osm429", ["HTTP 429", "bij drukte", "--overpass-url",
+                "python -m geo build … --facilities FILE"]),
     ("html", ["webpagina (HTML)"]),
 ])
 def test_overpass_errors_write_nothing(server, tmp_path, scenario, words):

@@ -79,7 +79,7 @@ _ID = re.compile(r"(?<!\d)(\d{16})(?!\d)")
 
 def bag_tiles(area_rd: shapely.Geometry, tile_m: float = DEFAULT_TILE_M
               ) -> list[tuple[int, int, int, int]]:
-    """Square tiles (RD metres) over the bounding box of ``area_rd`` that touch it.
+    """Square tiles (RD metres) over the bounding box of ``area_rd`` that overlap it.
 
     Parameters
     ----------
@@ -109,7 +109,8 @@ def bag_tiles(area_rd: shapely.Geometry, tile_m: float = DEFAULT_TILE_M
     for y in range(y0, y1, step):
         for x in range(x0, x1, step):
             tile = (x, y, min(x + step, x1), min(y + step, y1))
-            if area_rd.intersects(shapely.box(*tile)):
+            box = shapely.box(*tile)
+            if area_rd.intersects(box) and not area_rd.touches(box):  # overlap, not an edge
                 tiles.append(tile)
     return tiles
 
@@ -315,6 +316,7 @@ def fetch_bag(
         manual=(f"een BAG-GeoPackage (bag-light) handmatig van {BAG_DOWNLOAD_URL}, knip die "
                 "bij tot de gemeente"),
         client_hint="Controleer het adres van de BAG-API (--bag-url).",
+        build_hint="`python -m geo build … --bag FILE`",
     )
     tiles = bag_tiles(area_rd, tile_m)
     steps = [(collection, tile) for tile in tiles for collection in ("verblijfsobject", "pand")]

@@ -202,9 +202,10 @@ def fetch_osm(
     url = f"{base}?{urllib.parse.urlencode({'data': query})}"
     source = Source(
         label="de voorzieningen uit OpenStreetMap (Overpass API)",
-        manual=(f"een OSM-uittreksel (.osm.pbf) van de provincie, bijv. van {_EXTRACT_URL},"),
+        manual=f"een OSM-uittreksel (.osm.pbf) van de provincie, bijv. van {_EXTRACT_URL},",
         client_hint=("Overpass weigert bij drukte (HTTP 429): wacht een paar minuten en "
                      "probeer opnieuw, of kies een andere Overpass-server (--overpass-url)."),
+        build_hint="`python -m geo build … --facilities FILE`",
     )
     report(progress, 0.05, "OSM: zoekvraag naar Overpass gestuurd (dit kan een minuut duren)")
     downloaded: list[str] = []

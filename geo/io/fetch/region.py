@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyproj
 import shapely
-from shapely.ops import transform
 
 from geo import vocabulary
 from geo.config import Config
@@ -115,7 +115,8 @@ def area_outline_rd(buurten_path: Path) -> shapely.Geometry:
                               "gebied kunnen BAG en OpenStreetMap niet worden opgehaald.")
     to_rd = pyproj.Transformer.from_crs(vocabulary.DISPLAY_CRS, vocabulary.METRIC_CRS,
                                         always_xy=True)
-    return transform(to_rd.transform, area)
+    return shapely.transform(area, lambda xy: np.column_stack(to_rd.transform(xy[:, 0],
+                                                                       xy[:, 1])))
 
 
 def _nabijheid_note(stats: dict[str, Any]) -> str:
