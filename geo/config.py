@@ -11,6 +11,8 @@ field                  environment variable            default
 ``max_upload_mb``      ``WOONZORGATLAS_MAX_UPLOAD_MB`` 200 (Streamlit's ``maxUploadSize``)
 ``pdok_url``           ``WOONZORGATLAS_PDOK_URL``      ``https://api.pdok.nl``
 ``cbs_odata_url``      ``WOONZORGATLAS_CBS_ODATA_URL`` ``https://opendata.cbs.nl/ODataApi/OData``
+``bag_url``            ``WOONZORGATLAS_BAG_URL``       ``https://api.pdok.nl/kadaster/bag/ogc/v2``
+``overpass_url``       ``WOONZORGATLAS_OVERPASS_URL``  ``https://overpass-api.de/api/interpreter``
 ``pdf_fonts``          (none)                          DejaVu Sans, then Liberation Sans
 ``planning_horizon``   (none)                          2040 (last scenario and trend year)
 ``max_year``           (none)                          2050 (last year the prognosis runs to)
@@ -46,13 +48,17 @@ from pathlib import Path
 from geo.errors import ConfigError
 
 __all__ = [
+    "BAG_URL_ENV",
     "CBS_ODATA_URL_ENV",
     "DATA_DIR_ENV",
+    "DEFAULT_BAG_URL",
     "DEFAULT_CBS_ODATA_URL",
     "DEFAULT_MAX_UPLOAD_MB",
+    "DEFAULT_OVERPASS_URL",
     "DEFAULT_PDF_FONTS",
     "DEFAULT_PDOK_URL",
     "MAX_UPLOAD_ENV",
+    "OVERPASS_URL_ENV",
     "PDOK_URL_ENV",
     "Config",
     "get_config",
@@ -63,8 +69,10 @@ DATA_DIR_ENV = "WOONZORGATLAS_DATA_DIR"
 MAX_UPLOAD_ENV = "WOONZORGATLAS_MAX_UPLOAD_MB"
 PDOK_URL_ENV = "WOONZORGATLAS_PDOK_URL"
 CBS_ODATA_URL_ENV = "WOONZORGATLAS_CBS_ODATA_URL"
-_ENV_KEYS = (DATA_DIR_ENV, MAX_UPLOAD_ENV, PDOK_URL_ENV, CBS_ODATA_URL_ENV, "XDG_DATA_HOME",
-             "HOME")
+BAG_URL_ENV = "WOONZORGATLAS_BAG_URL"
+OVERPASS_URL_ENV = "WOONZORGATLAS_OVERPASS_URL"
+_ENV_KEYS = (DATA_DIR_ENV, MAX_UPLOAD_ENV, PDOK_URL_ENV, CBS_ODATA_URL_ENV, BAG_URL_ENV,
+             OVERPASS_URL_ENV, "XDG_DATA_HOME", "HOME")
 
 #: Default size limit of one file in MB (equal to ``.streamlit/config.toml`` maxUploadSize).
 DEFAULT_MAX_UPLOAD_MB: float = 200.0
@@ -72,6 +80,10 @@ DEFAULT_MAX_UPLOAD_MB: float = 200.0
 DEFAULT_PDOK_URL: str = "https://api.pdok.nl"
 #: Default root of the CBS OData v3 API (the table id is appended).
 DEFAULT_CBS_ODATA_URL: str = "https://opendata.cbs.nl/ODataApi/OData"
+#: Default root of PDOK's BAG OGC API Features (``/collections/…`` is appended).
+DEFAULT_BAG_URL: str = "https://api.pdok.nl/kadaster/bag/ogc/v2"
+#: Default Overpass API endpoint (the query is sent as ``?data=…``).
+DEFAULT_OVERPASS_URL: str = "https://overpass-api.de/api/interpreter"
 #: TrueType fonts tried for the PDF handout, in order: (family, regular, bold).
 DEFAULT_PDF_FONTS: tuple[tuple[str, str, str], ...] = (
     ("DejaVuSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -115,6 +127,8 @@ class Config:
         Size limit of one input file in MB (> 0; may be fractional).
     pdok_url, cbs_odata_url
         Roots of the PDOK APIs and the CBS OData v3 API (http or https).
+    bag_url, overpass_url
+        Root of PDOK's BAG OGC API Features and the Overpass API endpoint (http or https).
     pdf_fonts
         TrueType fonts tried for the PDF handout: ``(family, regular path, bold path)``.
     planning_horizon
@@ -132,6 +146,8 @@ class Config:
     max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB
     pdok_url: str = DEFAULT_PDOK_URL
     cbs_odata_url: str = DEFAULT_CBS_ODATA_URL
+    bag_url: str = DEFAULT_BAG_URL
+    overpass_url: str = DEFAULT_OVERPASS_URL
     pdf_fonts: tuple[tuple[str, str, str], ...] = DEFAULT_PDF_FONTS
     planning_horizon: int = 2040
     max_year: int = 2050
@@ -143,7 +159,7 @@ class Config:
                 or not math.isfinite(mb):
             raise ConfigError(f"max_upload_mb moet een positief getal zijn, niet {mb!r}.")
         object.__setattr__(self, "max_upload_mb", float(mb))
-        for name in ("pdok_url", "cbs_odata_url"):
+        for name in ("pdok_url", "cbs_odata_url", "bag_url", "overpass_url"):
             url = getattr(self, name)
             parts = urllib.parse.urlsplit(str(url))
             if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
@@ -181,6 +197,8 @@ class Config:
             max_upload_mb=_parse_mb(raw_mb) if raw_mb else DEFAULT_MAX_UPLOAD_MB,
             pdok_url=env.get(PDOK_URL_ENV, "").strip() or DEFAULT_PDOK_URL,
             cbs_odata_url=env.get(CBS_ODATA_URL_ENV, "").strip() or DEFAULT_CBS_ODATA_URL,
+            bag_url=env.get(BAG_URL_ENV, "").strip() or DEFAULT_BAG_URL,
+            overpass_url=env.get(OVERPASS_URL_ENV, "").strip() or DEFAULT_OVERPASS_URL,
         )
 
     def replace(self, **changes: object) -> Config:

@@ -165,35 +165,61 @@ if submitted:
             bar.empty()
             _set_preview(result)
 
-with st.expander("Of: ophalen bij PDOK en CBS (alleen met internet)"):
-    st.caption("Downloadt de CBS-buurten (PDOK OGC API) en de bevolking per buurt (CBS "
-               "StatLine) van één gemeente en maakt er een voorbeeld van, zonder woningen of "
-               "voorzieningen (die kunt u hierboven toevoegen). Op een machine zonder internet "
-               "krijgt u een melding; download de bestanden dan elders en laad ze hierboven.")
+FETCHED = "data_fetched"
+with st.expander("Of: ophalen bij PDOK en CBS (alleen met internet)",
+                 expanded=FETCHED in st.session_state):
+    st.caption("Haalt alles op wat een regio nodig heeft: de CBS-buurten en -wijken (PDOK), "
+               "de bevolking en de nabijheidscijfers per buurt (CBS StatLine), de woningen uit "
+               "de BAG (PDOK BAG-API, in tegels) en de voorzieningen uit OpenStreetMap "
+               "(Overpass). Een onderbroken download gaat bij opnieuw ophalen verder waar hij "
+               "stopte (lokale cache in de datamap). Zonder internet krijgt u een melding; "
+               "download de bestanden dan elders en laad ze hierboven.")
     left, right = st.columns(2)
     fetch_code = left.text_input("Gemeentecode", placeholder="GM1731", key="fetch_code")
     fetch_year = right.number_input("Jaargang", min_value=2014, max_value=2025, value=2024,
                                     step=1, key="fetch_year")
+    parts = st.multiselect("Ook ophalen", ["bevolking", "bag", "osm"],
+                           default=["bevolking", "bag", "osm"], key="fetch_parts",
+                           format_func={"bevolking": "Bevolking en nabijheid (CBS)",
+                                        "bag": "Woningen (BAG)",
+                                        "osm": "Voorzieningen (OpenStreetMap)"}.get)
     if st.button("Ophalen", key="fetch_go"):
-        from geo.io.fetch import fetch_buurten, fetch_population
+        from geo.io.fetch import default_cache, fetch_region
         from geo.io.scenario_store import data_dir
 
+        st.session_state.pop(FETCHED, None)
         bar = st.progress(0.0, text="Verbinden…")
         try:
-            target = data_dir() / "downloads"
-            buurten = fetch_buurten(fetch_code.strip(), int(fetch_year), target,
-                                    progress=lambda f, m: bar.progress(0.4 * f, text=m))
-            counts = fetch_population(fetch_code.strip(), int(fetch_year), target,
-                                      progress=lambda f, m: bar.progress(0.4 + 0.3 * f, text=m))
-            result = build_region(cbs=buurten.path, gemeente=fetch_code.strip(),
-                                  population=counts.path,
-                                  progress=lambda f, m: bar.progress(0.7 + 0.3 * f, text=m))
+            fetched = fetch_region(
+                fetch_code.strip(), int(fetch_year), data_dir() / "downloads",
+                skip=[p for p in ("bevolking", "bag", "osm") if p not in parts],
+                cache=default_cache(), progress=lambda f, m: bar.progress(f, text=m))
         except WoonzorgError as exc:
             bar.empty()
-            st.error(f"Ophalen mislukt: {exc} De actieve regio is niet gewijzigd.")
+            st.error(f"Ophalen mislukt: {exc} Wat al binnen was, blijft bewaard; opnieuw "
+                     "ophalen gaat verder waar het stopte. De actieve regio is niet gewijzigd.")
         else:
             bar.empty()
-            _set_preview(result)
+            st.session_state[FETCHED] = fetched
+    fetched = st.session_state.get(FETCHED)
+    if fetched is not None:
+        st.success(f"Opgehaald voor {fetched.gemeente_code} ({fetched.year}): "
+                   + ", ".join(f"{kind} ({fmt_int(r.count)})"
+                               for kind, r in fetched.results.items()) + ".")
+        st.markdown("\n".join(f"- {note}" for note in fetched.notes))
+        if st.button("Voorbeeld maken van de opgehaalde gegevens", key="fetch_build",
+                     type="primary"):
+            bar = st.progress(0.0, text="Bezig…")
+            try:
+                result = build_region(**fetched.build_inputs(), buffer_m=FACILITY_BUFFER_M,
+                                      progress=lambda f, m: bar.progress(f, text=m))
+            except WoonzorgError as exc:
+                bar.empty()
+                st.error(f"Deze gegevens kunnen niet worden geladen: {exc} De actieve regio "
+                         "is niet gewijzigd.")
+            else:
+                bar.empty()
+                _set_preview(result)
 
 if PREVIEW not in st.session_state:
     st.stop()
@@ -251,5 +277,6 @@ if st.button("Opslaan en activeren", key="data_save", type="primary"):
     else:
         set_active_region(path)
         st.session_state.pop(PREVIEW, None)
+        st.session_state.pop(FETCHED, None)
         st.success(f"Opgeslagen als {path.name} en actief.")
         st.rerun()

@@ -1,20 +1,19 @@
 """AppTest: the Data laden page — activate a saved region, fetch from (local) PDOK/CBS servers.
 
 Uploads need a browser (tests/browser/test_data.py); fetching goes to a real HTTP server on
-127.0.0.1 that serves PDOK/CBS responses (the one of tests/test_fetch.py).
+127.0.0.1 that serves PDOK, CBS, BAG and Overpass responses (tests/fetchkit.py).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
 import pytest
+from fetchkit import EXPECTED_FACILITIES, EXPECTED_HOMES, serve
 from regionkit import tiny_region
 from streamlit.testing.v1 import AppTest
-from test_fetch import _Handler, _Server, odata, pdok
 
 from geo.io.saved_regions import active_region_path, list_saved_regions, save_region
 
@@ -32,15 +31,12 @@ def _isolated(tmp_path, monkeypatch) -> Iterator[None]:
 
 @pytest.fixture()
 def server(monkeypatch):
-    srv = _Server(("127.0.0.1", 0), _Handler)
-    srv.requests = []
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("WOONZORGATLAS_PDOK_URL", pdok(srv))
-    monkeypatch.setenv("WOONZORGATLAS_CBS_ODATA_URL", odata(srv))
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+    for srv in serve():
+        monkeypatch.setenv("WOONZORGATLAS_PDOK_URL", srv.base())
+        monkeypatch.setenv("WOONZORGATLAS_CBS_ODATA_URL", srv.base() + "/odata")
+        monkeypatch.setenv("WOONZORGATLAS_BAG_URL", srv.base() + "/bag")
+        monkeypatch.setenv("WOONZORGATLAS_OVERPASS_URL", srv.base() + "/overpass")
+        yield srv
 
 
 def _open() -> AppTest:
@@ -74,6 +70,16 @@ def test_fetch_then_save_and_activate(server):
     at.button(key="fetch_go").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
+    done = " ".join(s.value for s in at.success)
+    assert "Opgehaald voor GM1731 (2024)" in done and "bag (10)" in done and "osm (5)" in done
+    assert any("/bag/collections/verblijfsobject/" in r for r in server.requests)
+    at.button(key="fetch_build").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    homes = next(m for m in at.metric if m.label == "Woningen")
+    assert homes.value == str(len(EXPECTED_HOMES))
+    facilities = next(m for m in at.metric if m.label == "Voorzieningen")
+    assert facilities.value == str(sum(EXPECTED_FACILITIES.values()))
     heads = [h.value for h in at.subheader]
     assert any(h.startswith("Voorbeeld:") and "GM1731" in h for h in heads), heads
     at.button(key="data_save").click().run()

@@ -7,7 +7,6 @@ format of the real services. The first path segment of a base URL picks a scenar
 
 from __future__ import annotations
 
-import argparse
 import copy
 import csv
 import json
@@ -22,7 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from geo.cli import add_fetch_arguments, run_fetch
 from geo.errors import ImportDataError
 from geo.io import fetch
 from geo.io.fetch import (
@@ -814,54 +812,8 @@ def test_population_timeout(server, tmp_path):
     assert_nothing_written(tmp_path)
 
 
-# --------------------------------------------------------------------------------------
-# CLI helpers
-# --------------------------------------------------------------------------------------
-
-
-def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m geo fetch")
-    add_fetch_arguments(parser)
-    return parser.parse_args(argv)
-
-
-def test_run_fetch_with_population(server, tmp_path, capsys):
-    args = parse(["--gemeente", "1731", "--year", str(YEAR), "--out", str(tmp_path),
-                  "--population", "--pdok-url", pdok(server), "--cbs-url", odata(server)])
-    assert run_fetch(args) == 0
-    captured = capsys.readouterr()
-    assert "Gedownload voor GM1731 (2024)" in captured.out
-    assert "buurten: 4 buurten" in captured.out and "bevolking: 7 regio's" in captured.out
-    assert "CC BY 4.0" in captured.out
-    assert "pagina 2" in captured.err and "[100%]" in captured.err
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "bevolking_GM1731_2024.csv", "buurten_GM1731_2024.geojson", "fetch_GM1731_2024.json"]
-
-
-def test_run_fetch_without_population(server, tmp_path, capsys):
-    args = parse(["--gemeente", "GM1731", "--year", str(YEAR), "--out", str(tmp_path),
-                  "--pdok-url", pdok(server)])
-    assert run_fetch(args) == 0
-    assert "bevolking" not in capsys.readouterr().out
-    assert not (tmp_path / "bevolking_GM1731_2024.csv").exists()
-
-
-def test_run_fetch_unknown_population_year_fails_before_download(server, tmp_path):
-    server.requests.clear()
-    args = parse(["--gemeente", "1731", "--year", "2031", "--out", str(tmp_path),
-                  "--population", "--pdok-url", pdok(server), "--cbs-url", odata(server)])
-    with pytest.raises(ImportDataError, match="Bekende jaren"):
-        run_fetch(args)
-    assert server.requests == []
-    assert_nothing_written(tmp_path)
-
-
-def test_run_fetch_offline(tmp_path):
-    args = parse(["--gemeente", "1731", "--year", str(YEAR), "--out", str(tmp_path),
-                  "--pdok-url", closed_port_url(), "--timeout", "2"])
-    with pytest.raises(ImportDataError, match="Geen internetverbinding"):
-        run_fetch(args)
-    assert_nothing_written(tmp_path)
+# The command line (`geo fetch` fetches everything a region needs) is tested against the
+# full local server in tests/test_fetch_region.py.
 
 
 def test_fetched_buurten_build_a_region(server, tmp_path):

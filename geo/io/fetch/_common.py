@@ -124,10 +124,11 @@ class Source:
     label: str  # "de CBS-buurten van 2024"
     manual: str  # "de Wijk- en Buurtkaart 2024 … van URL"
     client_hint: str  # what to check on HTTP 4xx
+    build_hint: str = BUILD_HINT  # how to load a hand-downloaded file
 
     def error(self, exc: DownloadError) -> ImportDataError:
         """The user's error for a failed request: what happened and what to do."""
-        manual = f"download {self.manual} en gebruik {BUILD_HINT}."
+        manual = f"download {self.manual} en gebruik {self.build_hint}."
         if exc.kind == "network":
             todo = f"Geen internetverbinding? Controleer de verbinding, of {manual}"
         elif exc.kind == "client":

@@ -20,11 +20,12 @@ from __future__ import annotations
 import csv
 import re
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 from geo.config import Config
-from geo.errors import DownloadError, ImportDataError
+from geo.errors import ImportDataError
 from geo.io.fetch._common import (
     LICENCE_CBS,
     MAX_PAGES,
@@ -38,7 +39,9 @@ from geo.io.fetch._common import (
     update_metadata,
     write_atomic,
 )
-from geo.io.fetch.http import get_json
+from geo.io.fetch.cache import UrlCache
+from geo.io.fetch.http import decode_json
+from geo.io.fetch.ogc import cached_request
 from geo.io.progress import Progress, report
 from geo.model.crs import normalize_gemeente_code
 
@@ -141,6 +144,30 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+def _getter(source: Source, timeout: float, cache: UrlCache | None,
+            urls: list[str]) -> Callable[[str], dict[str, Any]]:
+    """``get(url)``: an OData answer with a list ``value``, through the cache."""
+    def parse(body: bytes, content_type: str, url: str) -> dict[str, Any]:
+        data = decode_json(body, content_type, url)
+        _odata_values(data, url, source)
+        return data
+
+    def get(url: str) -> dict[str, Any]:
+        urls.append(url)
+        return cached_request(url, source=source, timeout=timeout, accept="application/json",
+                              cache=cache, parse=parse)
+    return get
+
+
+def _table_properties(get: Callable[[str], dict[str, Any]], url: str, table: str,
+                      source: Source) -> list[Any]:
+    properties = get(url)["value"]
+    if not any(isinstance(p, dict) and p.get("Key") == _REGION_KEY for p in properties):
+        raise source.invalid(f"de tabel heeft geen dimensie '{_REGION_KEY}'; is {table} wel "
+                             "een tabel 'Kerncijfers wijken en buurten'?", url)
+    return properties
+
+
 def resolve_table(year: int, table_id: str | None) -> str:
     """The StatLine table id to use: ``table_id`` if given (checked), else the year's.
 
@@ -175,6 +202,7 @@ def fetch_population(
     progress: Progress | None = None,
     max_pages: int = MAX_PAGES,
     config: Config | None = None,
+    cache: UrlCache | None = None,
 ) -> FetchResult:
     """Download population counts per gemeente, wijk and buurt from CBS StatLine (OData v3).
 
@@ -204,6 +232,8 @@ def fetch_population(
         Give up (with an error) when more result pages would follow.
     config
         Settings (CBS OData URL); default :func:`geo.config.get_config`.
+    cache
+        Answers kept between runs; requests found there are not sent again.
 
     Returns
     -------
@@ -229,21 +259,10 @@ def fetch_population(
                 f"en Buurtkaart {year} (met bevolking per buurt) van {wbk}"),
         client_hint=f"Controleer het tabel-id ({table}) en het jaar.",
     )
-    accept = "application/json"
     urls: list[str] = []
-
-    def get(url: str) -> Any:
-        urls.append(url)
-        try:
-            return get_json(url, timeout=timeout, accept=accept)
-        except DownloadError as exc:
-            raise source.error(exc) from exc
-
+    get = _getter(source, timeout, cache, urls)
     props_url = _odata_url(base, table, "DataProperties", {"$format": "json"})
-    properties = _odata_values(get(props_url), props_url, source)
-    if not any(isinstance(p, dict) and p.get("Key") == _REGION_KEY for p in properties):
-        raise source.invalid(f"de tabel heeft geen dimensie '{_REGION_KEY}'; is {table} wel "
-                             "een tabel 'Kerncijfers wijken en buurten'?", props_url)
+    properties = _table_properties(get, props_url, table, source)
     mapping = _map_population_keys(properties)
     if "AantalInwoners" not in mapping:
         raise source.invalid("de tabel heeft geen onderwerp 'Aantal inwoners'; is dit wel een "
@@ -260,7 +279,7 @@ def fetch_population(
     rows: list[dict[str, Any]] = []
     for page in range(1, max_pages + 1):
         data = get(url)
-        rows.extend(_odata_values(data, url, source))
+        rows.extend(data["value"])
         report(progress, 0.1 + 0.8 * page / (page + 1),
                 f"bevolking: pagina {page} opgehaald ({len(rows)} rijen)")
         href = data.get("odata.nextLink")

@@ -1,9 +1,9 @@
 """The HTTP client of the downloads: standard library only, http(s) only, all in memory.
 
-:func:`get_json` GETs one URL and returns its JSON, or raises
-:class:`~geo.errors.DownloadError` with a ``kind`` (``network``, ``client``, ``server``,
-``content``) and a Dutch reason; :mod:`geo.io.fetch.pdok` and
-:mod:`geo.io.fetch.cbs_odata` word that for the user. Only ``http``/``https`` URLs are ever
+:func:`get_bytes` GETs one URL and returns its body (:func:`get_json` also decodes JSON), or
+raises :class:`~geo.errors.DownloadError` with a ``kind`` (``network``, ``client``,
+``server``, ``content``) and a Dutch reason; the modules of :mod:`geo.io.fetch` word that
+for the user. Only ``http``/``https`` URLs are ever
 opened, also for redirects (:func:`check_scheme`); an answer is read completely (at most
 :data:`MAX_RESPONSE_BYTES`) before it is parsed.
 """
@@ -20,7 +20,8 @@ from typing import Any
 
 from geo.errors import DownloadError, ImportDataError
 
-__all__ = ["MAX_RESPONSE_BYTES", "USER_AGENT", "DownloadError", "check_scheme", "get_json"]
+__all__ = ["MAX_RESPONSE_BYTES", "USER_AGENT", "DownloadError", "check_scheme", "decode_json",
+           "get_bytes", "get_json"]
 
 #: Refuse a single response larger than this (bytes).
 MAX_RESPONSE_BYTES: int = 512 * 1024 * 1024
@@ -78,8 +79,8 @@ def _describe_os_error(exc: BaseException, url: str, timeout: float) -> str:
     return f"netwerkfout ({reason})"
 
 
-def get_json(url: str, *, timeout: float, accept: str) -> Any:
-    """GET ``url`` and return the decoded JSON.
+def get_bytes(url: str, *, timeout: float, accept: str) -> tuple[bytes, str]:
+    """GET ``url`` and return the complete body and its ``Content-Type``.
 
     Parameters
     ----------
@@ -92,16 +93,17 @@ def get_json(url: str, *, timeout: float, accept: str) -> Any:
 
     Returns
     -------
-    Any
-        The decoded JSON document.
+    tuple of (bytes, str)
+        The body (read completely, at most :data:`MAX_RESPONSE_BYTES`) and the content type
+        (``""`` when the server sends none).
 
     Raises
     ------
     ImportDataError
         When ``url`` is not http(s).
     DownloadError
-        On any network or HTTP problem, an answer larger than
-        :data:`MAX_RESPONSE_BYTES`, HTML, or invalid JSON; ``kind`` says which.
+        On any network or HTTP problem, an answer cut short or larger than
+        :data:`MAX_RESPONSE_BYTES`; ``kind`` says which.
     """
     check_scheme(url)
     request = urllib.request.Request(url, headers={"Accept": accept,
@@ -129,6 +131,17 @@ def get_json(url: str, *, timeout: float, accept: str) -> Any:
     if len(body) > MAX_RESPONSE_BYTES:
         raise DownloadError("content", "het antwoord is onverwacht groot (meer dan "
                              f"{MAX_RESPONSE_BYTES // 2**20} MB)", url)
+    return body, content_type
+
+
+def decode_json(body: bytes, content_type: str, url: str) -> Any:
+    """Decode a JSON answer; refuse HTML (a captive portal, a proxy) and broken JSON.
+
+    Raises
+    ------
+    DownloadError
+        ``kind="content"`` for HTML or invalid JSON.
+    """
     if "html" in content_type.lower() or body.lstrip()[:1] == b"<":
         raise DownloadError("content", "de server stuurde een webpagina (HTML) in plaats van "
                              "JSON-gegevens (een inlogpagina van een wifi-netwerk of proxy?)", url)
@@ -137,3 +150,18 @@ def get_json(url: str, *, timeout: float, accept: str) -> Any:
     except ValueError as exc:
         raise DownloadError("content", "het antwoord is geen geldige JSON (onvolledig of "
                              "beschadigd)", url) from exc
+
+
+def get_json(url: str, *, timeout: float, accept: str) -> Any:
+    """GET ``url`` and return the decoded JSON (:func:`get_bytes`, :func:`decode_json`).
+
+    Raises
+    ------
+    ImportDataError
+        When ``url`` is not http(s).
+    DownloadError
+        On any network or HTTP problem, an answer larger than
+        :data:`MAX_RESPONSE_BYTES`, HTML, or invalid JSON; ``kind`` says which.
+    """
+    body, content_type = get_bytes(url, timeout=timeout, accept=accept)
+    return decode_json(body, content_type, url)

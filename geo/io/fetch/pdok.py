@@ -1,22 +1,25 @@
-"""CBS buurten of one municipality from PDOK (OGC API Features), written as GeoJSON.
+"""CBS buurten and wijken of one municipality from PDOK (OGC API Features), as GeoJSON.
 
-``buurten_{GM}_{year}.geojson`` is a FeatureCollection of the CBS buurten of the
-municipality, exactly as PDOK serves them (all CBS properties), in the OGC API's default
-CRS, **CRS84 (WGS84 lon/lat)**. We do not ask PDOK for RD New (``crs=…28992``): GeoJSON is
-CRS84 by definition (RFC 7946), so the file stays valid for every reader, and the CBS
-importer reprojects to :data:`geo.vocabulary.METRIC_CRS` anyway.
+``buurten_{GM}_{year}.geojson`` and ``wijken_{GM}_{year}.geojson`` are FeatureCollections
+of the CBS buurten / wijken of the municipality, exactly as PDOK serves them (all CBS
+properties, including the nabijheid distances where the edition has them), in the OGC
+API's default CRS, **CRS84 (WGS84 lon/lat)**. We do not ask PDOK for RD New
+(``crs=…28992``): GeoJSON is CRS84 by definition (RFC 7946), so the files stay valid for
+every reader, and the CBS importer reprojects to :data:`geo.vocabulary.METRIC_CRS` anyway.
+:mod:`geo.io.fetch.region` adds the wijk names (and missing nabijheid figures) to the
+buurten file, so a build names core areas after villages, not ``WK173100``.
 """
 
 from __future__ import annotations
 
 import json
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from geo.config import Config
-from geo.errors import DownloadError, ImportDataError
+from geo.errors import ImportDataError
 from geo.io.fetch._common import (
     LICENCE_PDOK,
     MAX_PAGES,
@@ -25,22 +28,33 @@ from geo.io.fetch._common import (
     Source,
     base_url_of,
     check_year,
-    next_page,
     now,
     update_metadata,
     write_atomic,
 )
-from geo.io.fetch.http import get_json
+from geo.io.fetch.cache import UrlCache
+from geo.io.fetch.ogc import page_features
 from geo.io.progress import Progress, report
 from geo.model.crs import normalize_gemeente_code
 
-__all__ = ["PAGE_LIMIT", "buurten_url", "fetch_buurten"]
+__all__ = ["PAGE_LIMIT", "buurten_url", "fetch_buurten", "fetch_wijken", "wijken_url"]
 
 #: Features per OGC API page (PDOK's maximum).
 PAGE_LIMIT: int = 1000
 
 _BUURT_CODE_FIELDS = ("buurtcode", "buurt_code", "BU_CODE", "statcode")
+_WIJK_CODE_FIELDS = ("wijkcode", "wijk_code", "WK_CODE", "statcode")
 _GEMEENTE_CODE_FIELDS = ("gemeentecode", "gemeente_code", "GM_CODE")
+_UNITS = {"buurt": _BUURT_CODE_FIELDS, "wijk": _WIJK_CODE_FIELDS}
+
+
+def _collection_url(collection: str, gemeente: str, year: int, base_url: str | None,
+                    config: Config | None) -> str:
+    code = normalize_gemeente_code(gemeente)
+    base = base_url_of(base_url, "pdok_url", config)
+    query = urllib.parse.urlencode({"gemeentecode": code, "limit": PAGE_LIMIT, "f": "json"})
+    dataset = f"wijken-en-buurten-{check_year(year)}"
+    return f"{base}/cbs/{dataset}/ogc/v1/collections/{collection}/items?{query}"
 
 
 def buurten_url(gemeente: str, year: int, *, base_url: str | None = None,
@@ -68,24 +82,21 @@ def buurten_url(gemeente: str, year: int, *, base_url: str | None = None,
     >>> buurten_url("1731", 2024, base_url="https://api.pdok.nl")  # doctest: +ELLIPSIS
     'https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/buurten/items?gemeen...'
     """
-    code = normalize_gemeente_code(gemeente)
-    base = base_url_of(base_url, "pdok_url", config)
-    query = urllib.parse.urlencode({"gemeentecode": code, "limit": PAGE_LIMIT, "f": "json"})
-    dataset = f"wijken-en-buurten-{check_year(year)}"
-    return f"{base}/cbs/{dataset}/ogc/v1/collections/buurten/items?{query}"
+    return _collection_url("buurten", gemeente, year, base_url, config)
 
 
-def _next_link(links: Any) -> str | None:
-    """Return the ``rel="next"`` href of an OGC API response (preferring a JSON one)."""
-    if not isinstance(links, list):
-        return None
-    nexts = [link for link in links
-             if isinstance(link, dict) and link.get("rel") == "next"
-             and isinstance(link.get("href"), str) and link["href"]]
-    for link in nexts:
-        if "json" in str(link.get("type", "")):
-            return link["href"]
-    return nexts[0]["href"] if nexts else None
+def wijken_url(gemeente: str, year: int, *, base_url: str | None = None,
+               config: Config | None = None) -> str:
+    """Return the first PDOK OGC API Features URL for the wijken of a municipality.
+
+    Same parameters and errors as :func:`buurten_url`.
+
+    Examples
+    --------
+    >>> wijken_url("1731", 2024, base_url="https://api.pdok.nl")  # doctest: +ELLIPSIS
+    'https://api.pdok.nl/cbs/wijken-en-buurten-2024/ogc/v1/collections/wijken/items?gemeen...'
+    """
+    return _collection_url("wijken", gemeente, year, base_url, config)
 
 
 def _first_field(properties: dict[str, Any], names: Iterable[str]) -> str | None:
@@ -96,28 +107,83 @@ def _first_field(properties: dict[str, Any], names: Iterable[str]) -> str | None
     return None
 
 
-def _check_features(data: Any, code: str, url: str, source: Source) -> list[dict[str, Any]]:
-    """Validate one OGC API page and return its features."""
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" \
-            or not isinstance(data.get("features"), list):
-        raise source.invalid("het antwoord is geen GeoJSON FeatureCollection", url)
-    features = data["features"]
-    for feature in features:
-        props = feature.get("properties") if isinstance(feature, dict) else None
-        if not isinstance(props, dict) or feature.get("type") != "Feature":
-            raise source.invalid("het antwoord bevat een object dat geen GeoJSON-Feature is",
-                                 url)
-        buurt = _first_field(props, _BUURT_CODE_FIELDS)
-        if buurt is None:
-            raise source.invalid("de objecten hebben geen veld 'buurtcode'; is dit wel de "
-                                 "collectie 'buurten' van CBS?", url)
+def _unit_check(code: str, source: Source, unit: str,
+                code_fields: tuple[str, ...]) -> Callable[[dict[str, Any], str], None]:
+    """A feature check: it carries a ``{unit}code`` of the municipality ``code``."""
+    def check(feature: dict[str, Any], url: str) -> None:
+        props = feature["properties"]
+        own = _first_field(props, code_fields)
+        if own is None:
+            raise source.invalid(f"de objecten hebben geen veld '{unit}code'; is dit wel de "
+                                 f"collectie '{unit}en' van CBS?", url)
         gemeente = _first_field(props, _GEMEENTE_CODE_FIELDS)
-        other = gemeente if gemeente is not None else f"GM{buurt[2:6]}"
+        other = gemeente if gemeente is not None else f"GM{own[2:6]}"
         if other.upper() != code:
-            raise source.invalid(f"de server gaf ook buurten van een andere gemeente "
-                                 f"({other}, buurt {buurt}); het filter op gemeentecode "
+            raise source.invalid(f"de server gaf ook {unit}en van een andere gemeente "
+                                 f"({other}, {unit} {own}); het filter op gemeentecode "
                                  "werkt niet", url)
-    return features
+    return check
+
+
+def _fetch_units(unit: str, gemeente: str, year: int, out_dir: Path | str, *,
+                 base_url: str | None, timeout: float, progress: Progress | None,
+                 max_pages: int, config: Config | None,
+                 cache: UrlCache | None) -> FetchResult:
+    """Download the ``{unit}en`` collection of one municipality and write it as GeoJSON."""
+    code = normalize_gemeente_code(gemeente)
+    year = check_year(year)
+    out = Path(out_dir)
+    collection = f"{unit}en"
+    url = _collection_url(collection, code, year, base_url, config)
+    source = Source(
+        label=f"de CBS-{collection} van {year} (PDOK)",
+        manual=f"de Wijk- en Buurtkaart {year} handmatig van {WBK_PAGE_URL.format(year=year)}",
+        client_hint=(f"Controleer het jaar (PDOK publiceert de {collection} per jaargang; "
+                     f"bestaat {year} al?) en de gemeentecode."),
+    )
+    code_fields = _UNITS[unit]
+
+    def on_page(page: int, count: int) -> None:
+        report(progress, 0.9 * page / (page + 1),
+               f"{collection}: pagina {page} opgehaald ({count} {collection})")
+
+    paged = page_features(url, source=source, timeout=timeout, cache=cache,
+                          check=_unit_check(code, source, unit, code_fields),
+                          max_pages=max_pages, on_page=on_page)
+    features, urls = paged.features, paged.urls
+    seen_codes: set[str] = set()
+    for feature in features:
+        own = _first_field(feature["properties"], code_fields) or ""
+        if own in seen_codes:
+            raise source.invalid(f"{unit} {own} komt twee keer voor; de paginering van de "
+                                 "server klopt niet", url)
+        seen_codes.add(own)
+    if not features:
+        raise ImportDataError(
+            f"gemeente {code} niet gevonden in de CBS-{collection} van {year} (PDOK gaf 0 "
+            f"{collection}). Controleer de gemeentecode (bijv. GM1731 voor Midden-Drenthe) en "
+            f"of de gemeente in {year} bestond (herindelingen veranderen codes)."
+        )
+
+    path = out / f"{collection}_{code}_{year}.geojson"
+    doc = {"type": "FeatureCollection", "name": path.stem, "features": features}
+    report(progress, 0.95, f"{collection}: {path.name} schrijven")
+    write_atomic(path, lambda fh: json.dump(doc, fh, ensure_ascii=False,
+                                             separators=(",", ":")))
+    meta = update_metadata(out, code, year, collection, {
+        "file": path.name,
+        "source": f"CBS Wijk- en Buurtkaart {year} via PDOK OGC API Features "
+                  f"(wijken-en-buurten-{year}, collectie {collection})",
+        "urls": urls,
+        "downloaded": len(paged.downloaded),
+        "fetched_at": now(),
+        "feature_count": len(features),
+        "crs": "OGC:CRS84",
+        "licence": LICENCE_PDOK,
+    })
+    report(progress, 1.0, f"{collection}: {len(features)} {collection} opgeslagen")
+    return FetchResult(path=path, metadata_path=meta, gemeente_code=code, year=year,
+                       count=len(features), urls=tuple(urls))
 
 
 def fetch_buurten(
@@ -130,13 +196,14 @@ def fetch_buurten(
     progress: Progress | None = None,
     max_pages: int = MAX_PAGES,
     config: Config | None = None,
+    cache: UrlCache | None = None,
 ) -> FetchResult:
     """Download the CBS buurten of one municipality from PDOK and write them as GeoJSON.
 
     Requests ``{base}/cbs/wijken-en-buurten-{year}/ogc/v1/collections/buurten/items``
     with ``gemeentecode``, ``limit=1000`` and ``f=json`` and follows the ``rel="next"``
     links. The features are kept as served (CRS84 lon/lat, all CBS properties in the
-    API's own naming, snake_case or camelCase).
+    API's own naming, snake_case or camelCase) in ``buurten_{GM}_{year}.geojson``.
 
     Parameters
     ----------
@@ -145,8 +212,7 @@ def fetch_buurten(
     year
         Edition of the Wijk- en Buurtkaart (PDOK has one API per year, e.g. 2023–2025).
     out_dir
-        Directory for ``buurten_{GM}_{year}.geojson`` and ``fetch_{GM}_{year}.json``;
-        created if needed.
+        Directory for the GeoJSON file and ``fetch_{GM}_{year}.json``; created if needed.
     base_url
         Root of the PDOK APIs; default :attr:`geo.config.Config.pdok_url`
         (``$WOONZORGATLAS_PDOK_URL``, else ``https://api.pdok.nl``).
@@ -158,6 +224,9 @@ def fetch_buurten(
         Give up (with an error) when more pages would follow.
     config
         Settings (PDOK URL); default :func:`geo.config.get_config`.
+    cache
+        Answers kept between runs (:class:`~geo.io.fetch.cache.UrlCache`); pages found
+        there are not requested again. ``None`` (default) downloads everything.
 
     Returns
     -------
@@ -171,66 +240,62 @@ def fetch_buurten(
         FeatureCollection of buurten, too many pages, or no buurten for the municipality.
         No output file is written or changed then.
     """
-    code = normalize_gemeente_code(gemeente)
-    year = check_year(year)
-    out = Path(out_dir)
-    url: str = buurten_url(code, year, base_url=base_url, config=config)
-    source = Source(
-        label=f"de CBS-buurten van {year} (PDOK)",
-        manual=f"de Wijk- en Buurtkaart {year} handmatig van {WBK_PAGE_URL.format(year=year)}",
-        client_hint=(f"Controleer het jaar (PDOK publiceert de buurten per jaargang; bestaat "
-                     f"{year} al?) en de gemeentecode."),
-    )
-    urls: list[str] = []
-    features: list[dict[str, Any]] = []
-    seen_codes: set[str] = set()
-    for page in range(1, max_pages + 1):
-        urls.append(url)
-        try:
-            data = get_json(url, timeout=timeout,
-                             accept="application/geo+json, application/json;q=0.9")
-        except DownloadError as exc:
-            raise source.error(exc) from exc
-        for feature in _check_features(data, code, url, source):
-            buurt = _first_field(feature["properties"], _BUURT_CODE_FIELDS) or ""
-            if buurt in seen_codes:
-                raise source.invalid(f"buurt {buurt} komt twee keer voor; de paginering "
-                                     "van de server klopt niet", url)
-            seen_codes.add(buurt)
-            features.append(feature)
-        report(progress, 0.9 * page / (page + 1),
-                f"buurten: pagina {page} opgehaald ({len(features)} buurten)")
-        href = _next_link(data.get("links"))
-        if href is None:
-            break
-        url = next_page(url, href, urls, source)
-    else:
-        raise source.invalid(f"meer dan {max_pages} pagina's; dat is te veel voor één "
-                             "gemeente, de paginering van de server lijkt niet te kloppen",
-                             url)
+    return _fetch_units("buurt", gemeente, year, out_dir, base_url=base_url,
+                        timeout=timeout, progress=progress, max_pages=max_pages,
+                        config=config, cache=cache)
 
-    if not features:
-        raise ImportDataError(
-            f"gemeente {code} niet gevonden in de CBS-buurten van {year} (PDOK gaf 0 "
-            f"buurten). Controleer de gemeentecode (bijv. GM1731 voor Midden-Drenthe) en of de "
-            f"gemeente in {year} bestond (herindelingen veranderen codes)."
-        )
 
-    path = out / f"buurten_{code}_{year}.geojson"
-    collection = {"type": "FeatureCollection", "name": path.stem, "features": features}
-    report(progress, 0.95, f"buurten: {path.name} schrijven")
-    write_atomic(path, lambda fh: json.dump(collection, fh, ensure_ascii=False,
-                                             separators=(",", ":")))
-    meta = update_metadata(out, code, year, "buurten", {
-        "file": path.name,
-        "source": f"CBS Wijk- en Buurtkaart {year} via PDOK OGC API Features "
-                  f"(wijken-en-buurten-{year}, collectie buurten)",
-        "urls": urls,
-        "fetched_at": now(),
-        "feature_count": len(features),
-        "crs": "OGC:CRS84",
-        "licence": LICENCE_PDOK,
-    })
-    report(progress, 1.0, f"buurten: {len(features)} buurten opgeslagen")
-    return FetchResult(path=path, metadata_path=meta, gemeente_code=code, year=year,
-                       count=len(features), urls=tuple(urls))
+def fetch_wijken(
+    gemeente: str,
+    year: int,
+    out_dir: Path | str,
+    *,
+    base_url: str | None = None,
+    timeout: float = 30,
+    progress: Progress | None = None,
+    max_pages: int = MAX_PAGES,
+    config: Config | None = None,
+    cache: UrlCache | None = None,
+) -> FetchResult:
+    """Download the CBS wijken (with ``wijknaam``) of one municipality from PDOK.
+
+    Same request, paging and checks as :func:`fetch_buurten` on the collection
+    ``wijken``; writes ``wijken_{GM}_{year}.geojson``.
+
+    Parameters
+    ----------
+    gemeente
+        Municipality code, ``"GM1731"`` or ``"1731"``.
+    year
+        Edition of the Wijk- en Buurtkaart (PDOK has one API per year, e.g. 2023–2025).
+    out_dir
+        Directory for the GeoJSON file and ``fetch_{GM}_{year}.json``; created if needed.
+    base_url
+        Root of the PDOK APIs; default :attr:`geo.config.Config.pdok_url`
+        (``$WOONZORGATLAS_PDOK_URL``, else ``https://api.pdok.nl``).
+    timeout
+        Seconds to wait for a connection or for data, per request.
+    progress
+        Called with ``(fraction 0–1, Dutch message)`` after every page.
+    max_pages
+        Give up (with an error) when more pages would follow.
+    config
+        Settings (PDOK URL); default :func:`geo.config.get_config`.
+    cache
+        Answers kept between runs (:class:`~geo.io.fetch.cache.UrlCache`); pages found
+        there are not requested again. ``None`` (default) downloads everything.
+
+    Returns
+    -------
+    FetchResult
+        The files written, the number of wijken and the URLs requested.
+
+    Raises
+    ------
+    ImportDataError
+        As :func:`fetch_buurten`; no output file is written or changed then.
+    """
+    return _fetch_units("wijk", gemeente, year, out_dir, base_url=base_url,
+                        timeout=timeout, progress=progress, max_pages=max_pages,
+                        config=config, cache=cache)
+
