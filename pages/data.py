@@ -119,7 +119,7 @@ with st.form("data_upload"):
         "Bevolking per buurt (CBS-tabel, CSV)", type=["csv", "txt"],
         key="up_pop", max_upload_size=limit_mb,
         help="Vervangt inwoners en leeftijdsgroepen van de kaart. Elke CBS-vorm: CSV van geo "
-             "fetch --population, OData-TypedDataSet, StatLine-export (Kerncijfers wijken en "
+             "fetch, OData-TypedDataSet, StatLine-export (Kerncijfers wijken en "
              "buurten) of de kolommen van de Wijk- en Buurtkaart. Ontbrekende leeftijdsgroepen "
              "worden geschat en gemarkeerd.")
     wijken = st.file_uploader(

@@ -104,6 +104,8 @@ def test_preview_shows_the_import_report(server):
     at.text_input(key="fetch_code").input("GM1731")
     at.button(key="fetch_go").click().run()
     assert not at.exception, at.exception
+    at.button(key="fetch_build").click().run()
+    assert not at.exception, at.exception
     report = [e for e in at.expander if e.label.startswith("Importverslag")]
     assert len(report) == 1, [e.label for e in at.expander]
     shown = " ".join(m.value for m in report[0].markdown)

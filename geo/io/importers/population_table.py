@@ -6,7 +6,7 @@ table, :data:`COLUMN_NAMES`, compared by :func:`column_key`:
 
 * CBS OData ``TypedDataSet`` keys with or without their numeric suffix
   (``AantalInwoners_5``, ``k_65JaarOfOuder_12``, ``k_0Tot15Jaar``; the CSV of
-  ``python -m geo fetch --population``);
+  ``python -m geo fetch``);
 * StatLine web-export titles (``Bevolking/Leeftijdsgroepen/0 tot 15 jaar (aantal)``,
   ``Bevolking/Aantal inwoners (aantal)``, ``Regioaanduiding/Codering (code)``); a title with
   the unit ``(%)`` is a percentage of the inhabitants;
