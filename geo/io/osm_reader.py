@@ -2,8 +2,10 @@
 
 The one OSM reader of the atlas: facilities (:mod:`geo.io.importers.osm`) use it, and the
 street-network builder can share it (ways with node refs and locations in flat arrays).
-Content comes from memory (the bytes handed over by the upload gate,
-:func:`geo.io.uploads.load_osm_bytes`); :func:`read_osm` never opens a user path itself.
+Content comes as bytes from the upload gate (:func:`geo.io.uploads.load_osm_bytes`);
+:func:`read_osm` writes them to a private temporary file (:func:`geo.io._osm_gate.private_copy`,
+as libosmium's threaded file reader is about five times faster than reading from memory)
+and never opens a user path itself.
 
 Formats: ``.osm.pbf``, ``.osm`` XML (also Overpass ``out geom`` with coordinates on the way
 nodes) and gzip/bzip2-compressed XML (``.osm.gz``, ``.osm.bz2``), all read by libosmium.
@@ -37,6 +39,7 @@ import osmium.filter
 import shapely
 
 from geo.errors import ImportDataError
+from geo.io._osm_gate import private_copy
 
 __all__ = [
     "AREA_PROBLEMS",
@@ -224,8 +227,8 @@ def _per_way_sum(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return cum[offsets[1:]] - cum[offsets[:-1]]
 
 
-def _processor(raw: bytes, fmt: str, entities, *filters) -> osmium.FileProcessor:
-    proc = osmium.FileProcessor(osmium.io.FileBuffer(raw, fmt), entities)
+def _processor(path: str, fmt: str, entities, *filters) -> osmium.FileProcessor:
+    proc = osmium.FileProcessor(osmium.io.File(path, fmt), entities)
     for filt in filters:
         proc.with_filter(filt)
     return proc
@@ -269,7 +272,7 @@ class _WayCollector:
         }
 
 
-def _fill_locations(raw: bytes, fmt: str, refs: np.ndarray, lon: np.ndarray,
+def _fill_locations(path: str, fmt: str, refs: np.ndarray, lon: np.ndarray,
                     lat: np.ndarray) -> int:
     """Pass 4: locations of refs without one, in place. Returns the number of nodes found."""
     need = np.isnan(lon)
@@ -277,7 +280,7 @@ def _fill_locations(raw: bytes, fmt: str, refs: np.ndarray, lon: np.ndarray,
     if not len(wanted):
         return 0
     ids, xs, ys = [], [], []
-    for node in _processor(raw, fmt, osmium.osm.NODE,
+    for node in _processor(path, fmt, osmium.osm.NODE,
                            osmium.filter.IdFilter(wanted.tolist())):
         x, y = _location(node.location)
         ids.append(node.id)
@@ -330,16 +333,16 @@ def _assemble(members: list[int], way_geoms: dict[int, np.ndarray | None]) -> tu
     return area, ""
 
 
-def _read_relations(raw: bytes, fmt: str, keys: tuple[str, ...]) -> list[tuple]:
+def _read_relations(path: str, fmt: str, keys: tuple[str, ...]) -> list[tuple]:
     """Pass 1: ``(id, tags, member way ids)`` of relations with one of ``keys``."""
     out = []
-    for rel in _processor(raw, fmt, osmium.osm.RELATION, osmium.filter.KeyFilter(*keys)):
+    for rel in _processor(path, fmt, osmium.osm.RELATION, osmium.filter.KeyFilter(*keys)):
         members = [m.ref for m in rel.members if m.type == "w"]
         out.append((rel.id, dict(rel.tags), members))
     return out
 
 
-def _read_tagged(raw: bytes, fmt: str, selection: OsmSelection, ways: _WayCollector
+def _read_tagged(path: str, fmt: str, selection: OsmSelection, ways: _WayCollector
                  ) -> OsmNodes:
     """Pass 2: tagged nodes and ways of the selection."""
     entities = osmium.osm.NODE if selection.node_keys else osmium.osm.NOTHING
@@ -353,7 +356,7 @@ def _read_tagged(raw: bytes, fmt: str, selection: OsmSelection, ways: _WayCollec
                        .enable_for(osmium.osm.WAY))
     ids, lon, lat, tags = [], [], [], []
     if entities != osmium.osm.NOTHING:
-        for obj in _processor(raw, fmt, entities, *filters):
+        for obj in _processor(path, fmt, entities, *filters):
             if obj.is_node():
                 x, y = _location(obj.location)
                 ids.append(obj.id)
@@ -428,12 +431,19 @@ def read_osm(raw: bytes, fmt: str, selection: OsmSelection, *, label: str = "upl
     Raises
     ------
     ImportDataError
-        When libosmium cannot parse the content (truncated, not OSM, XML entities).
+        When libosmium cannot parse the content (truncated, not OSM, XML entities) or the
+        private copy cannot be written.
     """
     if fmt not in _FORMATS:
         raise ValueError(f"unknown OSM format {fmt!r}; expected one of {_FORMATS}")
     try:
-        return _read(raw, fmt, selection)
+        with private_copy(raw, fmt) as path:
+            return _read(path, fmt, selection)
+    except OSError as exc:
+        raise ImportDataError(
+            f"'{label}' kon niet tijdelijk worden opgeslagen om te lezen ({exc.strerror or exc}). "
+            "Controleer de vrije schijfruimte in de map voor tijdelijke bestanden."
+        ) from exc
     except (RuntimeError, ValueError) as exc:  # libosmium reports parse errors so
         detail = str(exc).strip() or type(exc).__name__
         raise ImportDataError(
@@ -442,25 +452,25 @@ def read_osm(raw: bytes, fmt: str, selection: OsmSelection, *, label: str = "upl
         ) from exc
 
 
-def _read(raw: bytes, fmt: str, selection: OsmSelection) -> OsmExtract:
+def _read(path: str, fmt: str, selection: OsmSelection) -> OsmExtract:
     passes = 0
     relations: list[tuple] = []
     if selection.area_keys:
-        relations = _read_relations(raw, fmt, selection.area_keys)
+        relations = _read_relations(path, fmt, selection.area_keys)
         passes += 1
     collector = _WayCollector()
-    nodes = _read_tagged(raw, fmt, selection, collector)
+    nodes = _read_tagged(path, fmt, selection, collector)
     passes += 1
     n_selected = len(collector.ids)
     member_ids = {wid for _, tags, members in relations if tags.get("type") == "multipolygon"
                   for wid in members}
     extra = member_ids - set(collector.ids)
     if extra:
-        for way in _processor(raw, fmt, osmium.osm.WAY, osmium.filter.IdFilter(extra)):
+        for way in _processor(path, fmt, osmium.osm.WAY, osmium.filter.IdFilter(extra)):
             collector.add(way)
         passes += 1
     arrays = collector.arrays()
-    located = _fill_locations(raw, fmt, arrays["refs"], arrays["lon"], arrays["lat"])
+    located = _fill_locations(path, fmt, arrays["refs"], arrays["lon"], arrays["lat"])
     passes += 1 if len(arrays["refs"]) else 0
     all_ways = OsmWays(tags=collector.tags, **arrays)
     selected = np.zeros(len(all_ways), dtype=bool)

@@ -63,7 +63,7 @@ import shapely
 from geo.config import MAX_UPLOAD_ENV, Config, get_config
 from geo.errors import ConfigError, ImportDataError
 from geo.io import _gdal
-from geo.io._osm_sniff import decompressed_head, osm_format
+from geo.io._osm_gate import decompressed_head, osm_format
 from geo.io._vector_checks import (
     all_polygonal,
     check_coordinates,
@@ -421,7 +421,7 @@ def is_osm(head: bytes) -> bool:
     """Whether ``head`` (the first bytes of a file) starts an OpenStreetMap extract.
 
     PBF, XML, and gzip/bzip2-compressed XML are recognised
-    (:func:`geo.io._osm_sniff.osm_format`); compressed content whose first block is not in
+    (:func:`geo.io._osm_gate.osm_format`); compressed content whose first block is not in
     ``head`` counts as OSM, the full read decides.
 
     Examples
