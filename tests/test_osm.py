@@ -227,10 +227,12 @@ def test_nothing_usable_names_what_was_found():
 
 def test_bbox_outside_is_counted():
     xml = document(node_xml(1, LON0, LAT0, {"amenity": "pharmacy"}),
-                   node_xml(2, LON0 + 1, LAT0, {"amenity": "pharmacy"}))
+                   node_xml(2, LON0 + 1, LAT0, {"amenity": "pharmacy"}),
+                   node_xml(3, LON0 + 1, LAT0, {"highway": "crossing"}))
     result = read_osm_facilities(xml, "x.osm", bbox_wgs84=(6.4, 52.8, 6.6, 52.9))
     assert result.facilities["facility_id"].tolist() == ["osm_node_1"]
     assert result.stats["unused_outside_bbox"] == 1
+    assert result.stats["unused"] == 1  # the crossing is no facility candidate
 
 
 def test_open_way_is_placed_on_its_middle():

@@ -423,7 +423,7 @@ def read_osm_facilities(
     problem = frame["problem"].to_numpy(dtype=object)
     reasons = np.where(ftype == "", np.where(reportable, "no_type", ""), problem)
     if bbox is not None:
-        usable = np.flatnonzero(reasons == "")
+        usable = np.flatnonzero((reasons == "") & (ftype != ""))
         inside = shapely.intersects(frame["geometry"].to_numpy()[usable], shapely.box(*bbox))
         reasons[usable[~inside]] = "outside_bbox"
     kept = (ftype != "") & (reasons == "")
