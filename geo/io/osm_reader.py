@@ -206,7 +206,17 @@ class OsmAreas:
 
 @dataclass(frozen=True)
 class OsmExtract:
-    """Everything :func:`read_osm` selected from one file."""
+    """Everything :func:`read_osm` selected from one file.
+
+    Attributes
+    ----------
+    nodes, ways, areas
+        The selected objects (:class:`OsmNodes`, :class:`OsmWays`, :class:`OsmAreas`).
+    passes
+        Streaming passes made over the file (2–4).
+    counts
+        ``located``: nodes whose location was looked up for the ways.
+    """
 
     nodes: OsmNodes
     ways: OsmWays

@@ -185,10 +185,11 @@ def _names_compatible(a: str, b: str) -> bool:
 
 def _merge_osm(nodes: pd.DataFrame, node_geoms: np.ndarray, polys: pd.DataFrame,
                poly_geoms: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
-    """Nodes that duplicate a polygon facility; fills empty polygon attributes from them.
+    """Nodes that duplicate a way/relation facility; fills its empty attributes from them.
 
-    A node is a duplicate when it lies inside or within :data:`OSM_MERGE_DISTANCE_M` of a
-    polygon of the same type whose name is compatible (equal after normalising, one empty,
+    ``polys`` are the shapes (closed and open ways, multipolygons) in RD. A node is a
+    duplicate when it lies inside or within :data:`OSM_MERGE_DISTANCE_M` of a
+    shape of the same type whose name is compatible (equal after normalising, one empty,
     or one containing the other). A node goes to the nearest such polygon. An unnamed
     polygon only absorbs nodes that all carry the same name (two differently named
     practices in one unnamed building stay two facilities).
