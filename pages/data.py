@@ -102,7 +102,8 @@ with st.form("data_upload"):
     bag = st.file_uploader("BAG (GeoPackage)", type=["gpkg"], key="up_bag",
                            max_upload_size=limit_mb)
     facilities = st.file_uploader(
-        "Voorzieningen", type=["csv", "txt", "geojson", "json", "gpkg", "pbf", "osm"],
+        "Voorzieningen",
+        type=["csv", "txt", "geojson", "json", "gpkg", "pbf", "osm", "gz", "bz2"],
         accept_multiple_files=True, key="up_fac", max_upload_size=limit_mb)
     left, right = st.columns(2)
     corporations = left.file_uploader("Corporatiewoningen (CSV)", type=["csv", "txt"],

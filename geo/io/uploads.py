@@ -41,9 +41,10 @@ without either it is read as UTF-8, and when its text is not valid UTF-8 as Wind
 (old CBS and municipal shapefiles), with a note in ``attrs["notes"]``; bytes that do not
 decode give a clear error.
 
-OpenStreetMap extracts (``.osm.pbf``, ``.osm`` XML) pass the same size gate in
-:func:`load_osm_bytes`, which also sniffs them and refuses XML with entities or a DOCTYPE
-("billion laughs"); GDAL's OSM driver then reads them from memory.
+OpenStreetMap extracts (``.osm.pbf``, ``.osm`` XML, ``.osm.gz``/``.osm.bz2``) pass the same
+size gate in :func:`load_osm_bytes`, which also sniffs them (:func:`osm_format`) and refuses
+XML with entities or a DOCTYPE ("billion laughs"); :mod:`geo.io.osm_reader` (pyosmium) then
+reads them from memory.
 
 Tables (CSV) are read by :mod:`geo.io.tables` through :func:`load_bytes` as well.
 
@@ -66,6 +67,7 @@ import shapely
 from geo.config import MAX_UPLOAD_ENV, Config, get_config
 from geo.errors import ConfigError, ImportDataError
 from geo.io import _gdal
+from geo.io._osm_gate import decompressed_head, osm_format
 from geo.io._vector_checks import (
     all_polygonal,
     check_coordinates,
@@ -86,6 +88,7 @@ __all__ = [
     "list_layers",
     "load_bytes",
     "load_osm_bytes",
+    "osm_format",
     "max_bytes",
     "read_vector",
 ]
@@ -468,30 +471,19 @@ def _read_layer(prep: _Prepared, kwargs: dict[str, Any]) -> tuple[Any, tuple[str
 # --------------------------------------------------------------------------- OpenStreetMap
 
 
-def _is_pbf(head: bytes) -> bool:
-    if len(head) < 14:
-        return False
-    size = int.from_bytes(head[:4], "big")
-    return 0 < size < 65_536 and b"OSMHeader" in head[4:4 + min(size, 64)]
-
-
-def _is_osm_xml(head: bytes) -> bool:
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text.startswith(b"<?xml"):
-        end = text.find(b"?>")
-        text = text[end + 2:].lstrip() if end >= 0 else b""
-    return text.startswith(b"<osm") and text[4:5] in (b" ", b">", b"\t", b"\r", b"\n")
-
-
 def is_osm(head: bytes) -> bool:
-    """Whether ``head`` (the first bytes of a file) starts an OSM PBF or OSM XML file.
+    """Whether ``head`` (the first bytes of a file) starts an OpenStreetMap extract.
+
+    PBF, XML, and gzip/bzip2-compressed XML are recognised
+    (:func:`geo.io._osm_gate.osm_format`); compressed content whose first block is not in
+    ``head`` counts as OSM, the full read decides.
 
     Examples
     --------
     >>> is_osm(b'<?xml version="1.0"?> <osm version="0.6">'), is_osm(b"naam;type")
     (True, False)
     """
-    return _is_pbf(head[:4096]) or _is_osm_xml(head[:4096])
+    return osm_format(head, partial=True) is not None
 
 
 def load_osm_bytes(data: InputData, name: str | None = None, *,
@@ -501,36 +493,45 @@ def load_osm_bytes(data: InputData, name: str | None = None, *,
     Parameters
     ----------
     data
-        ``.osm.pbf`` or ``.osm`` (XML) bytes, binary file object or local path.
+        ``.osm.pbf``, ``.osm`` (XML) or ``.osm.gz``/``.osm.bz2`` bytes, binary file object
+        or local path.
     name
         File name for messages.
     config
-        Settings (size limit); default :func:`geo.config.get_config`.
+        Settings (size limit, on the compressed size); default
+        :func:`geo.config.get_config`.
 
     Returns
     -------
     tuple of (bytes, str)
-        The content and the display name.
+        The content (as given; :func:`osm_format` names its format) and the display name.
 
     Raises
     ------
     ImportDataError
-        When the file is too large, is not OSM PBF or XML, or is XML with entities or a
-        DOCTYPE (which can expand without bound; OSM files never use them).
+        When the file is too large, is not OSM, or is XML with entities or a DOCTYPE
+        (which can expand without bound; OSM files never use them). The start of
+        compressed XML is checked here; libosmium refuses entities further on itself.
     """
     raw, label = load_bytes(data, name, config=config)
-    head = raw[:4096]
-    if _is_pbf(head):
-        return raw, label
-    if _is_osm_xml(head):
-        if b"<!ENTITY" in raw or b"<!DOCTYPE" in raw[:65_536]:
+    fmt = osm_format(raw)
+    if fmt is not None:
+        text = raw if fmt == "osm" else (decompressed_head(raw) or b"")
+        if b"<!ENTITY" in text or b"<!DOCTYPE" in text[:65_536]:
             raise ImportDataError(
                 f"'{label}' bevat XML-entiteiten of een DOCTYPE; een OSM-bestand heeft die "
                 "niet. Exporteer het opnieuw (bijv. als .osm.pbf)."
             )
         return raw, label
+    if decompressed_head(raw) is not None:
+        raise ImportDataError(
+            f"'{label}' is gecomprimeerd (gzip/bzip2) maar bevat geen OpenStreetMap-XML "
+            "(of is beschadigd). Pak het uit en controleer de inhoud, of download het "
+            "uittreksel opnieuw als .osm.pbf."
+        )
     raise ImportDataError(
         f"'{label}' is geen OpenStreetMap-bestand: verwacht een .osm.pbf (begint met een "
-        "'OSMHeader'-blok) of .osm-XML (begint met <osm>). Download bijv. "
-        "drenthe-latest.osm.pbf van Geofabrik."
+        "'OSMHeader'-blok), .osm-XML (begint met <osm>) of gecomprimeerde XML (.osm.gz, "
+        ".osm.bz2). Download bijv. drenthe-latest.osm.pbf van Geofabrik of exporteer uit "
+        "Overpass Turbo of JOSM."
     )

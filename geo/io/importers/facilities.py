@@ -10,10 +10,10 @@ Two readers:
     Shapefile with points (polygons are reduced to a representative point). An ``.osm`` /
     ``.osm.pbf`` file is handed to :func:`~geo.io.importers.osm.read_osm_facilities`.
 :func:`geo.io.importers.osm.read_osm_facilities`
-    An OpenStreetMap extract (``.osm.pbf`` or ``.osm`` XML, e.g. Geofabrik's
-    ``drenthe-latest.osm.pbf``), read with GDAL's OSM driver from memory; OSM tags are
-    mapped to :data:`geo.vocabulary.FACILITY_TYPES` by
-    :data:`~geo.io.importers.osm.OSM_TAG_RULES`.
+    An OpenStreetMap extract (``.osm.pbf``, ``.osm`` XML or ``.osm.gz``/``.osm.bz2``, e.g.
+    Geofabrik's ``drenthe-latest.osm.pbf`` or an Overpass export), read with pyosmium
+    (:mod:`geo.io.osm_reader`) in any element order; OSM tags are mapped to
+    :data:`geo.vocabulary.FACILITY_TYPES` by :data:`~geo.io.importers.osm.OSM_TAG_RULES`.
 
 CSV coordinates are detected by column name **and** checked against the value range:
 WGS84 ``lon``/``lat`` (also ``lng``, ``longitude``, ``lengtegraad``, ``latitude``,

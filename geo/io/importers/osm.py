@@ -1,17 +1,21 @@
 """OpenStreetMap extracts → the region ``facilities`` layer.
 
-An extract (``.osm.pbf`` or ``.osm`` XML, e.g. Geofabrik's ``drenthe-latest.osm.pbf``)
-passes the upload gate (:func:`geo.io.uploads.load_osm_bytes`: size limit, sniffing, no XML
-entities) and is read from memory with GDAL's OSM driver (:mod:`geo.io._gdal`). OSM tags are
-mapped to :data:`geo.vocabulary.FACILITY_TYPES` by :data:`OSM_TAG_RULES`; a node that
-duplicates a building polygon of the same facility is merged into it.
+An extract (``.osm.pbf``, ``.osm`` XML, ``.osm.gz``/``.osm.bz2``; Geofabrik's
+``drenthe-latest.osm.pbf``, an Overpass Turbo or JOSM export in any element order) passes
+the upload gate (:func:`geo.io.uploads.load_osm_bytes`: size limit, sniffing, no XML
+entities) and is read from memory by :func:`geo.io.osm_reader.read_osm` (pyosmium). OSM
+tags are mapped to :data:`geo.vocabulary.FACILITY_TYPES` by :data:`OSM_TAG_RULES`.
+Facilities may be mapped as nodes, closed ways (buildings, sites), open ways or
+multipolygon relations; a node that duplicates a way or relation of the same facility is
+merged into it. Every tagged object that is not used is counted per reason and tag and
+reported (:data:`UNUSED_REASONS`).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
-from warnings import catch_warnings, simplefilter
 
 import geopandas as gpd
 import numpy as np
@@ -20,20 +24,22 @@ import shapely
 
 from geo import vocabulary
 from geo.errors import ImportDataError
-from geo.io import _gdal
+from geo.formats import fmt_int
 from geo.io.importers._facility_result import Facilities, finish_facilities
+from geo.io.osm_reader import AREA_PROBLEMS, OsmExtract, OsmSelection, read_osm, tag_table
 from geo.io.tables import normalise_name, to_number
-from geo.io.uploads import InputData, load_osm_bytes
+from geo.io.uploads import InputData, load_osm_bytes, osm_format
 
 __all__ = [
     "OSM_MERGE_DISTANCE_M",
     "OSM_NOTE",
     "OSM_SOURCE",
     "OSM_TAG_RULES",
+    "UNUSED_REASONS",
     "read_osm_facilities",
 ]
 
-#: A node this close (metres) to a building polygon of the same type and a compatible name
+#: A node this close (metres) to a way/relation of the same type and a compatible name
 #: is the same facility.
 OSM_MERGE_DISTANCE_M: float = 50.0
 
@@ -47,6 +53,25 @@ OSM_NOTE: str = (
     "Vul aan of corrigeer met een eigen lijst."
 )
 
+#: Why a tagged object is not used (Dutch, for the report). Objects count when they carry
+#: one of :data:`REPORT_KEYS`, or when a rule gave them a facility type.
+UNUSED_REASONS: dict[str, str] = {
+    "no_type": "geen voorzieningssoort van de atlas",
+    "no_location": "knoop zonder coördinaten",
+    "missing_nodes": "weg met knopen die niet in het bestand staan",
+    "missing_members": "relatie: " + AREA_PROBLEMS["missing_members"],
+    "open_rings": "relatie: " + AREA_PROBLEMS["open_rings"],
+    "not_multipolygon": "relatie die geen multipolygoon is (bijv. type=site)",
+    "outside_bbox": "buiten het opgegeven gebied (bbox)",
+}
+#: Tag keys that make an object a candidate facility: reported when no rule uses it.
+REPORT_KEYS: tuple[str, ...] = ("amenity", "healthcare", "social_facility", "shop")
+#: How to fix missing nodes/members, per export tool.
+_MISSING_HINT = (
+    "Exporteer in Overpass Turbo met '(._;>;); out body;' of 'out geom;', of maak het "
+    "uittreksel ruimer (Geofabrik, 'osmium extract --strategy=smart')."
+)
+
 
 #: OSM tag rules in priority order: ``(type, condition)``; a condition is a mapping of tag
 #: key to accepted values (any of them; ``None`` = any value) and all keys must match.
@@ -55,22 +80,34 @@ OSM_NOTE: str = (
 #: ``healthcare:speciality`` is given and not ``general`` is not a GP; a doctor whose name
 #: contains "huisartsenpost" is a ``gp_post``; nursing homes are somatic unless
 #: ``social_facility:for`` mentions dementia (OSM rarely records the difference).
+#: A ``healthcare=*`` or ``social_facility=*`` tag alone is enough (issue 11): many
+#: Dutch care sites carry no ``amenity``. ``social_facility=assisted_living`` is clustered
+#: housing; ``group_home`` only for seniors; ``day_care`` when it is for seniors or does
+#: not say for whom (the OSM wiki defines it as day care for the elderly or disabled;
+#: children's day care is ``amenity=childcare``), ``outreach`` only for seniors.
 OSM_TAG_RULES: tuple[tuple[str, dict[str, tuple[str, ...] | None]], ...] = (
     ("hospital", {"amenity": ("hospital",)}),
     ("hospital", {"healthcare": ("hospital",)}),
     ("nursing_dementia", {"amenity": ("nursing_home",), "social_facility:for": ("dementia",)}),
     ("nursing_dementia", {"social_facility": ("nursing_home",),
                           "social_facility:for": ("dementia",)}),
+    ("nursing_dementia", {"healthcare": ("nursing_home",),
+                          "social_facility:for": ("dementia",)}),
     ("nursing_somatic", {"amenity": ("nursing_home",)}),
     ("nursing_somatic", {"amenity": ("social_facility",), "social_facility": ("nursing_home",)}),
+    ("nursing_somatic", {"social_facility": ("nursing_home",)}),
     ("nursing_somatic", {"healthcare": ("nursing_home",)}),
     ("clustered_housing", {"amenity": ("social_facility",),
                            "social_facility": ("assisted_living",)}),
-    ("clustered_housing", {"amenity": ("social_facility",), "social_facility": ("group_home",),
+    ("clustered_housing", {"social_facility": ("assisted_living",)}),
+    ("clustered_housing", {"social_facility": ("group_home",),
                            "social_facility:for": ("senior", "elderly")}),
     ("day_care", {"amenity": ("social_facility",),
                   "social_facility": ("day_care", "outreach"),
                   "social_facility:for": ("senior", "elderly")}),
+    ("day_care", {"social_facility": ("day_care",),
+                  "social_facility:for": ("senior", "elderly", "")}),
+    ("day_care", {"social_facility": ("outreach",), "social_facility:for": ("senior", "elderly")}),
     ("gp_post", {"amenity": ("doctors",), "name": ("*huisartsenpost*",)}),
     ("gp_post", {"healthcare": ("doctor",), "name": ("*huisartsenpost*",)}),
     ("gp", {"amenity": ("doctors",), "healthcare:speciality": ("", "general*")}),
@@ -85,20 +122,14 @@ OSM_TAG_RULES: tuple[tuple[str, dict[str, tuple[str, ...] | None]], ...] = (
 _OSM_KEYS = ("amenity", "healthcare", "shop", "highway", "public_transport", "bus",
              "social_facility", "social_facility:for", "healthcare:speciality", "name",
              "operator", "capacity", "beds", "addr:city")
+#: Keys the rules start from; nodes are read with these, ways and relations without
+#: ``highway`` (every road has it; ``highway=bus_stop`` is a node).
 _RULE_KEYS = ("amenity", "healthcare", "shop", "highway", "public_transport", "social_facility")
-
-
-def _tag_values(frame: pd.DataFrame, key: str) -> pd.Series:
-    """Value of one OSM tag per row: a dedicated column, else parsed from ``other_tags``."""
-    values = pd.Series("", index=frame.index, dtype="string")
-    if key in frame.columns:
-        values = frame[key].astype("string").fillna("")
-    if "other_tags" in frame.columns:
-        pattern = '"' + re.escape(key) + r'"=>"((?:[^"\\]|\\.)*)"'
-        parsed = frame["other_tags"].astype("string").str.extract(pattern, expand=False)
-        parsed = parsed.str.replace(r'\\(.)', r"\1", regex=True)
-        values = values.where(values != "", parsed.fillna(""))
-    return values.fillna("").str.strip()
+_SELECTION = OsmSelection(
+    node_keys=_RULE_KEYS,
+    way_keys=tuple(k for k in _RULE_KEYS if k != "highway"),
+    area_keys=tuple(k for k in _RULE_KEYS if k != "highway"),
+)
 
 
 def _matches(values: pd.Series, accepted: tuple[str, ...] | None) -> np.ndarray:
@@ -139,27 +170,6 @@ def _osm_types(tags: Mapping[str, pd.Series]) -> np.ndarray:
     return out
 
 
-def _read_osm_layer(raw: bytes, layer: str, bbox: tuple[float, float, float, float] | None,
-                    label: str) -> gpd.GeoDataFrame:
-    try:
-        with catch_warnings():
-            simplefilter("ignore", RuntimeWarning)
-            gdf = _gdal.read_dataframe(raw, layer=layer, bbox=bbox)
-    except ImportDataError:
-        raise
-    except Exception as exc:  # GDAL raises several error types
-        raise ImportDataError(
-            f"'{label}' kan niet als OpenStreetMap gelezen worden (laag {layer}): "
-            f"{_gdal.scrub_message(exc, label)}. Controleer of het bestand compleet is "
-            "(opnieuw downloaden)."
-        ) from exc
-    if "osm_id" not in gdf.columns:
-        raise ImportDataError(f"'{label}' is geen OpenStreetMap-bestand (laag {layer}).")
-    if gdf.crs is None:
-        gdf = gdf.set_crs(vocabulary.DISPLAY_CRS)
-    return gdf
-
-
 def _name_key(names: pd.Series) -> pd.Series:
     return names.map(normalise_name)
 
@@ -175,10 +185,11 @@ def _names_compatible(a: str, b: str) -> bool:
 
 def _merge_osm(nodes: pd.DataFrame, node_geoms: np.ndarray, polys: pd.DataFrame,
                poly_geoms: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
-    """Nodes that duplicate a polygon facility; fills empty polygon attributes from them.
+    """Nodes that duplicate a way/relation facility; fills its empty attributes from them.
 
-    A node is a duplicate when it lies inside or within :data:`OSM_MERGE_DISTANCE_M` of a
-    polygon of the same type whose name is compatible (equal after normalising, one empty,
+    ``polys`` are the shapes (closed and open ways, multipolygons) in RD. A node is a
+    duplicate when it lies inside or within :data:`OSM_MERGE_DISTANCE_M` of a
+    shape of the same type whose name is compatible (equal after normalising, one empty,
     or one containing the other). A node goes to the nearest such polygon. An unnamed
     polygon only absorbs nodes that all carry the same name (two differently named
     practices in one unnamed building stay two facilities).
@@ -229,42 +240,130 @@ def _merge_osm(nodes: pd.DataFrame, node_geoms: np.ndarray, polys: pd.DataFrame,
     return merged, polys
 
 
-def _osm_frame(gdf: gpd.GeoDataFrame, kind: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """Facilities of one OSM layer: attributes and geometries (EPSG:28992)."""
-    # cheap pre-filter: only rows carrying one of the keys the rules start from
-    candidate = np.zeros(len(gdf), dtype=bool)
-    for key in _RULE_KEYS:
-        if key in gdf.columns:
-            candidate |= gdf[key].notna().to_numpy()
-    if "other_tags" in gdf.columns:
-        pattern = "|".join(f'"{re.escape(key)}"=>' for key in _RULE_KEYS)
-        candidate |= (gdf["other_tags"].astype("string").str.contains(pattern, regex=True)
-                      .fillna(False).to_numpy(dtype=bool))
-    gdf = gdf[candidate].reset_index(drop=True)
-    tags = {key: _tag_values(gdf, key) for key in _OSM_KEYS}
-    ftype = _osm_types(tags)
-    hit = ftype != ""
-    if kind == "node":
-        ids = "osm_node_" + gdf["osm_id"].astype("string").fillna("")
-    else:
-        way = gdf["osm_way_id"].astype("string") if "osm_way_id" in gdf.columns else None
-        rel = "osm_relation_" + gdf["osm_id"].astype("string").fillna("")
-        ids = rel if way is None else ("osm_way_" + way).where(way.notna(), rel)
-    capacity = pd.Series(to_number(tags["capacity"].where(tags["capacity"] != "",
-                                                          tags["beds"])),
-                         index=gdf.index).astype("float64")
-    capacity = capacity.where(capacity >= 0)
-    frame = pd.DataFrame({
-        "facility_id": ids.astype(str).to_numpy(),
+def _check_bbox(bbox_wgs84) -> tuple[float, float, float, float] | None:
+    if bbox_wgs84 is None:
+        return None
+    try:
+        bbox = tuple(float(v) for v in bbox_wgs84)
+    except (TypeError, ValueError) as exc:
+        raise ImportDataError("bbox_wgs84 moet vier getallen zijn: min_lon, min_lat, "
+                              "max_lon, max_lat.") from exc
+    if (len(bbox) != 4 or not -180 <= bbox[0] < bbox[2] <= 180
+            or not -90 <= bbox[1] < bbox[3] <= 90):
+        raise ImportDataError(
+            f"bbox_wgs84 {bbox_wgs84} is ongeldig: geef (min_lon, min_lat, max_lon, "
+            "max_lat) in graden, bijv. (6.2, 52.7, 6.8, 53.0)."
+        )
+    return bbox
+
+
+def _candidates(ext: OsmExtract) -> tuple[pd.DataFrame, list[dict[str, str]]]:
+    """Every object read: id, whether it is a shape (way/relation), problem, WGS84 geometry.
+
+    Returns
+    -------
+    tuple
+        Frame with ``facility_id``, ``shape``, ``problem``, ``geometry`` and the tag dicts.
+    """
+    nodes, ways, areas = ext.nodes, ext.ways, ext.areas
+    node_ok = ~(np.isnan(nodes.lon) | np.isnan(nodes.lat))
+    node_geoms = np.full(len(nodes.ids), None, dtype=object)
+    if node_ok.any():
+        node_geoms[node_ok] = shapely.points(nodes.lon[node_ok], nodes.lat[node_ok])
+    way_geoms = ways.geometries()
+    parts = [
+        pd.DataFrame({"facility_id": [f"osm_node_{i}" for i in nodes.ids.tolist()],
+                      "shape": False, "problem": np.where(node_ok, "", "no_location"),
+                      "geometry": node_geoms}),
+        pd.DataFrame({"facility_id": [f"osm_way_{i}" for i in ways.ids.tolist()],
+                      "shape": True,
+                      "problem": np.where(pd.isna(way_geoms), "missing_nodes", ""),
+                      "geometry": way_geoms}),
+        pd.DataFrame({"facility_id": [f"osm_relation_{i}" for i in areas.ids.tolist()],
+                      "shape": True, "problem": np.asarray(areas.problem, dtype=object),
+                      "geometry": areas.geometry}),
+    ]
+    frame = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
+        len(p) for p in parts) else parts[0]
+    return frame, nodes.tags + ways.tags + areas.tags
+
+
+def _tag_labels(tags: Mapping[str, pd.Series]) -> tuple[np.ndarray, np.ndarray]:
+    """The tag that names each object (``amenity=bench``) and whether it is a candidate."""
+    n = len(tags["amenity"])
+    labels = np.full(n, "", dtype=object)
+    for key in (*REPORT_KEYS, "highway", "public_transport"):
+        values = tags[key].to_numpy(dtype=object)
+        take = (labels == "") & (values != "")
+        labels[take] = key + "=" + values[take]
+    reportable = np.zeros(n, dtype=bool)
+    for key in REPORT_KEYS:
+        reportable |= (tags[key] != "").to_numpy()
+    return labels, reportable
+
+
+def _unused_report(reasons: np.ndarray, labels: np.ndarray, ids: np.ndarray,
+                   stats: dict[str, int]) -> list[str]:
+    """Dutch lines per reason (counts per tag; ids for geometry problems); fills ``stats``."""
+    lines = []
+    stats["unused"] = int((reasons != "").sum())
+    for reason, text in UNUSED_REASONS.items():
+        mask = reasons == reason
+        n = int(mask.sum())
+        if not n:
+            continue
+        stats[f"unused_{reason}"] = n
+        counts = Counter(labels[mask].tolist())
+        for tag, count in counts.items():
+            stats[f"unused_{reason}:{tag}"] = count
+        top = counts.most_common(8)
+        listed = ", ".join(f"{tag} ({fmt_int(count)})" for tag, count in top)
+        if len(counts) > len(top):
+            listed += f" en {len(counts) - len(top)} andere tag(s)"
+        line = f"Niet gebruikt ({text}): {fmt_int(n)} OSM-object(en): {listed}."
+        if reason != "no_type" and reason != "outside_bbox":
+            shown = ids[mask][:5].tolist()
+            line += " Objecten: " + ", ".join(str(i).removeprefix("osm_").replace("_", " ")
+                                              for i in shown) + (", …" if n > 5 else "") + "."
+        if reason in ("missing_nodes", "missing_members"):
+            line += " " + _MISSING_HINT
+        lines.append(line)
+    return lines
+
+
+def _attributes(tags: Mapping[str, pd.Series], ids: np.ndarray, ftype: np.ndarray
+                ) -> pd.DataFrame:
+    raw_capacity = tags["capacity"].where(tags["capacity"] != "", tags["beds"])
+    capacity = pd.Series(to_number(raw_capacity), index=raw_capacity.index).astype("float64")
+    return pd.DataFrame({
+        "facility_id": ids,
         "facility_type": ftype,
-        "name": tags["name"].astype(str).to_numpy(),
-        "operator": tags["operator"].astype(str).to_numpy(),
-        "capacity": capacity.to_numpy(),
-        "woonplaats": tags["addr:city"].astype(str).to_numpy(),
-    })[hit].reset_index(drop=True)
-    geoms = gpd.GeoSeries(gdf.geometry.to_numpy()[hit], crs=gdf.crs).to_crs(
-        vocabulary.METRIC_CRS).to_numpy()
-    return frame, shapely.force_2d(geoms)
+        "name": tags["name"].to_numpy(dtype=object),
+        "operator": tags["operator"].to_numpy(dtype=object),
+        "capacity": capacity.where(capacity >= 0).to_numpy(),
+        "woonplaats": tags["addr:city"].to_numpy(dtype=object),
+    })
+
+
+def _representative_points(geoms: np.ndarray) -> np.ndarray:
+    """A point inside each polygon (repaired first if invalid); the middle of each line."""
+    out = np.empty(len(geoms), dtype=object)
+    if not len(geoms):
+        return out
+    lines = shapely.get_dimensions(geoms) == 1
+    out[lines] = shapely.line_interpolate_point(geoms[lines], 0.5, normalized=True)
+    polys = geoms[~lines]
+    invalid = ~shapely.is_valid(polys)
+    polys[invalid] = shapely.make_valid(polys[invalid])
+    out[~lines] = shapely.point_on_surface(polys)
+    return out
+
+
+def _found_line(frame: pd.DataFrame) -> str:
+    counts = frame["facility_type"].value_counts()
+    return "Gevonden: " + ", ".join(
+        f"{fmt_int(n)} × {vocabulary.FACILITY_LABELS.get(t, t).lower()}"
+        for t, n in counts.items()) + "."
 
 
 def read_osm_facilities(
@@ -275,83 +374,103 @@ def read_osm_facilities(
 ) -> Facilities:
     """Read care and daily-life facilities from an OpenStreetMap extract.
 
-    The file is read from memory by GDAL's OSM driver (layers ``points`` and
-    ``multipolygons``); no internet is needed. Tags map to facility types by
-    :data:`OSM_TAG_RULES`. Polygons (buildings, sites) become their representative point.
-    A node inside or within 50 m of a polygon of the same type with a compatible name is
-    the same facility: the polygon is kept (id ``osm_way_…``/``osm_relation_…``, location
-    inside the building) and its empty name/operator/capacity are taken from the node.
-    Ids are ``osm_node_<id>``, ``osm_way_<id>`` and ``osm_relation_<id>``.
+    The file is read from memory by :func:`geo.io.osm_reader.read_osm` (pyosmium), in any
+    element order (Overpass ``out qt``, JOSM); no internet is needed. Tags map to facility
+    types by :data:`OSM_TAG_RULES`. Facilities may be nodes, closed ways and multipolygon
+    relations (located at a point inside the shape, in RD) or open ways (the middle of the
+    line). A node inside or within 50 m of a way/relation of the same type with a
+    compatible name is the same facility: the shape is kept (id ``osm_way_…`` /
+    ``osm_relation_…``) and its empty name/operator/capacity are taken from the node. Ids
+    are ``osm_node_<id>``, ``osm_way_<id>`` and ``osm_relation_<id>``.
+
+    Objects with one of :data:`REPORT_KEYS` that no rule maps, and facilities whose
+    geometry is incomplete (a way with nodes missing from the file, a relation with
+    missing members or open rings, a relation that is not a multipolygon) or outside the
+    bbox, are not used; they are counted per reason (:data:`UNUSED_REASONS`) and tag in
+    the warnings and in ``stats`` (``unused``, ``unused_<reason>``,
+    ``unused_<reason>:<key>=<value>``).
 
     Parameters
     ----------
     data
-        ``.osm.pbf`` or ``.osm`` (XML) bytes or path (size limit of
-        :func:`geo.io.uploads.max_bytes`; read through
-        :func:`geo.io.uploads.load_osm_bytes`).
+        ``.osm.pbf``, ``.osm`` (XML) or ``.osm.gz``/``.osm.bz2`` bytes or path (size limit of
+        :func:`geo.io.uploads.max_bytes`; read through :func:`geo.io.uploads.load_osm_bytes`).
     name
         File name for messages.
     bbox_wgs84
-        Optional ``(min_lon, min_lat, max_lon, max_lat)``: only features intersecting it.
+        Optional ``(min_lon, min_lat, max_lon, max_lat)``: only facilities intersecting it.
 
     Returns
     -------
     Facilities
-        Facilities in EPSG:28992 with :data:`OSM_NOTE` among the warnings.
+        Facilities in EPSG:28992 with :data:`OSM_NOTE` among the warnings; ``stats`` with
+        ``read`` (tagged objects read), ``points``, ``polygons`` (ways and relations kept),
+        ``lines``, ``merged``, ``matched``, ``names_filled``, ``kept`` and the unused counts.
 
     Raises
     ------
     ImportDataError
         When the content is not OSM, cannot be parsed, the bbox is invalid or no
-        facility is found.
+        facility is found (the message lists what was not used).
     """
-    if bbox_wgs84 is not None:
-        try:
-            bbox = tuple(float(v) for v in bbox_wgs84)
-        except (TypeError, ValueError) as exc:
-            raise ImportDataError("bbox_wgs84 moet vier getallen zijn: min_lon, min_lat, "
-                                  "max_lon, max_lat.") from exc
-        if (len(bbox) != 4 or not -180 <= bbox[0] < bbox[2] <= 180
-                or not -90 <= bbox[1] < bbox[3] <= 90):
-            raise ImportDataError(
-                f"bbox_wgs84 {bbox_wgs84} is ongeldig: geef (min_lon, min_lat, max_lon, "
-                "max_lat) in graden, bijv. (6.2, 52.7, 6.8, 53.0)."
-            )
-    else:
-        bbox = None
+    bbox = _check_bbox(bbox_wgs84)
     raw, label = load_osm_bytes(data, name)
-    points = _read_osm_layer(raw, "points", bbox, label)
-    polygons = _read_osm_layer(raw, "multipolygons", bbox, label)
-    nodes, node_geoms = _osm_frame(points, "node")
-    polys, poly_geoms = _osm_frame(polygons, "polygon")
-    stats = {"read": len(points) + len(polygons), "points": len(nodes),
-             "polygons": len(polys)}
-    merged, polys = _merge_osm(nodes, node_geoms, polys, poly_geoms)
+    extract = read_osm(raw, osm_format(raw) or "osm", _SELECTION, label=label)
+    frame, tag_dicts = _candidates(extract)
+    tags = {key: pd.Series(values, dtype=object)
+            for key, values in tag_table(tag_dicts, _OSM_KEYS).items()}
+    ftype = _osm_types(tags)
+    labels, reportable = _tag_labels(tags)
+    problem = frame["problem"].to_numpy(dtype=object)
+    reasons = np.where(ftype == "", np.where(reportable, "no_type", ""), problem)
+    if bbox is not None:
+        usable = np.flatnonzero((reasons == "") & (ftype != ""))
+        inside = shapely.intersects(frame["geometry"].to_numpy()[usable], shapely.box(*bbox))
+        reasons[usable[~inside]] = "outside_bbox"
+    kept = (ftype != "") & (reasons == "")
+    ids = frame["facility_id"].to_numpy(dtype=object)
+    stats = {"read": len(frame), "ignored_other": int(((ftype == "") & ~reportable).sum())}
+    unused_lines = _unused_report(reasons, labels, ids, stats)
+
+    attrs = _attributes(tags, ids, ftype)
+    shape = frame["shape"].to_numpy(dtype=bool)
+    rd = gpd.GeoSeries(frame["geometry"].to_numpy()[kept], crs=vocabulary.DISPLAY_CRS)
+    rd = shapely.force_2d(rd.to_crs(vocabulary.METRIC_CRS).to_numpy())
+    is_node, is_shape = ~shape[kept], shape[kept]
+    nodes = attrs[kept][is_node].reset_index(drop=True)
+    shapes = attrs[kept][is_shape].reset_index(drop=True)
+    node_geoms, shape_geoms = rd[is_node], rd[is_shape]
+    stats.update(points=len(nodes), polygons=int((shapely.get_dimensions(shape_geoms) == 2)
+                                                 .sum()) if len(shape_geoms) else 0)
+    stats["lines"] = len(shapes) - stats["polygons"]
+    merged, shapes = _merge_osm(nodes, node_geoms, shapes, shape_geoms)
     stats["merged"] = int(merged.sum())
-    stats["matched"] = len(nodes) + len(polys)
-    poly_points = shapely.point_on_surface(poly_geoms) if len(poly_geoms) else poly_geoms
-    frame = pd.concat([polys, nodes[~merged]], ignore_index=True)
-    geoms = np.concatenate([poly_points, node_geoms[~merged]])
-    if not len(frame):
+    stats["matched"] = len(nodes) + len(shapes)
+    out = pd.concat([shapes, nodes[~merged]], ignore_index=True)
+    geoms = np.concatenate([_representative_points(shape_geoms), node_geoms[~merged]])
+    if not len(out):
         raise ImportDataError(
             f"'{label}' bevat geen voorzieningen die de atlas kent"
             + (" binnen de opgegeven bbox" if bbox is not None else "")
             + ". Controleer of het uittreksel het juiste gebied dekt; herkende tags: "
             "amenity=doctors/pharmacy/hospital/nursing_home/community_centre, "
-            "shop=supermarket, highway=bus_stop, …"
+            "healthcare=doctor/pharmacy/hospital, social_facility=nursing_home/"
+            "assisted_living/day_care, shop=supermarket, highway=bus_stop."
+            + ("".join(" " + line for line in unused_lines))
         )
-    no_name = frame["name"] == ""
-    frame.loc[no_name, "name"] = frame.loc[no_name, "facility_type"].map(
-        vocabulary.FACILITY_LABELS)
+    no_name = out["name"] == ""
+    out.loc[no_name, "name"] = out.loc[no_name, "facility_type"].map(vocabulary.FACILITY_LABELS)
     stats["names_filled"] = int(no_name.sum())
-    frame["capacity"] = frame["capacity"].astype("float64")
+    out["capacity"] = out["capacity"].astype("float64")
     warnings = [OSM_NOTE]
     if stats["merged"]:
         warnings.append(
-            f"{stats['merged']} OSM-punt(en) samengevoegd met het gebouw van dezelfde "
-            "voorziening (zelfde soort, passende naam, binnen 50 m)."
+            f"{stats['merged']} OSM-punt(en) samengevoegd met het gebouw of terrein van "
+            "dezelfde voorziening (zelfde soort, passende naam, binnen 50 m)."
         )
-    counts = frame["facility_type"].value_counts()
-    warnings.append("Gevonden: " + ", ".join(
-        f"{n} × {vocabulary.FACILITY_LABELS.get(t, t).lower()}" for t, n in counts.items()) + ".")
-    return finish_facilities(frame, geoms, warnings, stats, f"{OSM_SOURCE}, bestand '{label}'")
+    if stats["lines"]:
+        warnings.append(f"{stats['lines']} voorziening(en) zijn als open lijn getekend; ze "
+                        "staan op het midden van die lijn.")
+    warnings.extend(unused_lines)
+    warnings.append(_found_line(out))
+    return finish_facilities(out, geoms, warnings, stats, f"{OSM_SOURCE}, bestand '{label}'")
