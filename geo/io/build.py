@@ -44,6 +44,7 @@ from geo.io.importers.cbs_population import (
     population_from_cbs,
     read_age_distribution,
 )
+from geo.io.importers.cbs_reference import build_reference, households_per_buurt
 from geo.io.importers.corporations import read_corporation_list
 from geo.io.importers.facilities import read_facilities
 from geo.io.progress import Progress, report, scaled
@@ -260,6 +261,7 @@ def build_region(
     kerngebieden: Input | None = None,
     age_distribution: Input | None = None,
     population: Input | None = None,
+    reference: Input | None = None,
     base_year: int | None = None,
     buffer_m: float = FACILITY_BUFFER_M,
     progress: Progress | None = None,
@@ -285,6 +287,9 @@ def build_region(
     population
         Counts per buurt (CSV of ``geo fetch --population`` or the same StatLine columns);
         they replace the map's inhabitants and age percentages.
+    reference
+        Kerncijfers wijken en buurten table (CSV) of published figures for the check
+        (:mod:`geo.io.importers.cbs_reference`); the map's own figures are kept anyway.
     base_year
         Reference year of the population; default the CBS edition year.
     buffer_m
@@ -374,6 +379,13 @@ def build_region(
                 "het jaar van de CBS-gegevens is niet te herkennen; geef het basisjaar op "
                 "(--year, of in de app het veld 'Basisjaar').")
         base_year = int(edition)
+    ref = build_reference(cbs_data, cbs_name, buurten, gemeente=gm_code, year=base_year,
+                          table=_split(reference)[0] if reference is not None else None,
+                          table_name=_split(reference)[1] if reference is not None else None)
+    warnings.extend(ref.notes)
+    households = households_per_buurt(buurten.counts)
+    if households is not None:  # the model's households: the map's figures per buurt
+        population["households"] = population["buurt_code"].map(households).to_numpy()
     gm_name = str(areas["gemeente_name"].iloc[0])
     now = datetime.now(UTC).strftime("%Y-%m-%d")
     metadata = {
@@ -393,11 +405,14 @@ def build_region(
         "source_facilities": fac_source,
         "import_warnings": "\n".join(warnings),
     }
+    if len(ref.reference):
+        metadata["source_reference"] = "; ".join(dict.fromkeys(ref.reference["source"]))
     villages = _villages_layer(areas) if gm_code == MIDDEN_DRENTHE else None
     if villages is not None:
         metadata["source_villages"] = ("Dorpsnamen, ligging en inwonertallen: lijst van kernen "
                                        "(data/midden_drenthe_villages.csv)")
     region = validate_region(Region(areas=areas, population=population, homes=homes,
-                                    facilities=fac, metadata=metadata, villages=villages))
+                                    facilities=fac, metadata=metadata, villages=villages,
+                                    reference=ref.reference if len(ref.reference) else None))
     report(progress, 1.0, "Klaar.")
     return BuildResult(region=region, warnings=tuple(warnings), stats=stats)
