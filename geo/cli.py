@@ -372,6 +372,9 @@ def _cmd_info(args: argparse.Namespace) -> int:
     print(f"Licentie: {region.metadata.get('licence', '?')}")
     for layer in ("areas", "population", "homes", "facilities", "villages"):
         print(f"Bron {layer}: {region.source(layer)}")
+    if region.reference is not None:
+        print(f"Controlecijfers (reference): {len(region.reference)} gebieden; "
+              f"{region.source('reference')} (python -m geo check)")
     return 0
 
 
