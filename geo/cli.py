@@ -1,7 +1,12 @@
 """Command-line interface: ``python -m geo <command>``.
 
-Commands: ``analyse``, ``build``, ``compare``, ``export``, ``fetch``, ``info``,
+Commands: ``analyse``, ``build``, ``check``, ``compare``, ``export``, ``fetch``, ``info``,
 ``generate-demo``.
+
+``check`` puts the model beside the published CBS figures of the region's ``reference``
+layer (see :mod:`geo.analysis.check`): targets and the gemeente first, then per wijk, per buurt
+with ``--detail``; ``--out`` writes every row as CSV. The verdicts are data: exit code 0
+whenever the check ran (also for a region without reference figures, which says so).
 
 Scenarios (see :mod:`geo.model.scenario_text` for the TOML format):
 
@@ -203,7 +208,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
             cbs=args.cbs, gemeente=args.gemeente, bag=args.bag,
             facilities=args.facilities or (), corporations=args.corporations,
             kerngebieden=args.kerngebieden, age_distribution=args.age_distribution,
-            population=args.population, wijken=args.wijken, base_year=args.year,
+            population=args.population, wijken=args.wijken, reference=args.reference,
+            base_year=args.year,
             buffer_m=args.buffer * 1000.0, progress=_ProgressBar())
     out = write_region(result.region, args.out)
     region, stats = result.region, result.stats
@@ -216,6 +222,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print("IMPORTVERSLAG")
         print(result.report.to_text(indent="  "))
     print(f"Geschreven: {out}  (analyse: python -m geo analyse --region {out} --out …)")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from geo.analysis.check import check_region
+    from geo.analysis.gaps import analyse
+    from geo.reporting.check_report import check_text, write_check_csv
+
+    region = _load(args.region)
+    result = analyse(region, year=args.year)
+    table = check_region(region, result)
+    print(check_text(table, region.name, detail=args.detail))
+    if args.out and not table.empty:
+        print(f"Geschreven: {write_check_csv(table, args.out)} ({len(table)} rijen)")
     return 0
 
 
@@ -403,6 +423,9 @@ def _cmd_info(args: argparse.Namespace) -> int:
     print(f"Licentie: {region.metadata.get('licence', '?')}")
     for layer in ("areas", "population", "homes", "facilities", "villages"):
         print(f"Bron {layer}: {region.source(layer)}")
+    if region.reference is not None:
+        print(f"Controlecijfers (reference): {len(region.reference)} gebieden; "
+              f"{region.source('reference')} (python -m geo check)")
     return 0
 
 
@@ -480,12 +503,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "met een kolom kerngebied")
     p.add_argument("--age-distribution", help="StatLine-export bevolking naar leeftijd "
                    "(verdeling 65-74/75-84/85+)")
-    p.add_argument("--population", help="bevolking per buurt: een CBS-tabel als CSV (geo fetch "
-                   "--population, OData, StatLine-export, Wijk- en Buurtkaart-kolommen); "
+    p.add_argument("--population", help="bevolking per buurt: een CBS-tabel als CSV (geo fetch, "
+                   "OData, StatLine-export, Wijk- en Buurtkaart-kolommen); "
                    "vervangt inwoners en leeftijdsgroepen van de kaart")
     p.add_argument("--wijken", help="wijken met namen (laag 'wijken' van de Wijk- en "
                    "Buurtkaart, PDOK-wijken of CSV wijkcode;wijknaam) voor buurten met alleen "
                    "een wijkcode; standaard de laag 'wijken' van het CBS-bestand zelf")
+    p.add_argument("--reference", help="CBS Kerncijfers wijken en buurten (CSV) voor de controle "
+                   "(python -m geo check); de cijfers van de CBS-kaart worden altijd bewaard")
     p.add_argument("--year", type=int, help="basisjaar (standaard de editie van de CBS-kaart)")
     p.add_argument("--buffer", type=float, default=5.0,
                    help="voorzieningen tot zoveel km buiten de gemeente meenemen (standaard 5)")
@@ -493,6 +518,13 @@ def build_parser() -> argparse.ArgumentParser:
                    f"(standaard ${MAX_UPLOAD_ENV} of {BUILD_MAX_MB})")
     p.add_argument("--out", required=True, help="uitvoer: regiopakket .gpkg")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("check", help="het model naast de gepubliceerde CBS-cijfers (controle)")
+    p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
+    p.add_argument("--year", type=int, help="jaar van het model (standaard het basisjaar)")
+    p.add_argument("--detail", action="store_true", help="ook elke buurt tonen")
+    p.add_argument("--out", help="alle rijen als CSV-bestand")
+    p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("fetch", help="alles voor een regio downloaden: CBS-buurten, wijken, "
                        "bevolking, BAG-woningen, OSM-voorzieningen (online)")

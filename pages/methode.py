@@ -8,7 +8,9 @@ import streamlit as st
 from geo import vocabulary
 from geo.formats import fmt_decimal, fmt_int, fmt_share
 from geo.reporting import assumptions, profile
-from ui.common import page_context
+from geo.reporting.check_report import NO_REFERENCE, display_table
+from ui.cache import check_table
+from ui.common import active_region, page_context
 
 md = profile.md_escape  # data text shown where Streamlit renders Markdown
 
@@ -57,6 +59,29 @@ if meta.get("import_warnings"):
 st.caption("Alle ruimtelijke lagen in EPSG:28992 (RD New). Bij het laden wordt elk regiopakket "
            "gecontroleerd (lagen, kolommen, coördinatenstelsel, geldige geometrie, unieke "
            "codes, geen negatieve aantallen).")
+
+# --- check against published figures ----------------------------------------------------------
+st.header("Controle: het model naast de CBS-cijfers")
+if region.reference is None or region.reference.empty:
+    st.info(NO_REFERENCE, icon=":material/fact_check:")
+else:
+    check = check_table(region, active_region()[1], ctx.choices.norms_key)
+    st.caption(f"Het model in het basisjaar ({region.base_year}) naast de gepubliceerde cijfers "
+               f"({md(region.source('reference'))}). Oordeel: gelijk, binnen marge, wijkt af "
+               "of geen gegevens. Afstanden in het model zijn nu rechte lijnen, die van het "
+               "CBS gaan over de weg.")
+    st.subheader("Doelen")
+    st.dataframe(display_table(check, "doel"), hide_index=True, width="stretch")
+    st.subheader("Gemeente")
+    st.dataframe(display_table(check, "gemeente"), hide_index=True, width="stretch")
+    for part, title in (("wijk", "Per wijk"), ("buurt", "Per buurt")):
+        rows = display_table(check, part)
+        if len(rows):
+            with st.expander(f"{title} ({rows['Code'].nunique()})"):
+                st.dataframe(rows, hide_index=True, width="stretch")
+    methods = check.loc[check["part"] != "doel", ["label", "method"]].drop_duplicates("label")
+    st.markdown("**Methode van het model:**\n" + "\n".join(
+        f"- {md(label)}: {md(method)}" for label, method in methods.itertuples(index=False)))
 
 # --- norms ------------------------------------------------------------------------------------
 st.header("Normen in gebruik")

@@ -6,6 +6,7 @@ the same object is shared by all sessions, so callers must never mutate it.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from geo.analysis.gaps import GapResult, analyse
@@ -90,3 +91,19 @@ def scenario_result(
     return analyse_scenario(_region, scenario,
                             prepared=prepared_region(_region, region_key))
 
+
+
+@st.cache_resource(max_entries=8, show_spinner="Model naast de CBS-cijfers zetten…")
+def check_table(
+    _region: Region,
+    region_key: str,  # noqa: ARG001 - part of the cache key, identifies _region
+    norms_key: str,
+) -> pd.DataFrame:
+    """The check of the region against its ``reference`` layer, in the base year.
+
+    See :func:`geo.analysis.check.check_region`; empty when the region has no reference.
+    """
+    from geo.analysis.check import check_region
+
+    result = gap_result(_region, region_key, _region.base_year, norms_key, "basis")
+    return check_region(_region, result)

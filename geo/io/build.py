@@ -55,6 +55,7 @@ from geo.io.importers.cbs_population import (
     population_from_cbs,
     read_age_distribution,
 )
+from geo.io.importers.cbs_reference import build_reference, households_per_buurt
 from geo.io.importers.corporations import read_corporation_list
 from geo.io.importers.facilities import read_facilities
 from geo.io.importers.population_table import (
@@ -324,6 +325,7 @@ def build_region(
     age_distribution: Input | None = None,
     population: Input | None = None,
     wijken: Input | None = None,
+    reference: Input | None = None,
     base_year: int | None = None,
     buffer_m: float = FACILITY_BUFFER_M,
     progress: Progress | None = None,
@@ -354,6 +356,9 @@ def build_region(
         Wijken with names (layer ``wijken`` of the Wijk- en Buurtkaart, PDOK's wijken
         collection, or a CSV ``wijkcode;wijknaam``) for buurten that carry only a wijk
         code; by default the ``wijken`` layer of the CBS file itself.
+    reference
+        Kerncijfers wijken en buurten table (CSV) of published figures for the check
+        (:mod:`geo.io.importers.cbs_reference`); the map's own figures are kept anyway.
     base_year
         Reference year of the population; default the CBS edition year.
     buffer_m
@@ -458,6 +463,13 @@ def build_region(
                 "het jaar van de CBS-gegevens is niet te herkennen; geef het basisjaar op "
                 "(--year, of in de app het veld 'Basisjaar').")
         base_year = int(edition)
+    ref = build_reference(cbs_data, cbs_name, buurten, gemeente=gm_code, year=base_year,
+                          table=_split(reference)[0] if reference is not None else None,
+                          table_name=_split(reference)[1] if reference is not None else None)
+    warnings.extend(ref.notes)
+    households = households_per_buurt(buurten.counts)
+    if households is not None:  # the model's households: the map's figures per buurt
+        population["households"] = population["buurt_code"].map(households).to_numpy()
     gm_name = str(areas["gemeente_name"].iloc[0])
     now = datetime.now(UTC).strftime("%Y-%m-%d")
     metadata = {
@@ -478,6 +490,8 @@ def build_region(
         "source_facilities": fac_source,
         "import_warnings": "\n".join(warnings),
     }
+    if len(ref.reference):
+        metadata["source_reference"] = "; ".join(dict.fromkeys(ref.reference["source"]))
     _summarise(import_report, warnings, stats, metadata, distribution.source,
                kerngebied_source)
     metadata["import_report"] = import_report.to_json()
@@ -486,7 +500,8 @@ def build_region(
         metadata["source_villages"] = ("Dorpsnamen, ligging en inwonertallen: lijst van kernen "
                                        "(data/midden_drenthe_villages.csv)")
     region = validate_region(Region(areas=areas, population=population, homes=homes,
-                                    facilities=fac, metadata=metadata, villages=villages))
+                                    facilities=fac, metadata=metadata, villages=villages,
+                                    reference=ref.reference if len(ref.reference) else None))
     report(progress, 1.0, "Klaar.")
     return BuildResult(region=region, warnings=tuple(warnings), stats=stats,
                        report=import_report)

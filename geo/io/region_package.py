@@ -69,7 +69,7 @@ def load_region(path: str | Path) -> Region:
             f"Een regiopakket heeft de lagen {', '.join(REQUIRED_LAYERS)}.",
         )
     frames: dict[str, Any] = {}
-    for name in (*REQUIRED_LAYERS, "villages"):
+    for name in (*REQUIRED_LAYERS, "villages", "reference"):
         if name not in present:
             continue
         try:
@@ -85,6 +85,7 @@ def load_region(path: str | Path) -> Region:
         facilities=frames["facilities"],
         metadata=metadata,
         villages=frames.get("villages"),
+        reference=_table(frames.get("reference")),
         source_path=path,
         notices=notices,
     )
@@ -112,6 +113,13 @@ def _migrate_columns(frames: dict[str, Any], file_name: str) -> tuple[str, ...]:
     return (f"Regiopakket '{file_name}' is gemaakt met een eerdere versie en is bij het inlezen "
             f"omgezet: kolom {'; kolom '.join(renamed)}. Het bestand zelf is niet gewijzigd; "
             "sla de regio opnieuw op om de nieuwe namen vast te leggen.",)
+
+
+def _table(frame: Any) -> pd.DataFrame | None:
+    """A non-spatial layer as a plain DataFrame (``None`` when the layer is absent)."""
+    if frame is None:
+        return None
+    return pd.DataFrame(frame).drop(columns="geometry", errors="ignore")
 
 
 def _metadata_dict(frame: pd.DataFrame) -> dict[str, str]:
@@ -154,6 +162,8 @@ def write_region(region: Region, path: str | Path) -> Path:
     ]
     if region.villages is not None:
         layers.append(("villages", region.villages))
+    if region.reference is not None:
+        layers.append(("reference", region.reference))
     meta = pd.DataFrame(
         {"key": list(region.metadata), "value": [str(v) for v in region.metadata.values()]}
     )

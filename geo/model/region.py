@@ -10,7 +10,8 @@ Every spatial layer is in EPSG:28992 (RD New). Layers and columns:
 ``population`` (table, one row per buurt for the base year)
     ``buurt_code`` and one count column per age band ``pop_0_14`` … ``pop_85_plus``
     (see :data:`geo.vocabulary.AGE_BANDS`); optionally ``estimated`` (bool: the split of
-    65+ into 65–74/75–84/85+ is an estimate).
+    65+ into 65–74/75–84/85+ is an estimate) and ``households`` (number of households,
+    float, NaN where unknown).
 ``homes`` (Point, one row per dwelling)
     ``home_id`` (unique), ``construction_year``, ``dwelling_type`` (``single_family`` /
     ``multi_family``), ``step_free`` (nultreden, bool), ``lift`` (bool), ``floor_area``
@@ -25,6 +26,15 @@ Every spatial layer is in EPSG:28992 (RD New). Layers and columns:
     not apply); optionally ``woonplaats``.
 ``villages`` (Point, optional)
     ``name``, ``inhabitants``, ``kerngebied``: village labels and reference totals.
+``reference`` (table, optional: published figures to check the model against)
+    One row per unit: ``level`` (``buurt`` / ``wijk`` / ``gemeente``), ``code``
+    (``BU…``/``WK…``/``GM…``, matching the level), ``name``, ``year`` (edition, integer),
+    ``inhabitants``, ``pop_0_14``, ``pop_65plus``, ``households``, ``dwellings``,
+    ``share_single_family`` and ``share_owner_occupied`` (whole CBS percentages, 0–100),
+    ``dist_gp_km`` and ``dist_supermarket_km`` (CBS mean road distance over all
+    inhabitants to a GP practice / a large supermarket) and ``source`` (text); numbers are
+    floats, NaN where unknown. Codes need not be in ``areas`` (editions differ); the check
+    (:mod:`geo.analysis.check`) reports them.
 ``metadata`` (table of ``key``/``value`` text)
     ``region_name``, ``gemeente_code``, ``base_year``, ``demo`` (``true``/``false``),
     ``reference_date``, ``licence``, ``notice`` and ``source_<layer>`` for every layer.
@@ -50,10 +60,12 @@ from geo.model.crs import NL_RD_BOUNDS
 
 __all__ = [
     "LAYER_COLUMNS",
+    "REFERENCE_LEVELS",
     "REQUIRED_LAYERS",
     "Region",
     "buurt_codes_at",
     "locate_points",
+    "validate_reference",
     "validate_region",
 ]
 
@@ -82,8 +94,14 @@ LAYER_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "facilities": ("facility_id", "facility_type", "name", "operator", "capacity"),
     "villages": ("name", "inhabitants", "kerngebied"),
+    "reference": ("level", "code", "name", "year", "inhabitants", "pop_0_14", "pop_65plus",
+                  "households", "dwellings", "share_single_family", "share_owner_occupied",
+                  "dist_gp_km", "dist_supermarket_km", "source"),
     "metadata": ("key", "value"),
 }
+#: Levels of the ``reference`` layer and the code prefix of each.
+REFERENCE_LEVELS: dict[str, str] = {"buurt": "BU", "wijk": "WK", "gemeente": "GM"}
+_REFERENCE_SHARES = ("share_single_family", "share_owner_occupied")
 
 _GEOMETRY_TYPES: dict[str, tuple[str, ...]] = {
     "areas": ("Polygon", "MultiPolygon"),
@@ -110,6 +128,7 @@ class Region:
     facilities: gpd.GeoDataFrame
     metadata: dict[str, str]
     villages: gpd.GeoDataFrame | None = None
+    reference: pd.DataFrame | None = None
     source_path: Path | None = field(default=None, compare=False)
     notices: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
@@ -300,6 +319,7 @@ def validate_region(region: Region) -> Region:
     if villages is not None:
         _require_columns("villages", villages, LAYER_COLUMNS["villages"])
         _check_geometry("villages", villages, "name")
+    reference = None if region.reference is None else validate_reference(region.reference)
 
     for key in ("base_year", "region_name"):
         if key not in region.metadata:
@@ -313,6 +333,10 @@ def validate_region(region: Region) -> Region:
     population[bands] = population[bands].astype("int64")
     if "estimated" in population.columns:
         population["estimated"] = population["estimated"].astype(bool)
+    if "households" in population.columns:
+        _check_non_negative("population", population, ["households"], "buurt_code")
+        population["households"] = pd.to_numeric(population["households"],
+                                                 errors="coerce").astype("float64")
     homes = homes.copy()
     for col in ("step_free", "lift"):
         homes[col] = homes[col].astype(bool)
@@ -334,9 +358,78 @@ def validate_region(region: Region) -> Region:
         facilities=facilities.reset_index(drop=True),
         metadata=dict(region.metadata),
         villages=villages,
+        reference=reference,
         source_path=region.source_path,
         notices=tuple(region.notices),
     )
+
+
+def validate_reference(reference: pd.DataFrame) -> pd.DataFrame:
+    """Check the ``reference`` layer and return a normalised copy.
+
+    Normalisation: ``level`` lower case, ``code`` upper case, ``year`` int64, figures
+    float64 (NaN where unknown), ``name`` and ``source`` text; rows sorted gemeente, wijk,
+    buurt, then by code.
+
+    Raises
+    ------
+    RegionError
+        Missing columns, an unknown level, a code that does not fit its level, a
+        duplicate (level, code), a missing or non-integer year, a figure that is not a
+        number, a negative figure or a percentage above 100 (naming the code).
+    """
+    layer = "reference"
+    _require_columns(layer, reference, LAYER_COLUMNS[layer])
+    ref = pd.DataFrame(reference).copy()
+    ref["level"] = ref["level"].astype(str).str.strip().str.lower()
+    ref["code"] = ref["code"].astype(str).str.strip().str.upper()
+    _check_values(layer, ref, "level", tuple(REFERENCE_LEVELS))
+    prefix = ref["level"].map(REFERENCE_LEVELS)
+    bad = ~pd.Series([c.startswith(p) for c, p in zip(ref["code"], prefix, strict=True)],
+                     index=ref.index, dtype=bool)
+    if bad.any():
+        rows = ", ".join(f"{c} ({lv})" for c, lv in
+                         zip(ref.loc[bad, "code"].head(5), ref.loc[bad, "level"], strict=False))
+        raise RegionError(layer, f"code past niet bij het niveau: {rows}. Buurtcodes beginnen "
+                                 "met BU, wijkcodes met WK, gemeentecodes met GM.")
+    dup = ref.duplicated(["level", "code"], keep=False)
+    if dup.any():
+        codes = ", ".join(sorted(set(ref.loc[dup, "code"]))[:5])
+        raise RegionError(layer, f"code komt dubbel voor: {codes}. Eén rij per buurt, wijk "
+                                 "of gemeente (kies één jaargang).")
+    year = pd.to_numeric(ref["year"], errors="coerce")
+    if year.isna().any() or (year % 1 != 0).any():
+        codes = ", ".join(ref.loc[year.isna() | (year % 1 != 0), "code"].head(5))
+        raise RegionError(layer, f"kolom 'year' moet een jaartal zijn (jaargang van de "
+                                 f"cijfers); leeg of ongeldig bij {codes}.")
+    ref["year"] = year.astype("int64")
+    figures = [c for c in LAYER_COLUMNS[layer] if c not in ("level", "code", "name", "year",
+                                                             "source")]
+    for col in figures:
+        values = pd.to_numeric(ref[col], errors="coerce")
+        text = ref[col].astype("string").str.strip()
+        wrong = values.isna() & text.notna() & (text != "") & (text.str.lower() != "nan")
+        if wrong.any():
+            codes = ", ".join(ref.loc[wrong, "code"].head(5))
+            raise RegionError(layer, f"kolom '{col}' bevat tekst in plaats van een getal bij "
+                                     f"{codes}; laat onbekende waarden leeg.")
+        ref[col] = values.astype("float64")
+    negative = (ref[figures] < 0).any(axis=1)
+    if negative.any():
+        codes = ", ".join(ref.loc[negative, "code"].head(5))
+        raise RegionError(layer, f"negatieve waarde(n) bij {codes}; cijfers zijn ≥ 0. "
+                                 "CBS-codes als -99997 betekenen 'geheim': laat ze leeg.")
+    over = (ref[list(_REFERENCE_SHARES)] > 100).any(axis=1)
+    if over.any():
+        codes = ", ".join(ref.loc[over, "code"].head(5))
+        raise RegionError(layer, f"een percentage is groter dan 100 bij {codes}; "
+                                 "share_single_family en share_owner_occupied zijn "
+                                 "percentages (0–100).")
+    for col in ("name", "source"):
+        ref[col] = ref[col].fillna("").astype(str)
+    order = ref["level"].map({"gemeente": 0, "wijk": 1, "buurt": 2})
+    ref = ref.assign(_order=order).sort_values(["_order", "code"], kind="stable")
+    return ref[list(LAYER_COLUMNS[layer])].reset_index(drop=True)
 
 
 def locate_points(xy: np.ndarray, areas: gpd.GeoDataFrame) -> np.ndarray:

@@ -152,6 +152,7 @@ _LAYER_LABELS = {
     "homes": "Woningen (adrespunten met kenmerken)",
     "facilities": "Voorzieningen (type, capaciteit)",
     "villages": "Dorpen en kernen (namen, inwonertallen)",
+    "reference": "Controlecijfers (gepubliceerde CBS-cijfers per buurt, wijk en gemeente)",
 }
 
 
@@ -162,11 +163,13 @@ def data_layers(region: Region) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``layer``, ``label`` (Dutch), ``rows`` (number of features or rows) and
-        ``source`` (``region.source(layer)``); ``villages`` only when present.
+        ``source`` (``region.source(layer)``); ``villages`` and ``reference`` only when
+        present.
     """
     frames: dict[str, pd.DataFrame | None] = {
         "areas": region.areas, "population": region.population, "homes": region.homes,
         "facilities": region.facilities, "villages": region.villages,
+        "reference": region.reference,
     }
     rows = [{"layer": name, "label": _LAYER_LABELS[name], "rows": len(frame),
              "source": region.source(name)}
