@@ -495,7 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="CBS Wijk- en Buurtkaart: GeoPackage, gezipt Shapefile of GeoJSON")
     p.add_argument("--bag", help="BAG-GeoPackage (verblijfsobject + pand), bijv. een uitsnede "
                    "van bag-light.gpkg")
-    p.add_argument("--facilities", nargs="+", metavar="FILE",
+    p.add_argument("--facilities", nargs="+", action="extend", metavar="FILE",
                    help="voorzieningenlijst(en): CSV (RD x/y of lon/lat; of alleen adressen, "
                    "dan met --bag), GeoJSON, GeoPackage, .osm.pbf")
     p.add_argument("--corporations", help="CSV met corporatiewoningen (BAG-id of adres, eigenaar)")

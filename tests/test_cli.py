@@ -237,3 +237,12 @@ def test_export_all_layers_gpkg_and_errors(tmp_path, region_file, capsys):
                  "gpkg", "--out", str(tmp_path / "missing" / "b.gpkg")]) == 2
     assert "bestaat niet" in capsys.readouterr().err
     assert not (tmp_path / "h.csv").exists()
+
+
+def test_build_facilities_given_twice_keeps_every_file():
+    from geo.cli import build_parser
+
+    args = build_parser().parse_args([
+        "build", "--gemeente", "GM1731", "--cbs", "b.gpkg", "--out", "r.gpkg",
+        "--facilities", "a.csv", "b.osm", "--facilities", "c.csv"])
+    assert args.facilities == ["a.csv", "b.osm", "c.csv"]

@@ -303,7 +303,9 @@ def _summarise(import_report: ImportReport, warnings: Sequence[str], stats: dict
             ("source_population", "bevolking", stats.get("inhabitants")),
             ("source_homes", "woningen", stats.get("homes")),
             ("source_facilities", "voorzieningen", stats.get("facilities"))):
-        text = metadata.get(key, "").split("; ")[0]  # the source, not the method's details
+        text = metadata.get(key, "")
+        if key != "source_facilities":  # one source each; facilities list every file
+            text = text.split("; ")[0]  # the source, not the method's details
         import_report.add(HERKEND, f"{label}: {text}", count=count or None)
     import_report.add(HERKEND, f"kerngebieden: {kerngebied_source}")
     import_report.add(GESCHAT, "65–74, 75–84 en 85+ per buurt geschat uit het aandeel 65+ "
