@@ -25,6 +25,8 @@ from geo.io.saved_regions import (
     set_active_region,
 )
 from geo.io.uploads import max_bytes
+from geo.reporting.provenance import DataProvenance
+from ui.cache import default_region
 from ui.common import active_region, demo_notice
 from ui.maps import MapOptions, build_map, display_layers
 from ui.navigation import ensure_navigation
@@ -45,7 +47,9 @@ try:
 except WoonzorgError as exc:
     saved = []
     st.error(f"De opgeslagen regio's kunnen niet worden gelezen: {exc}")
-options = {DEMO: "Demo Midden-Drenthe (ingebouwd, gegenereerde details)"}
+builtin = DataProvenance.from_region(default_region())  # say what the built-in region is
+options = {DEMO: f"{default_region().name} (ingebouwd; {builtin.kind().lower()})"
+           if builtin.known else "Demo Midden-Drenthe (ingebouwd, gegenereerde details)"}
 options |= {str(r.path): r.label for r in saved}
 active_path = active_region_path()
 current = str(active_path) if active_path is not None else DEMO
