@@ -59,7 +59,8 @@ DEMO_NOTICE = DEMO_TITLE  # headline of a package that is demo data as a whole
 _MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
            "september", "oktober", "november", "december")
 _LAYER_LABELS = {"areas": "Buurtgrenzen", "population": "Bevolking", "homes": "Woningen",
-                 "facilities": "Voorzieningen", "villages": "Dorpen en kernen"}
+                 "facilities": "Voorzieningen", "villages": "Dorpen en kernen",
+                 "reference": "Controlecijfers"}
 _GROUP_LABELS = {"65+": "65-plussers", "75+": "75-plussers", "85+": "85-plussers",
                  "total": "inwoners"}
 
@@ -521,8 +522,9 @@ def _sources(pdf: HandoutPdf, prov: DataProvenance) -> None:
         pdf.font(8.5)
         text = row.source or "bron niet vermeld"
         if prov.known:
-            text = f"{row.status_label.upper()}. " + (f"{row.note} " if row.note else "") + \
-                f"Bron: {text}"
+            text = " ".join(part for part in (f"{row.status_label.upper()}.", row.note,
+                                              f"Bron: {row.source}" if row.source else "")
+                            if part)
         pdf.multi_cell(CONTENT_W - 32, 4.2, pdf.t(text), align="L", new_x="LMARGIN",
                        new_y="NEXT")
         pdf.ln(0.6)
