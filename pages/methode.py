@@ -43,7 +43,7 @@ elif region.is_demo:
 else:
     st.success("Eigen data geladen (geen demodata).")
 st.subheader(md(region.name))
-c = st.columns(4)
+c = st.columns([2, 1, 1, 1])  # the kind of data is the longest value
 c[0].metric("Soort data", data.kind())
 c[1].metric("Basisjaar bevolking", str(region.base_year))
 c[2].metric("Peildatum", meta.get("reference_date", "onbekend"))
@@ -63,9 +63,7 @@ if data.known:
             "Laag": [r.label for r in extra], "Status": [r.status_label for r in extra],
             "Rijen": ["–"] * len(extra), "Bron": [r.source for r in extra],
             "Toelichting": [r.note for r in extra]})], ignore_index=True)
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"Bron": st.column_config.TextColumn(width="large"),
-                                "Toelichting": st.column_config.TextColumn(width="large")})
+    st.table(table.set_index("Laag"))  # a static table: long sources and notes wrap
     st.caption("Echt = zoals de bron het publiceert; geschat = berekend met een beschreven "
                "methode; gegenereerd (demo) = door de app gemaakt, geen echte gegevens; "
                "gemengd = deels echt, deels geschat of gegenereerd (zie de toelichting).")

@@ -81,7 +81,7 @@ def test_wording_uses_demo_only_for_generated(status_region):
                               "(demo) · Voorzieningen: gemengd · Gepubliceerde cijfers "
                               "(controle): echt")
     assert "demo" not in prov.summary().replace("gegenereerd (demo)", "")
-    assert prov.kind() == "Echt, deels geschat, deels gegenereerd"
+    assert prov.kind() == "Deels gegenereerd"
     real = DataProvenance.from_region(regionkit.tiny_region(REAL_ONLY))
     assert not real.warn and real.title() == "Echte data, deels geschat"
     assert "demo" not in real.summary() + real.title() + real.kind()

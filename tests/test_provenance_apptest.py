@@ -61,9 +61,9 @@ def test_every_page_notice_names_generated_layers():
 def test_methode_table_per_layer():
     _activate(regionkit.DATA_STATUS)
     at = _open("methode")
-    tables = [d.value for d in at.dataframe if "Status" in d.value.columns]
+    tables = [t.value for t in at.table if "Status" in t.value.columns]
     assert len(tables) == 1
-    table = tables[0].set_index("Laag")
+    table = tables[0]
     assert table.loc["Buurten (grenzen, wijk, kerngebied)", "Status"] == "echt"
     assert table.loc["Bevolking per buurt en leeftijdsklasse (basisjaar)", "Status"] == "gemengd"
     homes = table.loc["Woningen (adrespunten met kenmerken)"]
@@ -71,8 +71,7 @@ def test_methode_table_per_layer():
     assert homes["Toelichting"].startswith("Eén punt per woning")
     reference = table.loc["Gepubliceerde cijfers (controle)"]
     assert reference["Status"] == "echt" and reference["Bron"].startswith("CBS Kerncijfers")
-    assert {m.label: m.value for m in at.metric}["Soort data"] == (
-        "Echt, deels geschat, deels gegenereerd")
+    assert {m.label: m.value for m in at.metric}["Soort data"] == "Deels gegenereerd"
     assert not any("Demodata" in e.value for e in at.error)
 
 
@@ -91,7 +90,7 @@ def test_region_without_keys_as_before():
     assert [w.value for w in at.warning] == ["**Testregio** — Alles is gegenereerd."]
     assert any(e.value.startswith("**Demodata — niet gebruiken") for e in at.error)
     assert {m.label: m.value for m in at.metric}["Soort data"] == "Demodata"
-    assert not [d for d in at.dataframe if "Status" in d.value.columns]
+    assert not [t for t in at.table if "Status" in t.value.columns]
 
 
 # --- surplus --------------------------------------------------------------------------------

@@ -190,19 +190,20 @@ class DataProvenance:
         --------
         >>> DataProvenance({"areas": "real", "population": "mixed",
         ...                 "homes": "generated"}).kind()
-        'Echt, deels geschat, deels gegenereerd'
+        'Deels gegenereerd'
+        >>> DataProvenance({"areas": "real", "population": "mixed"}).kind()
+        'Echt, deels geschat'
         """
         if not self.known:
             return "Demodata" if self.demo else "Eigen data"
         present = set(self.statuses.values())
         if present == {"generated"}:
             return "Gegenereerd (demo)"
-        parts = ["Echt" if present & {"real", "mixed"} else "Geschat"]
-        if present & {"estimated", "mixed"} and parts[0] == "Echt":
-            parts.append("deels geschat")
         if "generated" in present:
-            parts.append("deels gegenereerd")
-        return ", ".join(parts)
+            return "Deels gegenereerd"
+        if present & {"estimated", "mixed"}:
+            return "Echt, deels geschat" if present & {"real", "mixed"} else "Geschat"
+        return "Echt"
 
     def field_origin(self, column: str) -> str:
         """Dutch origin of an exported field: the status of the layers it comes from.
