@@ -81,6 +81,17 @@ def _load(path: str | None):  # noqa: ANN202 - Region, imported lazily
     return region
 
 
+def _data_warning(region) -> None:  # noqa: ANN001 - Region, imported lazily
+    """Print "LET OP: …" when the region holds generated (demo) data."""
+    from geo.reporting.provenance import DataProvenance
+
+    data = DataProvenance.from_region(region)
+    if data.known and data.warn:
+        print(f"LET OP: {data.title()}.")
+    elif not data.known and region.is_demo:
+        print("LET OP: demodata met gegenereerde details.")
+
+
 def _load_scenario(path: str):  # noqa: ANN202 - Scenario, imported lazily
     from geo.io.scenario_toml import load_scenario
 
@@ -119,8 +130,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         if "scenario_overrides" in result.assumptions:
             print(f"  overschreven op de opdrachtregel: "
                   f"{result.assumptions['scenario_overrides']}")
-    if region.is_demo:
-        print("LET OP: demodata met gegenereerde details.")
+    _data_warning(region)
     for _, row in result.kerngebied.iterrows():
         parts = [f"{vocabulary.PRODUCT_LABELS[p]} {fmt_int(row[f'shortage_{p}'])}"
                  for p in vocabulary.PRODUCTS]
@@ -144,8 +154,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
              if "scenario_name" in result.assumptions else "")
           + (f", kerngebied {args.kerngebied}" if args.kerngebied else "")
           + (f", eigenaar {args.owner}" if args.owner else ""))
-    if region.is_demo:
-        print("LET OP: demodata met gegenereerde details.")
+    _data_warning(region)
     print(f"Geschreven: {out} ({FORMATS[args.format][0]}) in {elapsed:.2f} s")
     return 0
 
@@ -393,8 +402,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         results[letter] = analyse_scenario(region, scenario, year=args.year)
         print(f"  {letter} = {source}: {scenario.name}, jaar {results[letter].year}, "
               f"{results[letter].norms.name}, prognose {results[letter].prognosis.name}")
-    if region.is_demo:
-        print("LET OP: demodata met gegenereerde details.")
+    _data_warning(region)
     print("Tekort = vraag − aanbod (negatief = overschot); pp = procentpunt.")
     print()
     print(_format_comparison(compare(results), list(results)))
@@ -403,13 +411,21 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 def _cmd_info(args: argparse.Namespace) -> int:
     from geo.formats import fmt_int, fmt_share
+    from geo.reporting.provenance import DataProvenance
 
     region = _load(args.region)
     pop = region.population[vocabulary.band_columns()].to_numpy().sum()
     old = region.population[vocabulary.band_columns(vocabulary.AGE_GROUPS["65+"])].to_numpy().sum()
-    print(f"Regio: {region.name}" + ("  [DEMODATA]" if region.is_demo else ""))
-    if region.is_demo:
-        print(f"  {region.metadata.get('notice', '')}")
+    data = DataProvenance.from_region(region)
+    if data.known:  # per layer: real, estimated or generated ("demo" only for generated)
+        print(f"Regio: {region.name}")
+        print(f"Gegevens: {data.title()}")
+        for row in data.rows(list(data.statuses)):
+            print(f"  {row.label}: {row.status_label}" + (f" — {row.note}" if row.note else ""))
+    else:
+        print(f"Regio: {region.name}" + ("  [DEMODATA]" if region.is_demo else ""))
+        if region.is_demo:
+            print(f"  {region.metadata.get('notice', '')}")
     print(f"Bestand: {region.source_path}")
     print(f"Basisjaar: {region.base_year}; peildatum {region.metadata.get('reference_date', '?')}")
     print(f"Kerngebieden: {', '.join(region.kerngebieden)}")

@@ -26,6 +26,8 @@ from geo.io.saved_regions import (
 )
 from geo.io.uploads import max_bytes
 from geo.reporting.profile import md_escape
+from geo.reporting.provenance import DataProvenance
+from ui.cache import default_region
 from ui.common import active_region, demo_notice
 from ui.maps import MapOptions, build_map, display_layers
 from ui.navigation import ensure_navigation
@@ -46,7 +48,9 @@ try:
 except WoonzorgError as exc:
     saved = []
     st.error(f"De opgeslagen regio's kunnen niet worden gelezen: {exc}")
-options = {DEMO: "Demo Midden-Drenthe (ingebouwd, gegenereerde details)"}
+builtin = DataProvenance.from_region(default_region())  # say what the built-in region is
+options = {DEMO: f"{default_region().name} (ingebouwd; {builtin.kind().lower()})"
+           if builtin.known else "Demo Midden-Drenthe (ingebouwd, gegenereerde details)"}
 options |= {str(r.path): r.label for r in saved}
 active_path = active_region_path()
 current = str(active_path) if active_path is not None else DEMO

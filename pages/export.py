@@ -20,6 +20,7 @@ from geo.reporting.export import (
     select_layer,
 )
 from geo.reporting.fields import field_table, short_names
+from geo.reporting.provenance import DataProvenance
 from ui.common import ALL, active_region, page_context
 from ui.examples import BASIS, resolve_result, scenario_choices
 from ui.maps import themes
@@ -79,12 +80,15 @@ m1, m2, m3 = st.columns(3)
 m1.metric("Rijen", fmt_int(len(frame)))
 m2.metric("Velden", len(columns))
 m3.metric("Jaar", result.year)
+_data = DataProvenance.from_region(region)
+_data_mark = (" · " + _data.summary() if _data.known
+              else " · DEMODATA" if region.is_demo else "")
 scope = "hele gemeente" if kerngebied is None else f"kerngebied {kerngebied}"
 st.caption(
     f"{LAYERS[layer]} · {scope}" + (f" · eigenaar {owner}" if owner else "")
     + f" · {labels[scenario_key]} · {result.norms.name} · prognose {result.prognosis.name} · "
     + ("WGS84 (RFC 7946)" if fmt == "geojson" else "EPSG:28992 (RD New)")
-    + (" · DEMODATA" if region.is_demo else ""))
+    + _data_mark)
 
 name = export_filename(result, layer, fmt, selection)
 
@@ -102,9 +106,13 @@ if fmt == "shp":
     preview = preview.rename(columns=short_names(columns))
 st.dataframe(preview, hide_index=True, width="stretch")
 with st.expander("Veldenlijst (korte naam in Shapefile, volledige naam, eenheid)"):
-    st.dataframe(field_table(columns).rename(columns={
+    fields = field_table(columns)
+    if _data.known:  # as in the exported field dictionary
+        fields["origin"] = [_data.field_origin(c) for c in fields["full_name"]]
+    st.dataframe(fields.rename(columns={
         "short_name": "Shapefile", "full_name": "Veld", "unit": "Eenheid",
-        "description": "Omschrijving"}), hide_index=True, width="stretch")
+        "description": "Omschrijving", "origin": "Herkomst"}), hide_index=True,
+        width="stretch")
 st.caption("Dezelfde export kan ook zonder app: `python -m geo export --layer "
            f"{layer} --format {fmt} --out {name}`"
            + (f" --kerngebied {kerngebied}" if kerngebied else "")

@@ -9,6 +9,7 @@ from geo import vocabulary
 from geo.formats import fmt_decimal, fmt_int, fmt_share
 from geo.reporting import assumptions, profile
 from geo.reporting.check_report import NO_REFERENCE, display_table
+from geo.reporting.provenance import DataProvenance
 from ui.cache import check_table
 from ui.common import active_region, page_context
 
@@ -27,7 +28,13 @@ st.caption("Welke gegevens en aannames achter elk getal in de Woonzorgatlas zitt
 # --- data -------------------------------------------------------------------------------------
 st.header("Geladen data")
 meta = region.metadata
-if region.is_demo:
+data = DataProvenance.from_region(region)
+if data.known:  # the package says per layer what is real, estimated or generated
+    (st.warning if data.warn else st.success)(
+        f"**{md(data.title())}.** {md(data.summary())}. De tabel hieronder zegt per laag wat "
+        "echt is (zoals de bron het publiceert), wat geschat is (met een beschreven methode) "
+        "en wat gegenereerd is (demo).", icon="⚠️" if data.warn else None)
+elif region.is_demo:
     st.error(
         "**Demodata — niet gebruiken voor echte besluiten.** Dorpsnamen, ligging en "
         "inwonertallen zijn openbare feiten; buurtgrenzen, leeftijdsopbouw, woningen en "
@@ -38,20 +45,37 @@ if region.is_demo:
 else:
     st.success("Eigen data geladen (geen demodata).")
 st.subheader(md(region.name))
-c = st.columns(4)
-c[0].metric("Soort data", "Demodata" if region.is_demo else "Eigen data")
+c = st.columns([2, 1, 1, 1])  # the kind of data is the longest value
+c[0].metric("Soort data", data.kind())
 c[1].metric("Basisjaar bevolking", str(region.base_year))
 c[2].metric("Peildatum", meta.get("reference_date", "onbekend"))
 c[3].metric("Gemeentecode", meta.get("gemeente_code", "onbekend"))
 st.markdown(f"**Licentie:** {md(meta.get('licence', 'niet vermeld'))}")
 if meta.get("notice"):
     st.markdown(f"**Toelichting bij de data:** {md(meta['notice'])}")
-st.markdown("**Lagen en bronnen:**")
 layers = assumptions.data_layers(region)
-st.markdown("\n".join(
-    f"- **{label}** (laag `{layer}`, {fmt_int(rows)} rijen): {md(source)}"
-    for layer, label, rows, source in layers.itertuples(index=False)
-))
+if data.known:
+    st.markdown("**Lagen: echt, geschat of gegenereerd**")
+    table = pd.DataFrame({"Laag": layers["label"], "Status": layers["status"],
+                          "Rijen": [fmt_int(n) for n in layers["rows"]],
+                          "Bron": layers["source"], "Toelichting": layers["note"]})
+    extra = [r for r in data.rows() if r.layer not in set(layers["layer"])]
+    if extra:  # e.g. the published figures the model is checked against
+        table = pd.concat([table, pd.DataFrame({
+            "Laag": [r.label for r in extra], "Status": [r.status_label for r in extra],
+            "Rijen": ["–"] * len(extra), "Bron": [r.source for r in extra],
+            "Toelichting": [r.note for r in extra]})], ignore_index=True)
+    st.table(table.set_index("Laag"))  # a static table: long sources and notes wrap
+    st.caption("Echt = zoals de bron het publiceert; geschat = berekend met een beschreven "
+               "methode; gegenereerd (demo) = door de app gemaakt, geen echte gegevens; "
+               "gemengd = deels echt, deels geschat of gegenereerd (zie de toelichting).")
+else:
+    st.markdown("**Lagen en bronnen:**")
+    st.markdown("\n".join(
+        f"- **{label}** (laag `{layer}`, {fmt_int(rows)} rijen): {md(source)}"
+        for layer, label, rows, source in layers[["layer", "label", "rows", "source"]]
+        .itertuples(index=False)
+    ))
 if meta.get("import_warnings"):
     with st.expander("Meldingen bij het importeren (wat ontbrak, hersteld of geschat is)"):
         st.markdown("\n".join(f"- {md(w)}" for w in meta["import_warnings"].splitlines()

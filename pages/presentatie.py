@@ -8,6 +8,7 @@ stop at the first and last screen). The sidebar is hidden on this page only.
 from __future__ import annotations
 
 import hashlib
+import html
 import math
 
 import streamlit as st
@@ -23,7 +24,9 @@ from geo.reporting.lights import (
     LIGHT_WORDS,
     coverage_light,
     shortage_light,
+    surplus_caveat,
 )
+from geo.reporting.provenance import DataProvenance
 from ui.cache import gap_result
 from ui.common import active_region, sidebar_choices
 from ui.examples import BASIS, resolve_result, scenario_choices
@@ -47,6 +50,7 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 .wza-light .dot {display: inline-block; width: 1.6rem; height: 1.6rem; border-radius: 50%;
   color: #fff; font-size: 1rem; line-height: 1.6rem; text-align: center;}
 [data-testid="stHeadingWithActionElements"] h2 {text-align: center; font-size: 2.6rem;}
+.wza-caveat {font-size: 1.25rem; color: #3f007d;}
 """ + "".join(f".wza-{light} .dot {{background: {colour};}}\n"
               for light, colour in LIGHT_COLOURS.items()) + "</style>")
 # (column, kind, label): kind "shortage" (lower is better) or "coverage" (higher is better)
@@ -145,6 +149,7 @@ def _num(frame_row, col: str) -> float:
 
 
 figure_cols = screen.columns(len(FIGURES), gap="medium")
+surplus: list[str] = []  # products shown with the "overschot*" light
 for col, (key, kind, label) in zip(figure_cols, FIGURES, strict=True):
     if kind == "shortage":
         value = _num(row, f"shortage_{key}")
@@ -161,6 +166,8 @@ for col, (key, kind, label) in zip(figure_cols, FIGURES, strict=True):
             delta = fmt_diff(value - ref) if kind == "shortage" else fmt_share_diff(value - ref)
             zero = delta.startswith("±")
             delta_color = "off" if zero else ("inverse" if kind == "shortage" else "normal")
+    if light == "surplus":
+        surplus.append(key)
     with col:
         st.metric(label, text, delta=delta, delta_color=delta_color,
                   delta_arrow="off" if delta and delta.startswith("±0") else "auto",
@@ -172,6 +179,9 @@ for col, (key, kind, label) in zip(figure_cols, FIGURES, strict=True):
                 f"{word}</div>")
 
 screen.write("")
+if surplus:  # the * of "overschot*": what a surplus does not mean
+    screen.markdown(f'<p class="wza-caveat">{html.escape(surplus_caveat(surplus))}</p>',
+                    unsafe_allow_html=True)
 screen.caption("Tekort = vraag − aanbod (negatief = overschot). "
            + (f"Verschil t.o.v. {labels[ref_key]}." if ref_row is not None else ""))
 
@@ -195,7 +205,11 @@ if cached[1]:
                        icon=":material/picture_as_pdf:")
 st.page_link("pages/vergelijken.py", label="Terug naar Vergelijken (zijbalk weer zichtbaar)",
              icon=":material/arrow_back:")
-if region.is_demo:
+data = DataProvenance.from_region(region)
+if data.known:
+    st.caption(f"{region.name}, basisjaar {region.base_year}. {data.title()}. "
+               f"{data.summary()}.")
+elif region.is_demo:
     st.caption(region.metadata.get("notice", "Demodata — niet gebruiken voor besluiten."))
 else:
     st.caption(f"{region.name} ({region.metadata.get('gemeente_code', '')}, basisjaar "

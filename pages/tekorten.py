@@ -5,8 +5,10 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
+from geo import vocabulary
 from geo.formats import fmt_int
 from geo.reporting import assumptions, profile
+from geo.reporting.lights import surplus_caveat, surplus_products
 from ui.common import ALL, page_context
 
 LEVEL_LABELS = {"alle": "Alle", "buurt": "Buurten", "kerngebied": "Kerngebieden"}
@@ -75,6 +77,17 @@ m[4].metric(f"75+ > {fmt_int(sm)} m supermarkt" if sm else "75+ ver van supermar
 st.caption(f"Getallen over de rijen hieronder (na filteren), {result.year}. Per buurt: "
            "nultredenwoningen en 75-plussers buiten de loopnormen; per kerngebied: geclusterd "
            "wonen en verpleegzorg.")
+
+# a surplus is not in the ranked list (shortages only): say where it is and what it means
+area_row = (result.gemeente.iloc[0] if choices.kerngebied == ALL
+            else result.kerngebied.set_index("kerngebied").loc[choices.kerngebied])
+surplus = surplus_products(area_row, vocabulary.PRODUCTS)
+if surplus:
+    area = "de gemeente" if choices.kerngebied == ALL else choices.kerngebied
+    listed = ", ".join(f"{vocabulary.PRODUCT_LABELS[p].lower()} "
+                       f"{fmt_int(-float(area_row[f'shortage_{p}']))}" for p in surplus)
+    st.info(md(f"Overschot* in {area}: {listed} (de lijst hieronder toont alleen tekorten). "
+               f"{surplus_caveat(surplus)}"), icon=":material/info:")
 
 # --- table ------------------------------------------------------------------------------------
 if rows.empty:

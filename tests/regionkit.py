@@ -2,7 +2,9 @@
 
 Two buurten side by side (each 1 km × 1 km) in one kerngebied "Noord" and a third in
 "Zuid", with hand-chosen population, homes and facilities so results can be checked
-by hand.
+by hand. :data:`DATA_STATUS` is the per-layer data status of a region whose boundaries are
+real, population partly estimated and homes generated (as the rebuilt default);
+``extra_step_free`` adds step-free flats so that Noord has a surplus of step-free homes.
 """
 
 from __future__ import annotations
@@ -22,7 +24,27 @@ def square(ix: int, iy: int, size: float = 1000.0) -> shapely.Polygon:
                        Y0 + (iy + 1) * size)
 
 
-def tiny_region() -> Region:
+#: Metadata saying per layer what is real, estimated or generated (issue 12).
+DATA_STATUS: dict[str, str] = {
+    "data_status_areas": "real",
+    "data_note_areas": "CBS-buurtgrenzen en -codes zoals gepubliceerd (testgegevens).",
+    "data_status_population": "mixed",
+    "data_note_population": "Inwoners en 65+ van het CBS; 65–74, 75–84 en 85+ geschat.",
+    "data_status_homes": "generated",
+    "data_note_homes": "Eén punt per woning, gegenereerd naar CBS-aantallen per wijk.",
+    "data_status_facilities": "mixed",
+    "data_note_facilities": "Zorglocaties echt; winkels door aanname geplaatst.",
+    "data_status_reference": "real",
+    "source_reference": "CBS Kerncijfers wijken en buurten 2024 (85984NED)",
+}
+
+
+def tiny_region(metadata: dict[str, str] | None = None, extra_step_free: int = 0) -> Region:
+    """The tiny region; ``metadata`` is merged into its metadata (e.g. :data:`DATA_STATUS`).
+
+    ``extra_step_free`` step-free flats are added in Alfa (Noord), e.g. 300 for a surplus of
+    step-free homes in Noord (demand there is about 142 with the default norms).
+    """
     areas = gpd.GeoDataFrame(
         {
             "buurt_code": ["BU99990000", "BU99990001", "BU99990100"],
@@ -59,6 +81,9 @@ def tiny_region() -> Region:
         ("BU99990100", 500, 500, False, "single_family", 180),   # adaptable
         ("BU99990100", 900, 100, False, "single_family", 70),    # unsuitable
     ]
+    home_rows += [("BU99990000", 500 + i % 20 * 10, 1500 + i // 20 * 10, True, "multi_family",
+                   60) for i in range(extra_step_free)]
+    owners = ["eigenaar-bewoner"] * 6 + ["Actium"] * 2 + ["Actium"] * extra_step_free
     homes = gpd.GeoDataFrame(
         {
             "home_id": [f"H{i}" for i in range(len(home_rows))],
@@ -67,8 +92,9 @@ def tiny_region() -> Region:
             "step_free": [r[3] for r in home_rows],
             "lift": [r[3] and r[4] == "multi_family" for r in home_rows],
             "floor_area": [float(r[5]) for r in home_rows],
-            "tenure": ["owner_occupied"] * 6 + ["social_rent"] * 2,
-            "owner": ["eigenaar-bewoner"] * 6 + ["Actium"] * 2,
+            "tenure": ["owner_occupied" if o == "eigenaar-bewoner" else "social_rent"
+                       for o in owners],
+            "owner": owners,
             "buurt_code": [r[0] for r in home_rows],
         },
         geometry=[shapely.Point(X0 + r[1], Y0 + r[2]) for r in home_rows],
@@ -100,6 +126,7 @@ def tiny_region() -> Region:
         "base_year": "2024",
         "demo": "false",
         "source_areas": "test",
+        **(metadata or {}),
     }
     return validate_region(Region(areas=areas, population=population, homes=homes,
                                   facilities=facilities, metadata=metadata))

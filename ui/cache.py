@@ -16,7 +16,7 @@ from geo.io.region_package import load_region
 from geo.model.region import Region
 
 
-@st.cache_resource(show_spinner="Demoregio laden…")
+@st.cache_resource(show_spinner="Ingebouwde regio laden…")
 def default_region() -> Region:
     """The embedded demo region (loaded once per server)."""
     return load_demo_region()

@@ -19,6 +19,8 @@ from geo.io.saved_regions import active_region_path
 from geo.model.norms import PRESETS
 from geo.model.prognosis import VARIANTS
 from geo.model.region import Region
+from geo.reporting.profile import md_escape
+from geo.reporting.provenance import DataProvenance
 from ui.cache import default_region, gap_result, region_from_file
 from ui.navigation import ensure_navigation
 
@@ -75,8 +77,22 @@ def active_region() -> tuple[Region, str]:
 
 
 def demo_notice(region: Region) -> None:
-    """Say plainly what data is shown: demo data (warning) or real data with its caveats."""
-    if region.is_demo:
+    """Say plainly what data is shown, on every page.
+
+    When the package records a data status per layer (:mod:`geo.reporting.provenance`):
+    which layers are real, estimated or generated — a warning when anything is generated
+    (the word "demo" only for those layers), else an info line. Without those keys as
+    before: demo data (warning) or real data with its notice.
+    """
+    data = DataProvenance.from_region(region)
+    if data.known:
+        text = (f"**{md_escape(region.name)}** — {data.title()}. {data.summary()}. "
+                "Meer op Data & methode.")
+        if data.warn:
+            st.warning(text, icon="⚠️")
+        else:
+            st.info(text, icon=":material/database:")
+    elif region.is_demo:
         st.warning(f"**{region.name}** — {region.metadata.get('notice', 'Demodata.')}",
                    icon="⚠️")
     else:

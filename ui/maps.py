@@ -10,6 +10,7 @@ Rules that keep the map fast, safe and offline:
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 from collections.abc import Sequence
@@ -28,7 +29,7 @@ from geo.analysis.supply import SUITABILITY_CLASSES, SUITABILITY_LABELS
 from geo.formats import fmt_int, fmt_share
 from geo.model.crs import to_wgs84
 from geo.model.region import Region
-from geo.reporting import style
+from geo.reporting import lights, style
 from geo.reporting.display import to_display
 from geo.reporting.style import FACILITY_STYLE, HOME_SHADES, NO_DATA_COLOUR, SUITABILITY_COLOURS
 
@@ -107,6 +108,7 @@ class Legend:
 
     title: str
     items: list[tuple[str, str]] = field(default_factory=list)  # (colour, label)
+    note: str = ""  # one line below the items (e.g. what a surplus means)
 
 
 def legend_html(legend: Legend, *, inline: bool = False, note: str = "") -> str:
@@ -119,14 +121,21 @@ def legend_html(legend: Legend, *, inline: bool = False, note: str = "") -> str:
             for c, text in legend.items)
         extra = f" — {html.escape(note)}" if note else ""
         return (f'<div><b style="font-size:13px">{html.escape(legend.title)}</b>{extra}'
-                f"<br>{items}</div>")
+                f"<br>{items}{_legend_note(legend)}</div>")
     rows = "".join(
         f'<div style="display:flex;align-items:center;gap:6px;font-size:13px">'
         f'<span style="display:inline-block;width:14px;height:14px;background:{c};'
         f'border:1px solid #777"></span>{html.escape(text)}</div>'
         for c, text in legend.items)
     return (f'<div style="margin-bottom:8px"><b style="font-size:13px">'
-            f"{html.escape(legend.title)}</b>{rows}</div>")
+            f"{html.escape(legend.title)}</b>{rows}{_legend_note(legend)}</div>")
+
+
+def _legend_note(legend: Legend) -> str:
+    if not legend.note:
+        return ""
+    return (f'<div class="wza-legend-note" style="font-size:12px;color:#3f007d;'
+            f'margin-top:4px">{html.escape(legend.note)}</div>')
 
 
 def add_derived_columns(frame: pd.DataFrame, walking: Sequence[str]) -> pd.DataFrame:
@@ -237,6 +246,10 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
         layer = layer[layer["kerngebied"] == options.kerngebied]
     layer = layer.copy()
     colours, legend = classify(layer[theme.column], theme, limits=options.value_limits)
+    product = theme.column[len("shortage_"):] if theme.column.startswith("shortage_") else ""
+    if product and (layer[theme.column] <= -lights.SURPLUS_MIN).any():
+        # purple = a surplus: say once what it does and does not mean
+        legend = dataclasses.replace(legend, note=lights.surplus_caveat([product]))
     legends.append(legend)
     layer["_fill"] = colours
     layer["_tip"] = [

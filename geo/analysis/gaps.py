@@ -67,7 +67,8 @@ class GapResult:
         The facilities the analysis used (a scenario's openings and closures included).
     assumptions
         Everything the numbers depend on: year, base year, norms, prognosis variant,
-        sources of the region layers and the demo flag.
+        sources of the region layers, the demo flag and the recorded data status and note
+        per layer (``data_status``, ``data_notes``; empty when the package has none).
     """
 
     year: int
@@ -179,6 +180,8 @@ def analyse(
                     if k.startswith("source_")},
         "notice": region.metadata.get("notice", ""),
         "import_report": region.metadata.get("import_report", ""),
+        "data_status": region.data_statuses(),
+        "data_notes": {k: n for k in region.data_statuses() if (n := region.data_note(k))},
     }
     return GapResult(year=year, norms=norms, prognosis=prog, buurt=layers.buurt,
                      kerngebied=layers.kerngebied, gemeente=layers.gemeente, grid=layers.grid,

@@ -23,8 +23,9 @@
    :data:`FACILITY_BUFFER_M` of the municipality (people use facilities across the border);
 5. **metadata** — name, base year (the CBS edition), sources, licences, every import
    warning, the import report (``import_report``, JSON of
-   :class:`geo.io.import_report.ImportReport`) and a notice that the age bands are
-   estimates.
+   :class:`geo.io.import_report.ImportReport`), a notice that the age bands are estimates,
+   and per layer ``data_status_<layer>``/``data_note_<layer>`` (what is real, estimated or
+   generated).
 
 Kerngebieden file: a CSV with ``buurt_code`` (or ``wijk_code``) and ``kerngebied`` columns,
 or polygons (GeoPackage, GeoJSON, zipped Shapefile) with a ``kerngebied`` column — each
@@ -48,7 +49,7 @@ from geo.errors import ImportDataError
 from geo.io import tables, uploads
 from geo.io.import_report import GEKOPPELD, GESCHAT, HERKEND, LET_OP, WEGGELATEN, ImportReport
 from geo.io.importers._cbs_common import PCT_COLUMNS
-from geo.io.importers.bag import BagHomes, read_bag_homes
+from geo.io.importers.bag import SUITABILITY_PROXY_NOTE, BagHomes, read_bag_homes
 from geo.io.importers.cbs import COUNT_COLUMNS, dropped_note, read_cbs_buurten
 from geo.io.importers.cbs_population import (
     DEFAULT_65PLUS_SPLIT,
@@ -219,6 +220,42 @@ def _population_notice(population: pd.DataFrame, split_source: str) -> str:
              "geschat; zie de bron van de bevolking." if bands else "")
     return ("Echte data. De leeftijdsgroepen 65–74, 75–84 en 85+ per buurt zijn geschat uit "
             f"het CBS-aandeel 65+ ({split_source.rstrip('.')}).{extra}")
+
+
+def _data_status(population: pd.DataFrame, split_source: str, homes: gpd.GeoDataFrame,
+                 facilities: gpd.GeoDataFrame, villages: gpd.GeoDataFrame | None,
+                 ) -> dict[str, str]:
+    """``data_status_<layer>`` and ``data_note_<layer>`` of a built region (Dutch notes).
+
+    Areas are real (CBS); the population is ``mixed`` when bands were estimated (always the
+    65+ split from the CBS map); BAG homes are ``mixed`` (step-free and lift estimated);
+    facilities from the given lists are real. An empty layer gets no status.
+    """
+    bands = list(dict.fromkeys(population.attrs.get("estimated_bands", ())))
+    out = {
+        "data_status_areas": "real",
+        "data_note_areas": "Buurtgrenzen en -codes van het CBS zoals gepubliceerd; de "
+                           "indeling in kerngebieden is een keuze (zie de bron).",
+        "data_status_population": "mixed" if bands else "real",
+        "data_note_population": "Inwoners per buurt van het CBS. " + (
+            f"Geschat: {', '.join(bands)} (verdeling: {split_source.rstrip('.')})."
+            if bands else "Alle leeftijdsgroepen zoals het CBS ze publiceert."),
+    }
+    if len(homes):
+        out |= {"data_status_homes": "mixed",
+                "data_note_homes": "Woningen, bouwjaar, type en oppervlakte uit de BAG. "
+                                   + SUITABILITY_PROXY_NOTE + (
+                                       " Eigenaar onbekend (geen corporatielijst)."
+                                       if (homes["owner"] == "onbekend").all() else "")}
+    if len(facilities):
+        out |= {"data_status_facilities": "real",
+                "data_note_facilities": "Ligging, type en capaciteit uit de opgegeven "
+                                        "lijsten (zie de bron)."}
+    if villages is not None:
+        out |= {"data_status_villages": "real",
+                "data_note_villages": "Namen, ligging en inwonertallen van de kernen uit "
+                                      "openbare bronnen."}
+    return out
 
 
 def _empty_homes() -> gpd.GeoDataFrame:
@@ -501,6 +538,7 @@ def build_region(
     if villages is not None:
         metadata["source_villages"] = ("Dorpsnamen, ligging en inwonertallen: lijst van kernen "
                                        "(data/midden_drenthe_villages.csv)")
+    metadata |= _data_status(population, distribution.source, homes, fac, villages)
     region = validate_region(Region(areas=areas, population=population, homes=homes,
                                     facilities=fac, metadata=metadata, villages=villages,
                                     reference=ref.reference if len(ref.reference) else None))

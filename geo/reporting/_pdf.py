@@ -97,6 +97,9 @@ class HandoutPdf(FPDF):
         if colour == "green":
             self.line(x - s, y, x - s * 0.25, y + s * 0.75)
             self.line(x - s * 0.25, y + s * 0.75, x + s, y - s * 0.8)
+        elif colour == "surplus":  # a plus: more than the norm asks
+            self.line(x - s, y, x + s, y)
+            self.line(x, y - s, x, y + s)
         elif colour == "orange":
             self.line(x, y - s, x, y + s * 0.3)
             self.line(x, y + s * 0.75, x, y + s * 0.8)

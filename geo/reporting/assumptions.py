@@ -18,6 +18,7 @@ from geo.model.norms import Norms
 from geo.model.prognosis import PrognosisSettings
 from geo.model.region import Region
 from geo.reporting.profile import PRODUCT_UNITS
+from geo.reporting.provenance import DataProvenance
 
 __all__ = [
     "EXAMPLE_NORMS_TOML",
@@ -157,21 +158,26 @@ _LAYER_LABELS = {
 
 
 def data_layers(region: Region) -> pd.DataFrame:
-    """The loaded layers of a region with their size and recorded source.
+    """The loaded layers of a region with their size, source and data status.
 
     Returns
     -------
     pandas.DataFrame
-        ``layer``, ``label`` (Dutch), ``rows`` (number of features or rows) and
-        ``source`` (``region.source(layer)``); ``villages`` and ``reference`` only when
-        present.
+        ``layer``, ``label`` (Dutch), ``rows`` (number of features or rows), ``source``
+        (``region.source(layer)``), ``status`` (Dutch: echt / geschat / gegenereerd (demo)
+        / gemengd, or "niet vermeld" when the package records none; see
+        :mod:`geo.reporting.provenance`) and ``note`` (what in the layer is real, estimated
+        or generated; ``""`` if none); ``villages`` and ``reference``
+        only when present.
     """
+    prov = DataProvenance.from_region(region)
     frames: dict[str, pd.DataFrame | None] = {
         "areas": region.areas, "population": region.population, "homes": region.homes,
         "facilities": region.facilities, "villages": region.villages,
         "reference": region.reference,
     }
     rows = [{"layer": name, "label": _LAYER_LABELS[name], "rows": len(frame),
-             "source": region.source(name)}
+             "source": region.source(name), "status": prov.status_label(name),
+             "note": region.data_note(name)}
             for name, frame in frames.items() if frame is not None]
-    return pd.DataFrame(rows, columns=["layer", "label", "rows", "source"])
+    return pd.DataFrame(rows, columns=["layer", "label", "rows", "source", "status", "note"])

@@ -8,12 +8,15 @@ catchments (circles of the norm distance, straight line). Every export is cut fr
 Formats (:data:`FORMATS`):
 
 - **GeoPackage** (recommended): full field names and types, EPSG:28992, QGIS styles in the
-  ``layer_styles`` table, a ``field_dictionary`` and a ``provenance`` table;
+  ``layer_styles`` table, a ``field_dictionary`` and a ``provenance`` table; when the region
+  records a data status per layer, the field dictionary has an ``origin`` column (Dutch:
+  real, estimated or generated, see :mod:`geo.reporting.provenance`);
 - **Shapefile**, one zip: ``.shp .shx .dbf .prj .cpg`` (UTF-8), field names of at most 10
   characters chosen by :mod:`geo.reporting.fields` (never truncated by the driver; the ``.dbf`` is
   written by :mod:`geo.reporting._dbf`: numbers rounded to 6 decimals), a QGIS style
   ``<layer>.qml``, ``velden.csv`` (short name → full name, unit, description) and
-  ``LEESMIJ.txt`` (source, scenario, year, norms, date);
+  ``LEESMIJ.txt`` (source, scenario, year, norms, date, and what is real, estimated or
+  generated per layer);
 - **GeoJSON**: WGS84 per RFC 7946 (longitude/latitude, 7 decimals, exterior rings
   counter-clockwise, no ``crs`` member), provenance in the ``description`` member;
 - **CSV**: attributes only, comma-separated, decimal point, UTF-8, empty = missing; codes
@@ -53,6 +56,7 @@ from geo.reporting._dbf import write_dbf
 from geo.reporting._qml import facility_qml, graduated_qml, outline_qml, suitability_qml
 from geo.reporting.fields import field_table
 from geo.reporting.output import provenance_table
+from geo.reporting.provenance import DataProvenance
 
 __all__ = ["FORMATS", "LAYERS", "ExportSelection", "export_bytes", "export_filename",
            "select_layer", "write_export"]
@@ -244,13 +248,19 @@ def _readme(result: GapResult, layer: str, fmt: str, sel: ExportSelection, creat
         f"Gemaakt:      {created} met Woonzorgatlas {__version__}",
         "",
     ]
-    if a.get("demo"):
+    prov = DataProvenance.from_assumptions(a)
+    if prov.known:
+        lines += [f"Gegevens:     {prov.title()}"] + [
+            f"- {r.label}: {r.status_label}" + (f" — {r.note}" if r.note else "")
+            for r in prov.rows(list(prov.statuses))] + [""]
+    elif a.get("demo"):
         lines += ["LET OP: " + (a.get("notice") or "demodata met gegenereerde details."), ""]
     lines += ["Bronnen:"] + [f"- {k}: {v}" for k, v in a["sources"].items()] + [""]
     if fmt == "shp":
         lines += ["Veldnamen zijn ingekort tot 10 tekens (Shapefile-limiet). Zie velden.csv",
                   "voor de volledige naam, eenheid en omschrijving van elk veld:", ""]
         lines += [f"  {r.short_name:<10}  {r.full_name:<24} {r.unit:<12} {r.description}"
+                  + (f" [{r.origin}]" if getattr(r, "origin", "") else "")
                   for r in fields.itertuples()]
         lines += ["", f"De stijl voor QGIS staat in {layer}.qml (wordt automatisch geladen).",
                   "Voorkeur: de GeoPackage-export houdt de volledige veldnamen."]
@@ -491,6 +501,9 @@ def write_export(result: GapResult, layer: str, fmt: str, path: str | Path,
     all_cols = [c for f in frames.values() for c in
                 (_csv_columns(f) if fmt == "csv" else f.columns) if c != f.geometry.name]
     fields = field_table(dict.fromkeys(all_cols))
+    prov = DataProvenance.from_assumptions(result.assumptions)
+    if prov.known:  # where each field comes from: real, estimated or generated data
+        fields["origin"] = [prov.field_origin(c) for c in fields["full_name"]]
     with atomic_path(path) as tmp:
         if fmt == "gpkg":
             styles = {name: _style(name, f, {c: c for c in f.columns}, sel.theme)

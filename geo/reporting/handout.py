@@ -2,17 +2,20 @@
 
 :func:`make_handout` turns a :class:`geo.analysis.gaps.GapResult` into an A4 PDF (bytes):
 
-1. **Overzicht** — scenario name, region, year and date, a demo notice when the data are
-   demo data, and a table of the key figures per kerngebied and for the municipality,
-   each with a traffic light (:mod:`geo.reporting.lights`) and, when a base result is
+1. **Overzicht** — scenario name, region, year and date, what data it rests on (a red box
+   when anything is generated — demo — naming those layers, else a line saying what is
+   real and what is estimated; :mod:`geo.reporting.provenance`), and a table of the key
+   figures per kerngebied and for the municipality, each with a traffic light
+   (:mod:`geo.reporting.lights`; a surplus shows "overschot*" with the one-line caveat of
+   :func:`geo.reporting.lights.surplus_caveat` below the table) and, when a base result is
    given, the difference with it.
 2. **One page per kerngebied** — a vector map of its buurten coloured by the shortage of
    step-free homes (ColorBrewer *PuOr* from :mod:`geo.reporting.style`, colour-blind safe:
    orange = shortage, purple = surplus) with outlines, legend and scale bar; beside it the
-   key figures with traffic lights; below it the buurten with the largest shortage of
-   step-free homes.
-3. **Aannames en bronnen** — norm set, prognosis variant, data sources per layer and how
-   the figures are computed.
+   key figures with traffic lights (and the surplus caveat when a figure is a surplus);
+   below it the buurten with the largest shortage of step-free homes.
+3. **Aannames en bronnen** — norm set, prognosis variant, data sources and data status
+   (real, estimated, generated) per layer and how the figures are computed.
 
 Everything is drawn with fpdf2 (no matplotlib, no network); the page, font and map
 drawing helpers are in :mod:`geo.reporting._pdf`, the fonts tried are
@@ -39,17 +42,25 @@ from geo.reporting._pdf import (
     hex_rgb,
     map_legend,
 )
-from geo.reporting.lights import coverage_light, legend_items, shortage_light
+from geo.reporting.lights import (
+    coverage_light,
+    legend_items,
+    shortage_light,
+    surplus_caveat,
+    surplus_products,
+)
+from geo.reporting.provenance import DEMO_TITLE, DataProvenance
 from geo.reporting.style import StepClasses, step_classes
 
 __all__ = ["DEMO_NOTICE", "make_handout"]
 
-DEMO_NOTICE = "Demodata — niet gebruiken voor besluiten"
+DEMO_NOTICE = DEMO_TITLE  # headline of a package that is demo data as a whole
 
 _MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
            "september", "oktober", "november", "december")
 _LAYER_LABELS = {"areas": "Buurtgrenzen", "population": "Bevolking", "homes": "Woningen",
-                 "facilities": "Voorzieningen", "villages": "Dorpen en kernen"}
+                 "facilities": "Voorzieningen", "villages": "Dorpen en kernen",
+                 "reference": "Controlecijfers"}
 _GROUP_LABELS = {"65+": "65-plussers", "75+": "75-plussers", "85+": "85-plussers",
                  "total": "inwoners"}
 
@@ -143,10 +154,12 @@ def make_handout(result: GapResult, *, scenario_name: str, base: GapResult | Non
         assumptions and sources.
     """
     generated = generated or date.today()
-    demo = bool(result.assumptions.get("demo", False))
+    prov = DataProvenance.from_assumptions(result.assumptions)
     region_name = str(result.assumptions.get("region") or _gemeente_name(result))
     footer = f"Woonzorgatlas · {scenario_name} · {region_name} · {result.year}"
-    if demo:
+    if prov.known and prov.generated:
+        footer += " · DEELS GEGENEREERD (DEMO)"
+    elif prov.warn:
         footer += " · DEMODATA"
     pdf = HandoutPdf(footer, (config or get_config()).pdf_fonts)
     pdf.set_creation_date(datetime.combine(generated, time(12, 0), tzinfo=UTC))
@@ -164,12 +177,12 @@ def make_handout(result: GapResult, *, scenario_name: str, base: GapResult | Non
     base_gem = base.gemeente.iloc[0] if base is not None and len(base.gemeente) else None
     classes = step_classes(result.buurt["shortage_step_free"].to_numpy(dtype=float))
 
-    _overview_page(pdf, result, scenario_name, region_name, generated, demo, figs,
+    _overview_page(pdf, result, scenario_name, region_name, generated, prov, figs,
                    base_kerngebied, base_gem, base_name)
     for _, row in result.kerngebied.iterrows():
         _kerngebied_page(pdf, result, row, figs, base_kerngebied.get(str(row["kerngebied"])),
-                         classes, demo, base_name)
-    _assumptions_page(pdf, result, demo, base_name)
+                         classes, prov, base_name)
+    _assumptions_page(pdf, result, prov, base_name)
     return bytes(pdf.output())
 
 
@@ -179,7 +192,13 @@ def _gemeente_name(result: GapResult) -> str:
     return "gemeente"
 
 
-def _demo_box(pdf: HandoutPdf, notice: str, compact: bool = False) -> None:
+def _demo_box(pdf: HandoutPdf, prov: DataProvenance, compact: bool = False) -> None:
+    """The red box of data that must not be used for decisions (generated or demo).
+
+    Titled :meth:`DataProvenance.title`; the full box also says per layer what is real,
+    estimated or generated (or, without recorded statuses, the package's notice).
+    """
+    notice = prov.summary() + "." if prov.known else prov.notice
     x, y = MARGIN, pdf.get_y()
     pdf.set_fill_color(*hex_rgb("#fff3cd"))
     pdf.set_draw_color(*hex_rgb("#d73027"))
@@ -193,7 +212,7 @@ def _demo_box(pdf: HandoutPdf, notice: str, compact: bool = False) -> None:
     pdf.light(x + 5, y + 4.7, "red", r=2.2)
     pdf.set_xy(x + 9, y + 1.5)
     pdf.font(11, bold=True, colour="#a50f15")
-    pdf.cell(CONTENT_W - 12, 6.5, pdf.t(DEMO_NOTICE))
+    pdf.cell(CONTENT_W - 12, 6.5, pdf.t(prov.title()))
     if text:
         pdf.set_xy(x + 4, y + 8.5)
         pdf.font(8.5)
@@ -202,7 +221,8 @@ def _demo_box(pdf: HandoutPdf, notice: str, compact: bool = False) -> None:
 
 
 def _overview_page(pdf: HandoutPdf, result: GapResult, scenario: str, region: str,
-                   generated: date, demo: bool, figs: list[_Figure], base_kerngebied: dict,
+                   generated: date, prov: DataProvenance, figs: list[_Figure],
+                   base_kerngebied: dict,
                    base_gem, base_name: str | None) -> None:
     pdf.add_page()
     pdf.font(9, colour="#666666")
@@ -216,8 +236,11 @@ def _overview_page(pdf: HandoutPdf, result: GapResult, scenario: str, region: st
         f"{region} · jaar {result.year} (basisjaar data {base_year}) · "
         f"gemaakt op {_dutch_date(generated)}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    if demo:
-        _demo_box(pdf, str(result.assumptions.get("notice") or ""))
+    if prov.warn:
+        _demo_box(pdf, prov)
+    elif prov.known:  # real data: say what is real and what is estimated
+        pdf.para(f"{prov.title()}: {prov.summary()}.", size=8.5, h=4.2, colour="#444444")
+        pdf.ln(2)
 
     pdf.font(12, bold=True)
     pdf.cell(CONTENT_W, 7, pdf.t("Kerncijfers per kerngebied"), new_x="LMARGIN", new_y="NEXT")
@@ -276,7 +299,10 @@ def _overview_page(pdf: HandoutPdf, result: GapResult, scenario: str, region: st
     # legend of the traffic lights
     pdf.font(10, bold=True)
     pdf.cell(CONTENT_W, 6, pdf.t("Zo lees je de tabel"), new_x="LMARGIN", new_y="NEXT")
-    items = legend_items()
+    surplus = list(dict.fromkeys(
+        p for _, r, _, _ in rows
+        for p in surplus_products(r, [f.key for f in figs if f.kind == "shortage"])))
+    items = [(c, t) for c, t in legend_items() if surplus or c != "surplus"]
     for colour, text in items:
         yy = pdf.get_y()
         pdf.light(MARGIN + 2.5, yy + 2.5, colour, r=1.8)
@@ -291,6 +317,8 @@ def _overview_page(pdf: HandoutPdf, result: GapResult, scenario: str, region: st
         "huisartspraktijk of supermarkt woont.",
         "Verpleegzorg PG = verpleegzorg voor mensen met dementie (psychogeriatrie).",
     ]
+    if surplus:
+        notes.insert(1, surplus_caveat(surplus))
     if base_name:
         notes.append(f"Δ = verschil met het basisscenario ({base_name}); bij dekking in "
                      "procentpunten (pp).")
@@ -304,7 +332,7 @@ def _overview_page(pdf: HandoutPdf, result: GapResult, scenario: str, region: st
 # --- kerngebied page --------------------------------------------------------------------
 
 def _kerngebied_page(pdf: HandoutPdf, result: GapResult, row, figs: list[_Figure], brow,
-               classes: StepClasses, demo: bool, base_name: str | None) -> None:
+               classes: StepClasses, prov: DataProvenance, base_name: str | None) -> None:
     kerngebied = str(row["kerngebied"])
     pdf.add_page()
     pdf.font(18, bold=True)
@@ -315,9 +343,9 @@ def _kerngebied_page(pdf: HandoutPdf, result: GapResult, row, figs: list[_Figure
         f"Jaar {result.year} · {n_buurten} buurten · {fmt_int(_num(row, 'pop_total'))} "
         f"inwoners, van wie {fmt_int(_num(row, 'pop_65plus'))} 65-plussers en "
         f"{fmt_int(_num(row, 'pop_75plus'))} 75-plussers"), new_x="LMARGIN", new_y="NEXT")
-    if demo:
+    if prov.warn:
         pdf.ln(1)
-        _demo_box(pdf, "", compact=True)
+        _demo_box(pdf, prov, compact=True)
     else:
         pdf.ln(2)
 
@@ -369,7 +397,11 @@ def _kerngebied_page(pdf: HandoutPdf, result: GapResult, row, figs: list[_Figure
         fy += card_h
 
     y = map_legend(pdf, classes, MARGIN, map_y + map_h + 3, CONTENT_W)
-    pdf.set_y(y + 3)
+    pdf.set_y(y + 1)
+    surplus = surplus_products(row, [f.key for f in figs[:5] if f.kind == "shortage"])
+    if surplus:
+        pdf.para(surplus_caveat(surplus), size=8, h=3.8, colour="#444444")
+    pdf.ln(2)
     _top_table(pdf, top, result, labels)
 
 
@@ -411,16 +443,16 @@ def _heading(pdf: HandoutPdf, text: str) -> None:
     pdf.cell(CONTENT_W, 6.5, pdf.t(text), new_x="LMARGIN", new_y="NEXT")
 
 
-def _assumptions_page(pdf: HandoutPdf, result: GapResult, demo: bool,
+def _assumptions_page(pdf: HandoutPdf, result: GapResult, prov: DataProvenance,
                       base_name: str | None) -> None:
     pdf.add_page()
     norms, prog = result.norms, result.prognosis
     a = result.assumptions
     pdf.font(18, bold=True)
     pdf.cell(CONTENT_W, 9, pdf.t("Aannames en bronnen"), new_x="LMARGIN", new_y="NEXT")
-    if demo:
+    if prov.warn:
         pdf.ln(1)
-        _demo_box(pdf, "", compact=True)
+        _demo_box(pdf, prov, compact=True)
 
     _heading(pdf, f"Normenset: {norms.name} ({norms.year})")
     rates = []
@@ -445,21 +477,7 @@ def _assumptions_page(pdf: HandoutPdf, result: GapResult, demo: bool,
         pdf.para(f"Verschillen (Δ) zijn berekend ten opzichte van: {base_name}.", size=8.5,
                  h=4.2)
 
-    _heading(pdf, "Databronnen per laag")
-    sources = dict(a.get("sources") or {})
-    if not sources:
-        pdf.para("Geen bronnen vermeld in het regiopakket.", size=8.5, h=4.2)
-    for layer, text in sources.items():
-        pdf.font(8.5, bold=True)
-        pdf.set_x(MARGIN)
-        label = _LAYER_LABELS.get(layer, layer)
-        pdf.cell(32, 4.2, pdf.t(label + ":"))
-        pdf.font(8.5)
-        pdf.multi_cell(CONTENT_W - 32, 4.2, pdf.t(str(text)), align="L", new_x="LMARGIN",
-                       new_y="NEXT")
-        pdf.ln(0.6)
-    if demo and a.get("notice"):
-        pdf.para(str(a["notice"]), size=8.5, bold=True, h=4.2, colour="#a50f15")
+    _sources(pdf, prov)
 
     _heading(pdf, "Hoe de cijfers zijn berekend")
     weight = float(norms.adaptable_weight)
@@ -477,7 +495,9 @@ def _assumptions_page(pdf: HandoutPdf, result: GapResult, demo: bool,
         f"woningen voor {weight_text}; geclusterd wonen en verpleegzorg tellen met de "
         "capaciteit van de voorzieningen in het gebied.",
         "Tekort is vraag min aanbod; een negatief getal is een overschot, en kerngebied- en "
-        "gemeentecijfers zijn sommen van de buurten.",
+        "gemeentecijfers zijn sommen van de buurten. Het aanbod telt elke geschikte woning of "
+        "plaats, wie er ook woont of hem gebruikt: een overschot betekent dat er genoeg zijn, "
+        "niet dat ouderen er al wonen of dat er een plaats vrij is.",
         "Dekking is het aandeel 75-plussers van wie de woning in rechte lijn binnen de loopnorm "
         f"van de dichtstbijzijnde voorziening ligt ({cov or 'zie loopnormen'}); voorzieningen "
         "net buiten de gemeente tellen mee.",
@@ -485,3 +505,28 @@ def _assumptions_page(pdf: HandoutPdf, result: GapResult, demo: bool,
         "nabijheidsstatistieken: de cijfers zijn een vergelijkingsbasis, geen exacte telling.",
     ]
     pdf.para(" ".join(method), size=8.5, h=4.3)
+
+
+def _sources(pdf: HandoutPdf, prov: DataProvenance) -> None:
+    """Per layer its source and, when recorded, whether it is real, estimated or generated."""
+    _heading(pdf, "Databronnen per laag" + (": echt, geschat of gegenereerd" if prov.known
+                                             else ""))
+    rows = prov.rows()
+    if not rows:
+        pdf.para("Geen bronnen vermeld in het regiopakket.", size=8.5, h=4.2)
+    for row in rows:
+        pdf.font(8.5, bold=True)
+        pdf.set_x(MARGIN)
+        label = _LAYER_LABELS.get(row.layer, row.label)
+        pdf.cell(32, 4.2, pdf.t(label + ":"))
+        pdf.font(8.5)
+        text = row.source or "bron niet vermeld"
+        if prov.known:
+            text = " ".join(part for part in (f"{row.status_label.upper()}.", row.note,
+                                              f"Bron: {row.source}" if row.source else "")
+                            if part)
+        pdf.multi_cell(CONTENT_W - 32, 4.2, pdf.t(text), align="L", new_x="LMARGIN",
+                       new_y="NEXT")
+        pdf.ln(0.6)
+    if not prov.known and prov.demo and prov.notice:
+        pdf.para(prov.notice, size=8.5, bold=True, h=4.2, colour="#a50f15")

@@ -12,12 +12,19 @@ from geo.analysis.gaps import GapResult
 from geo.errors import ExportError
 from geo.io import _gdal
 from geo.io._atomic import atomic_path
+from geo.reporting.provenance import DataProvenance
 
 __all__ = ["provenance_table", "write_result"]
 
 
 def provenance_table(result: GapResult) -> pd.DataFrame:
-    """Key/value table of everything the numbers depend on (sources, norms, year)."""
+    """Key/value table of everything the numbers depend on (sources, norms, year).
+
+    Includes ``data_status_<layer>`` (real / estimated / generated / mixed) and
+    ``data_note_<layer>`` for every layer whose status the region package records, and
+    ``data_summary`` (one Dutch line, e.g. "Buurtgrenzen: echt · Woningen: gegenereerd
+    (demo)").
+    """
     a = result.assumptions
     rows = {
         "region": a["region"],
@@ -37,6 +44,12 @@ def provenance_table(result: GapResult) -> pd.DataFrame:
     }
     if a.get("import_report"):  # JSON of geo.io.import_report.ImportReport
         rows["import_report"] = a["import_report"]
+    prov = DataProvenance.from_assumptions(a)
+    if prov.known:
+        rows["data_summary"] = prov.summary()
+        for row in prov.rows(list(prov.statuses)):
+            rows[f"data_status_{row.layer}"] = row.status or ""
+            rows[f"data_note_{row.layer}"] = row.note
     for key, value in a.items():
         if key.startswith("scenario") and isinstance(value, str):
             rows[key] = value
