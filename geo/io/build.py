@@ -102,7 +102,7 @@ def _midden_drenthe_kerngebieden(areas: gpd.GeoDataFrame) -> pd.Series:
     of the three, an assumption of the facts file); any other wijk to the core village
     nearest to its buurt's representative point.
     """
-    from geo.datasets.demo import load_villages
+    from geo.datasets.midden_drenthe import load_villages
 
     villages = load_villages()
     wijk_kerngebied = dict(zip(villages["core_buurt"].str[2:8].radd("WK"),
@@ -117,7 +117,7 @@ def _midden_drenthe_kerngebieden(areas: gpd.GeoDataFrame) -> pd.Series:
 
 
 def _villages_layer(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    from geo.datasets.demo import load_villages
+    from geo.datasets.midden_drenthe import load_villages
 
     v = load_villages()
     kerngebied_of = areas.set_index("buurt_code")["kerngebied"]

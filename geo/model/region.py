@@ -10,7 +10,7 @@ Every spatial layer is in EPSG:28992 (RD New). Layers and columns:
 ``population`` (table, one row per buurt for the base year)
     ``buurt_code`` and one count column per age band ``pop_0_14`` … ``pop_85_plus``
     (see :data:`geo.vocabulary.AGE_BANDS`); optionally ``estimated`` (bool: the split of
-    65+ into 65–74/75–84/85+ is an estimate).
+    65+ into 65–74/75–84/85+ is an estimate) and ``households`` (CBS households, ≥ 0).
 ``homes`` (Point, one row per dwelling)
     ``home_id`` (unique), ``construction_year``, ``dwelling_type`` (``single_family`` /
     ``multi_family``), ``step_free`` (nultreden, bool), ``lift`` (bool), ``floor_area``
@@ -22,12 +22,16 @@ Every spatial layer is in EPSG:28992 (RD New). Layers and columns:
     :data:`geo.vocabulary.FACILITY_TYPES`; ``type`` in older packages, renamed on read by
     :func:`geo.io.region_package.load_region`),
     ``name``, ``operator``, ``capacity`` (places, units or patients; empty where it does
-    not apply); optionally ``woonplaats``.
+    not apply); optionally ``woonplaats``, ``location_basis`` (``dorp bekend``: a real
+    facility placed in its village; ``aanname``: placed by assumption) and ``source``.
 ``villages`` (Point, optional)
     ``name``, ``inhabitants``, ``kerngebied``: village labels and reference totals.
 ``metadata`` (table of ``key``/``value`` text)
     ``region_name``, ``gemeente_code``, ``base_year``, ``demo`` (``true``/``false``),
-    ``reference_date``, ``licence``, ``notice`` and ``source_<layer>`` for every layer.
+    ``reference_date``, ``licence``, ``notice`` and ``source_<layer>`` for every layer;
+    optionally ``data_status_<layer>`` (``real`` / ``estimated`` / ``generated`` /
+    ``mixed``) and a Dutch ``data_note_<layer>`` saying what is real, estimated, generated.
+    ``demo`` is ``true`` when any part of the region is generated.
 
 :func:`validate_region` checks the layers and raises :class:`geo.errors.RegionError`
 naming the layer and the problem. Reading and writing the package is
@@ -271,7 +275,9 @@ def validate_region(region: Region) -> Region:
     _require_columns("population", population, LAYER_COLUMNS["population"])
     _check_unique("population", population, "buurt_code")
     bands = vocabulary.band_columns()
-    _check_non_negative("population", population, bands, "buurt_code")
+    _check_non_negative("population", population,
+                        bands + (["households"] if "households" in population else []),
+                        "buurt_code")
     unknown = ~population["buurt_code"].isin(areas["buurt_code"])
     if unknown.any():
         ids = ", ".join(population.loc[unknown, "buurt_code"].head(5))
