@@ -274,3 +274,11 @@ def test_villages_layer(region):
     v = region.villages.set_index("name")
     assert len(v) == 25 and v.loc["Oranje", "kerngebied"] == "Smilde"
     assert v.loc["Beilen", "inhabitants"] == 11665
+
+
+def test_build_uses_the_same_kerngebieden(region):
+    """`geo build` for GM1731 assigns the kerngebieden by the default region's rule."""
+    from geo.io.build import _midden_drenthe_kerngebieden
+
+    got = _midden_drenthe_kerngebieden(region.areas.drop(columns="kerngebied"))
+    assert got.tolist() == region.areas["kerngebied"].tolist()

@@ -63,6 +63,7 @@ __all__ = [
     "SEED",
     "generate_region",
     "kerncijfers",
+    "kerngebied_per_buurt",
     "load_villages",
     "reference_figures",
     "villages_path",
@@ -162,12 +163,24 @@ def _features(key: str) -> gpd.GeoDataFrame:
 # --------------------------------------------------------------------------- areas
 
 
-def _kerngebied(areas: gpd.GeoDataFrame, villages: pd.DataFrame) -> pd.Series:
+def kerngebied_per_buurt(areas: gpd.GeoDataFrame, villages: pd.DataFrame) -> pd.Series:
     """Core area per buurt: the village's own, else its wijk's main village's, else nearest.
 
     The three Welwozo areas Beilen, Smilde and Westerbork (Smilde = Smilde, Bovensmilde,
     Hoogersmilde); other villages go to the nearest of the three (``kerngebied_default``
     of the facts file, an assumption); so Oranje (wijk Hijken) belongs to Smilde.
+
+    Parameters
+    ----------
+    areas
+        Buurten with ``buurt_code`` and geometry (RD New).
+    villages
+        The village facts (:func:`load_villages`).
+
+    Returns
+    -------
+    pandas.Series
+        Kerngebied per buurt, aligned with ``areas``.
     """
     by_buurt = dict(zip(villages["core_buurt"], villages["kerngebied_default"], strict=True))
     main = {code[:8]: by_buurt[code] for code in by_buurt if code.endswith("00")}
@@ -198,7 +211,7 @@ def _areas(villages: pd.DataFrame) -> gpd.GeoDataFrame:
         "gemeente_code": buurten["gemeentecode"],
         "gemeente_name": gemeente["statnaam"],
     }, geometry=buurten.geometry.to_numpy(), crs=vocabulary.METRIC_CRS)
-    areas["kerngebied"] = _kerngebied(areas, villages).to_numpy()
+    areas["kerngebied"] = kerngebied_per_buurt(areas, villages).to_numpy()
     areas["buurt_type"] = np.where(areas["buurt_code"].str.endswith("09"),
                                    "verspreide_huizen", "kern")
     areas = areas[[c for c in areas.columns if c != "geometry"] + ["geometry"]]
