@@ -2,8 +2,8 @@
 
 Prints figures; it is not a timed test. Target (scenario issue): recomputing a scenario
 takes ≤ 100 ms "after the first analysis". The scenario here: a project of 60 step-free
-homes in Smilde centrum (ready 2028) plus closing one facility (F0012, Zorgcentrum Beilen),
-analysed for 2030.
+homes in Smilde centrum (ready 2028) plus closing one facility (F0002, Altingerhof
+somatisch, Beilen), analysed for 2030.
 
 ``analyse_scenario`` applies the scenario to a copy of the region (validating the scenario
 and the rows it adds) and runs :func:`geo.analysis.gaps.analyse`; with ``prepared=`` (made once per
@@ -34,11 +34,11 @@ from geo.model.scenario_checks import validate_scenario
 TARGET_S = 0.100
 
 SCENARIO = {
-    "name": "60 nultredenwoningen Smilde + sluiting F0012",
+    "name": "60 nultredenwoningen Smilde + sluiting F0002",
     "year": 2030,
     "projects": [{"name": "Nieuwbouw Smilde", "x": 226600.0, "y": 552400.0, "ready": 2028,
                   "units": {"step_free": 60}}],
-    "facility_changes": [{"action": "close", "id": "F0012"}],
+    "facility_changes": [{"action": "close", "id": "F0002"}],
 }
 
 

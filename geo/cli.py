@@ -447,13 +447,13 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 def _cmd_generate_demo(args: argparse.Namespace) -> int:
     from geo.datasets import DEMO_REGION, get_path
-    from geo.datasets.demo import SEED, generate_demo_region
+    from geo.datasets.midden_drenthe import SEED, generate_region
     from geo.io.region_package import write_region
 
-    region = generate_demo_region(seed=args.seed if args.seed is not None else SEED)
+    region = generate_region(seed=args.seed if args.seed is not None else SEED)
     out = write_region(region, args.out or get_path(DEMO_REGION))
-    print(f"Demoregio geschreven: {out} ({len(region.areas)} buurten, {len(region.homes)} "
-          f"woningen, {len(region.facilities)} voorzieningen)")
+    print(f"Standaardregio geschreven: {out} ({len(region.areas)} CBS-buurten, "
+          f"{len(region.homes)} gegenereerde woningen, {len(region.facilities)} voorzieningen)")
     return 0
 
 
@@ -551,8 +551,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
     p.set_defaults(func=_cmd_info)
 
-    p = sub.add_parser("generate-demo", help="de demoregio opnieuw genereren")
-    p.add_argument("--out", help="doelbestand (standaard data/midden_drenthe_demo.gpkg)")
+    p = sub.add_parser("generate-demo", help="de standaardregio (CBS-data met gegenereerde "
+                                             "woningen) opnieuw bouwen uit data/")
+    p.add_argument("--out", help="doelbestand (standaard data/midden_drenthe.gpkg)")
     p.add_argument("--seed", type=int, help="seed (standaard de vaste seed)")
     p.set_defaults(func=_cmd_generate_demo)
     return parser

@@ -56,7 +56,9 @@ if meta.get("notice"):
 layers = assumptions.data_layers(region)
 if data.known:
     st.markdown("**Lagen: echt, geschat of gegenereerd**")
-    table = pd.DataFrame({"Laag": layers["label"], "Status": layers["status"],
+    table = pd.DataFrame({"Laag": [f"{label} (laag {layer})" for layer, label in
+                                   zip(layers["layer"], layers["label"], strict=True)],
+                          "Status": layers["status"],
                           "Rijen": [fmt_int(n) for n in layers["rows"]],
                           "Bron": layers["source"], "Toelichting": layers["note"]})
     extra = [r for r in data.rows() if r.layer not in set(layers["layer"])]

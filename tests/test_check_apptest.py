@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
@@ -48,6 +49,17 @@ def test_controle_section_with_reference():
     assert "rechte lijn" in "\n".join(m.value for m in at.markdown)
 
 
-def test_controle_section_without_reference_on_the_default():
+def test_controle_section_without_reference():
+    set_active_region(save_region(dataclasses.replace(check_region_fixture(), reference=None)))
     at = _methode()
     assert NO_REFERENCE in [i.value for i in at.info]
+
+
+def test_controle_section_on_the_default_region():
+    """The embedded default carries the CBS 2024 figures: every per-buurt target is met."""
+    at = _methode()
+    targets = [d.value for d in at.dataframe if "Doel" in d.value.columns]
+    assert len(targets) == 1
+    verdicts = dict(zip(targets[0]["Doel"], targets[0]["Oordeel"], strict=True))
+    assert verdicts["inwoners per buurt"] == "gelijk"
+    assert verdicts["65-plussers per buurt"] == "gelijk"

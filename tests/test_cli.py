@@ -11,6 +11,7 @@ from regionkit import X0, Y0, tiny_region
 
 from geo import vocabulary
 from geo.cli import main
+from geo.datasets import reference_figures
 from geo.io.region_package import write_region
 
 
@@ -39,9 +40,15 @@ def test_analyse_default_region_as_subprocess(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "geo", "analyse", "--out", str(out)],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
-    assert "demodata" in proc.stdout.lower()
+    assert "gegenereerd (demo)" in proc.stdout.lower()  # the default says what is generated
     kerngebied = pyogrio.read_dataframe(out, layer="gaps_kern")
     assert sorted(kerngebied["kerngebied"]) == ["Beilen", "Smilde", "Westerbork"]
+    # the 48 CBS buurten with inhabitants and 65+ exactly as CBS 2024 publishes them
+    buurt = pyogrio.read_dataframe(out, layer="gaps_buurt").set_index("buurt_code")
+    cbs = reference_figures().query("level == 'buurt'").set_index("code")
+    assert sorted(buurt.index) == sorted(cbs.index) and len(cbs) == 48
+    assert (buurt["pop_total"] == cbs["inhabitants"].reindex(buurt.index)).all()
+    assert (buurt["pop_65plus"] == cbs["pop_65plus"].reindex(buurt.index)).all()
     grid = pyogrio.read_dataframe(out, layer="gaps_grid")
     assert grid["pop_total"].sum() == pytest.approx(kerngebied["pop_total"].sum())
 
@@ -55,7 +62,7 @@ def test_info(region_file, capsys):
 def test_generate_demo_to_other_path(tmp_path, capsys):
     out = tmp_path / "demo.gpkg"
     assert main(["generate-demo", "--out", str(out)]) == 0
-    assert out.exists() and "51 buurten" in capsys.readouterr().out
+    assert out.exists() and "48 CBS-buurten" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

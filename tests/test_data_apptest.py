@@ -61,7 +61,7 @@ def test_activate_a_saved_region_and_back_to_the_demo():
     at.selectbox(key="data_region_choice").set_value("(demo)").run()
     at.button(key="data_activate").click().run()
     assert active_region_path() is None
-    assert any("Demodata" in w.value for w in at.warning)
+    assert any("gegenereerd" in w.value for w in at.warning)
 
 
 def test_fetch_then_save_and_activate(server):
@@ -96,7 +96,7 @@ def test_fetch_offline_leaves_the_demo_active(monkeypatch):
     assert not at.exception, at.exception
     assert any("Ophalen mislukt" in e.value for e in at.error)
     assert active_region_path() is None
-    assert any("Demodata" in w.value for w in at.warning)
+    assert any("gegenereerd" in w.value for w in at.warning)
 
 
 def test_preview_shows_the_import_report(server):

@@ -50,9 +50,9 @@ def test_export_page_defaults_to_buurt_geopackage():
     assert at.title[0].value == "Export"
     assert at.selectbox(key="exp_layer").value == "gaps_buurt"
     assert at.radio(key="exp_format").value == "gpkg"
-    assert _metric(at, "Rijen") == "51"
+    assert _metric(at, "Rijen") == "48"
     assert "woonzorgatlas_gaps_buurt_2024.gpkg" in _download(at).proto.label
-    assert any("DEMODATA" in c.value for c in at.caption)
+    assert any("Woningen: gegenereerd (demo)" in c.value for c in at.caption)
 
 
 def test_owner_core_area_and_year_filter_the_homes():

@@ -88,13 +88,14 @@ def test_demo_handout_text(demo_pdf, demo_result, tmp_path):
     assert len(pages) == 1 + len(kerngebieden) + 1
     text = " ".join(pages)
     assert "Scenario Basisjaar" in pages[0]
-    assert handout.DEMO_NOTICE in pages[0]
+    notice = "Woningen gegenereerd (demo) — uitkomsten niet gebruiken voor besluiten"
+    assert notice in pages[0]  # the default names what is generated
     assert "12 mei 2025" in pages[0]
     for name in kerngebieden:
         assert name in pages[0]
     for page, name in zip(pages[1:-1], kerngebieden, strict=True):
         assert f"Kerngebied {name}" in page
-        assert handout.DEMO_NOTICE in page
+        assert notice in page
     assert demo_result.norms.name in pages[-1]
     assert demo_result.prognosis.name in pages[-1]
     assert "Aannames en bronnen" in pages[-1]

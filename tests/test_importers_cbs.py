@@ -22,7 +22,9 @@ from geo.errors import ImportDataError
 from geo.io.importers.cbs import COUNT_COLUMNS, CbsBuurten, read_cbs_buurten
 from geo.io.importers.cbs_population import (
     DEFAULT_65PLUS_SPLIT,
+    NATIONAL_AGE_BANDS,
     AgeDistribution,
+    NationalAgeBands,
     population_from_cbs,
     read_age_distribution,
 )
@@ -263,6 +265,26 @@ def test_population_missing_inhabitants_and_gap_filling():
     assert bu3[:2].tolist() == [8, 8] and bu3[3] == 24
     assert any("zonder inwonersaantal" in w for w in pop.attrs["warnings"])
     assert any("verdeling van de hele gemeente" in w for w in pop.attrs["warnings"])
+
+
+def test_population_missing_bands_follow_a_given_reference():
+    """No buurt has all five bands: the caller's reference (e.g. the gemeente in 2019)."""
+    counts = counts_frame(buurt_code=["BU1", "BU2"], inhabitants=[1000.0, 95.0],
+                          pct_0_14=[10.0, 100 / 95 * 5], pct_15_24=[np.nan, np.nan],
+                          pct_25_44=[np.nan, np.nan], pct_45_64=[np.nan, np.nan],
+                          pct_65_plus=[30.0, 100 / 95 * 35])
+    ref = NationalAgeBands(counts=(0.0, 1000.0, 3000.0, 4000.0, 0.0), source="gemeente 2019")
+    pop = population_from_cbs(counts, anchor_65=True, reference=ref).set_index("buurt_code")
+    bu1 = pop.loc["BU1", vocabulary.band_columns()].to_numpy()
+    assert bu1[0] == 100 and bu1[4:].sum() == 300
+    assert bu1[1:4].tolist() == [75, 225, 300]  # the rest, 600, split 1:3:4
+    bu2 = pop.loc["BU2", vocabulary.band_columns()].to_numpy()
+    assert bu2.sum() == 95 and bu2[0] == 5 and bu2[4:].sum() == 35
+    assert "gemeente 2019" in pop.attrs["source"]
+    assert NATIONAL_AGE_BANDS.source not in pop.attrs["source"]
+    # without a reference the national distribution is used and named
+    national = population_from_cbs(counts, anchor_65=True)
+    assert NATIONAL_AGE_BANDS.source in national.attrs["source"]
 
 
 def test_population_without_age_percentages_is_an_error():

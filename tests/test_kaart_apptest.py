@@ -36,17 +36,17 @@ def test_map_gets_every_buurt_and_narrow_returns(region):
     fmap = stub.call_args.args[0]
     assert _get_map_string(fmap).count('"buurt_code"') == len(region.areas)
     assert stub.call_args.kwargs["returned_objects"] == ["last_object_clicked"]
-    assert any("Demodata" in w.value for w in at.warning)
+    assert any("gegenereerd" in w.value for w in at.warning)
     assert at.selectbox(key="map_theme").value == "shortage_step_free"
 
 
 def test_click_selects_buurt_and_shows_key_figures(region):
-    code = "BU17310700"  # Bovensmilde centrum
+    code = "BU17310700"  # Bovensmilde-Centrum
     point = to_display(region.areas).set_index("buurt_code").geometry[code]
     inner = point.representative_point()
     at, _ = _run({"last_object_clicked": {"lat": inner.y, "lng": inner.x}})
     assert at.session_state["buurt"] == code
-    assert "Bovensmilde centrum" in [s.value for s in at.subheader]
+    assert "Bovensmilde-Centrum" in [s.value for s in at.subheader]
     assert any(m.label == "Inwoners 75+" for m in at.metric)
 
 

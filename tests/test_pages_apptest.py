@@ -63,7 +63,7 @@ def _metric(at: AppTest, label: str) -> str:
 
 def test_buurtprofiel_from_query_param():
     at = _open("buurtprofiel", query={"buurt": SMILDE_CENTRUM})
-    assert at.title[0].value == "Buurtprofiel Smilde centrum"
+    assert at.title[0].value == "Buurtprofiel Smilde-Centrum"
     assert at.selectbox(key="buurtprofiel_buurt").value == SMILDE_CENTRUM
     assert at.session_state["buurt"] == SMILDE_CENTRUM
     text = _texts(at)
@@ -72,7 +72,7 @@ def test_buurtprofiel_from_query_param():
     assert {"Inwoners 2024", "65-plussers", "75-plussers"} <= {m.label for m in at.metric}
     # the comparison table has the buurt, its kerngebied and the municipality side by side
     comp = [d.value for d in at.dataframe if "Kenmerk" in d.value.columns][0]
-    assert list(comp.columns) == ["Kenmerk", "Smilde centrum", "Kerngebied Smilde",
+    assert list(comp.columns) == ["Kenmerk", "Smilde-Centrum", "Kerngebied Smilde",
                                   "Midden-Drenthe"]
     assert comp["Kenmerk"].str.contains("huisartspraktijk").any()
     links = at.get("page_link")
@@ -82,7 +82,7 @@ def test_buurtprofiel_from_query_param():
 
 def test_buurtprofiel_from_session_state():
     at = _open("buurtprofiel", state={"buurt": SMILDE_CENTRUM})
-    assert at.title[0].value == "Buurtprofiel Smilde centrum"
+    assert at.title[0].value == "Buurtprofiel Smilde-Centrum"
     assert at.query_params["buurt"] == SMILDE_CENTRUM  # shareable link
 
 
@@ -90,7 +90,7 @@ def test_buurtprofiel_default_and_change():
     at = _open("buurtprofiel")
     first = at.selectbox(key="buurtprofiel_buurt")
     assert first.value == "BU17310000"  # first buurt of the municipality
-    assert at.title[0].value == "Buurtprofiel Beilen-Centrum"
+    assert at.title[0].value == "Buurtprofiel Beilen"
     first.set_value("BU17310900").run()
     assert not at.exception
     assert at.title[0].value == "Buurtprofiel Westerbork"
@@ -103,8 +103,8 @@ def test_buurtprofiel_lists_the_buurten_of_the_chosen_kerngebied():
     at.selectbox(key="kerngebied").set_value("Westerbork").run()
     assert not at.exception
     options = at.selectbox(key="buurtprofiel_buurt").options
-    # the current buurt (Beilen-Centrum) is kept selectable: all buurten are listed
-    assert any("Beilen-Centrum" in o for o in options)
+    # the current buurt (Beilen) is kept selectable: all buurten are listed
+    assert "Beilen (BU17310000)" in options
     at.selectbox(key="buurtprofiel_buurt").set_value("BU17310900").run()
     options = at.selectbox(key="buurtprofiel_buurt").options
     assert all("Beilen" not in o for o in options)
@@ -174,16 +174,17 @@ def test_tekorten_download_and_numbers():
 def test_methode_shows_data_norms_and_method():
     at = _open("methode")
     text = _texts(at)
-    assert "Demodata" in text
-    assert "Demodata" in {m.value for m in at.metric}
-    assert "Midden-Drenthe (demo)" in text
+    assert "gegenereerd (demo)" in text  # per layer: what is real, estimated, generated
+    assert "Deels gegenereerd" in {m.value for m in at.metric}
+    assert "Midden-Drenthe (CBS 2024, woningen gegenereerd)" in text
     assert "WOZO-doelen" in text  # source of the default norm set
     assert "Landelijke doelen 2030 naar rato" in text
     assert "--norms" in text and 'preset = "landelijk_2030"' in text
     assert "2SFCA" in text and "Geroscoop" in text
+    shown = text + "\n".join(t.value.to_csv() for t in at.table)
     for layer in ("areas", "population", "homes", "facilities"):
-        assert f"laag `{layer}`" in text
-    assert "Voronoi-cellen" in text  # the recorded source of the areas layer
+        assert f"laag {layer}" in shown
+    assert "CBS Wijk- en Buurtkaart" in shown  # the recorded source of the areas layer
     at.selectbox(key="norms").set_value("eigen_beleid").run()
     assert not at.exception
     text = _texts(at)

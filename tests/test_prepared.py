@@ -35,7 +35,7 @@ def demo():
 def scenario():
     return scenario_from_dict({
         "name": "Smilde + sluiting", "year": 2030, "projects": [SMILDE],
-        "facility_changes": [{"action": "close", "id": "F0012"},
+        "facility_changes": [{"action": "close", "id": "F0002"},
                              {"action": "open", "facility_type": "gp", "name": "Nieuwe praktijk",
                               "x": 226700.0, "y": 552300.0}]})
 

@@ -47,7 +47,7 @@ def test_round_trip(region_file):
 def test_default_region_loads_and_is_demo():
     region = load_demo_region()
     assert region.is_demo
-    assert "Demodata" in region.metadata["notice"]
+    assert "gegenereerd" in region.metadata["notice"]
     assert region.kerngebieden == ["Beilen", "Smilde", "Westerbork"]
 
 

@@ -415,18 +415,18 @@ FULL = {
               "walking": {"supermarket": 600.0},
               "access": {"gp": {"steps": [[1500.0, 1.0], [5000.0, 0.5]]}}},
     "projects": [
-        {"name": "Nieuwbouw Smilde-Noord", "x": 226600.0, "y": 552400, "ready": 2028,
+        {"name": "Nieuwbouw Smilde-Centrum", "x": 226600.0, "y": 552400, "ready": 2028,
          "owner": "Actium", "units": {"step_free": 60, "clustered": 12.5}},
         {"name": "Hofje", "description": "WGS84", "lon": 6.45, "lat": 52.95, "ready": 2031,
          "units": {"nursing_dementia": 24}},
     ],
     "facility_changes": [
-        {"action": "close", "id": "F0042"},
+        {"action": "close", "id": "F0005"},
         {"action": "open", "id": "N1", "facility_type": "day_care",
          "name": "Dagbesteding Hooghalen", "operator": "", "capacity": 20.0, "x": 232100.0,
          "y": 547300.0},
         {"action": "open", "facility_type": "gp", "name": "Huisarts", "lon": 6.5, "lat": 52.9},
-        {"action": "capacity", "id": "F0012", "capacity": 40},
+        {"action": "capacity", "id": "F0004", "capacity": 40},
     ],
 }
 
@@ -486,7 +486,7 @@ def test_demo_smilde_project_and_closure(demo):
         "name": "60 nultredenwoningen Smilde", "year": 2030,
         "projects": [{"name": "Nieuwbouw Smilde", "x": x, "y": y, "ready": 2028,
                       "units": {"step_free": 60}}],
-        "facility_changes": [{"action": "close", "id": "F0012"}],  # Zorgcentrum Beilen, 64
+        "facility_changes": [{"action": "close", "id": "F0002"}],  # Altingerhof somatisch, 40
     })
     base = analyse(demo, year=2030)
     res = analyse_scenario(demo, scen)
@@ -497,13 +497,13 @@ def test_demo_smilde_project_and_closure(demo):
     assert _kerngebied(res).loc["Smilde", "shortage_step_free"] == pytest.approx(
         _kerngebied(base).loc["Smilde", "shortage_step_free"] - 60)
     assert _kerngebied(res).loc["Beilen", "supply_nursing_somatic"] == pytest.approx(
-        _kerngebied(base).loc["Beilen", "supply_nursing_somatic"] - 64)
+        _kerngebied(base).loc["Beilen", "supply_nursing_somatic"] - 40)
     assert _kerngebied(res).loc["Westerbork", "shortage_step_free"] == pytest.approx(
         _kerngebied(base).loc["Westerbork", "shortage_step_free"])
     table = compare({"basis": base, "plan": res}).set_index(["gebied", "kengetal"])
     assert table.loc[("Smilde", "shortage_step_free"), "verschil plan"] == pytest.approx(-60)
     assert table.loc[("Beilen", "shortage_nursing_somatic"), "verschil plan"] == pytest.approx(
-        64)
+        40)
 
 
 def test_opened_then_closed_facility_is_removed_with_its_point(demo):

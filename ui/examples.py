@@ -12,25 +12,54 @@ year = 2040
 """,
     "Voorbeeld: 60 nultredenwoningen Smilde 2028": """\
 name = "60 nultredenwoningen Smilde 2028"
-description = "Nieuwbouw van 60 nultredenwoningen in Smilde, opgeleverd in 2028."
+description = "Nieuwbouw van 60 nultredenwoningen (Actium) in Smilde-Centrum, opgeleverd in 2028."
 year = 2030
 
 [[projects]]
-name = "Nieuwbouw Smilde-Noord"
+name = "Nieuwbouw Smilde-Centrum"
 x = 226600.0
 y = 552400.0
 ready = 2028
+owner = "Actium"
 units = { step_free = 60 }
 """,
-    "Voorbeeld: Sluiting dagbesteding Hooghalen 2027": """\
-name = "Sluiting dagbesteding Hooghalen 2027"
-description = "De dagbesteding in Hooghalen (demo-id F0073) sluit per 2027."
+    "Voorbeeld: Sluiting dagbesteding 't Derkshoes 2027": """\
+name = "Sluiting dagbesteding 't Derkshoes 2027"
+description = "De dagbesteding van 't Derkshoes in Westerbork (id F0005) sluit per 2027."
 year = 2030
 
 [[facility_changes]]
 action = "close"
-id = "F0073"
+id = "F0005"
 from_year = 2027
+""",
+    "Voorbeeld: Altingerhof meer PG, kleinschalig PG in Smilde 2028": """\
+name = "Altingerhof meer PG, kleinschalig PG in Smilde 2028"
+description = \"\"\"Altingerhof in Beilen (80 plaatsen) zet 20 somatische plaatsen om naar PG \
+(F0001 naar 60, F0002 naar 20) en in Smilde-Centrum opent een kleinschalige PG-woonvorm \
+met 24 plaatsen; beide per 2028.\"\"\"
+year = 2030
+
+[[facility_changes]]
+action = "capacity"
+id = "F0001"
+capacity = 60.0
+from_year = 2028
+
+[[facility_changes]]
+action = "capacity"
+id = "F0002"
+capacity = 20.0
+from_year = 2028
+
+[[facility_changes]]
+action = "open"
+facility_type = "nursing_dementia"
+name = "Kleinschalig wonen PG Smilde"
+capacity = 24.0
+x = 226500.0
+y = 552100.0
+from_year = 2028
 """,
 }
 for _text in EXAMPLES.values():  # fail loudly at import if an example is ever broken
@@ -48,7 +77,7 @@ def scenario_choices(base_label: str, region=None) -> tuple[  # noqa: ANN001 - R
     Returns ``(labels, tomls, n_saved)``: display label and TOML text per key
     (``"basis"``, ``"store:<id>"``, ``"example:<name>"``). Store problems are shown with
     ``st.error`` and leave the examples available. With ``region``, only the examples that
-    fit it are offered (they are written for the Midden-Drenthe demo: locations, ids).
+    fit it are offered (they are written for the default Midden-Drenthe region: locations, ids).
     """
     import streamlit as st
 

@@ -110,26 +110,18 @@ def _split(item: Input) -> tuple[uploads.InputData, str | None]:
 def _midden_drenthe_kerngebieden(areas: gpd.GeoDataFrame) -> pd.Series:
     """Welwozo core areas (Beilen, Smilde, Westerbork) per buurt for Midden-Drenthe.
 
-    A wijk with a village of the facts file goes to that village's core area (the nearest
-    of the three, an assumption of the facts file); any other wijk to the core village
-    nearest to its buurt's representative point.
+    The rule of the default region
+    (:func:`geo.datasets.midden_drenthe.kerngebied_per_buurt`): a village's buurt goes to
+    that village's core area (the nearest of the three, an assumption of the facts file), any
+    other buurt to its wijk's main village's, else to the nearest core village.
     """
-    from geo.datasets.demo import load_villages
+    from geo.datasets.midden_drenthe import kerngebied_per_buurt, load_villages
 
-    villages = load_villages()
-    wijk_kerngebied = dict(zip(villages["core_buurt"].str[2:8].radd("WK"),
-                         villages["kerngebied_default"], strict=True))
-    kerngebied = areas["wijk_code"].map(wijk_kerngebied)
-    cores = villages[villages["village"].isin(villages["kerngebied_default"].unique())]
-    core_xy = cores[["x_rd", "y_rd"]].to_numpy(dtype=float)
-    rep = shapely.get_coordinates(areas.geometry.representative_point().to_numpy())
-    nearest = np.argmin(((rep[:, None, :] - core_xy[None, :, :]) ** 2).sum(axis=2), axis=1)
-    fallback = pd.Series(cores["village"].to_numpy()[nearest], index=areas.index)
-    return kerngebied.fillna(fallback)
+    return kerngebied_per_buurt(areas, load_villages())
 
 
 def _villages_layer(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    from geo.datasets.demo import load_villages
+    from geo.datasets.midden_drenthe import load_villages
 
     v = load_villages()
     kerngebied_of = areas.set_index("buurt_code")["kerngebied"]

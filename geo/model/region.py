@@ -23,7 +23,8 @@ Every spatial layer is in EPSG:28992 (RD New). Layers and columns:
     :data:`geo.vocabulary.FACILITY_TYPES`; ``type`` in older packages, renamed on read by
     :func:`geo.io.region_package.load_region`),
     ``name``, ``operator``, ``capacity`` (places, units or patients; empty where it does
-    not apply); optionally ``woonplaats``.
+    not apply); optionally ``woonplaats``, ``location_basis`` (``dorp bekend``: a real
+    facility placed in its village; ``aanname``: placed by assumption) and ``source``.
 ``villages`` (Point, optional)
     ``name``, ``inhabitants``, ``kerngebied``: village labels and reference totals.
 ``reference`` (table, optional: published figures to check the model against)
@@ -43,6 +44,7 @@ Every spatial layer is in EPSG:28992 (RD New). Layers and columns:
     ``generated`` by the app (demo), ``mixed``) and ``data_note_<layer>`` (Dutch: what in
     the layer is real, estimated or generated). Without these keys only the ``demo`` flag
     describes the data (see :meth:`Region.data_status`).
+    ``demo`` is ``true`` when any part of the region is generated.
 
 :func:`validate_region` checks the layers and raises :class:`geo.errors.RegionError`
 naming the layer and the problem. Reading and writing the package is
@@ -338,7 +340,9 @@ def validate_region(region: Region) -> Region:
     _require_columns("population", population, LAYER_COLUMNS["population"])
     _check_unique("population", population, "buurt_code")
     bands = vocabulary.band_columns()
-    _check_non_negative("population", population, bands, "buurt_code")
+    _check_non_negative("population", population,
+                        bands + (["households"] if "households" in population else []),
+                        "buurt_code")
     unknown = ~population["buurt_code"].isin(areas["buurt_code"])
     if unknown.any():
         ids = ", ".join(population.loc[unknown, "buurt_code"].head(5))

@@ -9,7 +9,7 @@ checks against a region in :mod:`geo.model.scenario_checks`.
 File format (UTF-8 TOML; keys are English, texts may be Dutch; ``#`` starts a comment)::
 
     name = "60 nultredenwoningen Smilde 2028"    # verplicht: naam van het scenario
-    description = "Nieuwbouw Smilde-Noord en sluiting van een dorpshuis"   # optioneel
+    description = "Nieuwbouw Smilde-Centrum en sluiting van een dagbesteding"  # optioneel
     year = 2030                # analysejaar: basisjaar van de regio t/m 2040 (planningshorizon)
     prognosis = "basis"        # prognosevariant: basis, vergrijzing_plus of groei ...
                                # ... of een tabel [prognosis] met eigen parameters
@@ -21,7 +21,7 @@ File format (UTF-8 TOML; keys are English, texts may be Dutch; ``#`` starts a co
     "75+" = 160
 
     [[projects]]               # een bouwproject; herhaal het blok per project
-    name = "Nieuwbouw Smilde-Noord"
+    name = "Nieuwbouw Smilde-Centrum"
     x = 226600.0               # RD New in meters (EPSG:28992) ...
     y = 552400.0
     # lon = 6.45               # ... óf lengte-/breedtegraad (WGS84), niet allebei
@@ -32,7 +32,7 @@ File format (UTF-8 TOML; keys are English, texts may be Dutch; ``#`` starts a co
 
     [[facility_changes]]       # een voorziening sluiten
     action = "close"
-    id = "F0042"
+    id = "F0005"
     from_year = 2027           # optioneel: geldt vanaf dit jaar (standaard: altijd)
 
     [[facility_changes]]       # een nieuwe voorziening openen
@@ -48,7 +48,7 @@ File format (UTF-8 TOML; keys are English, texts may be Dutch; ``#`` starts a co
 
     [[facility_changes]]       # capaciteit van een bestaande voorziening wijzigen
     action = "capacity"
-    id = "F0012"
+    id = "F0004"
     capacity = 40.0
 
 Meaning of ``units`` (products of :data:`geo.vocabulary.PRODUCTS`):

@@ -82,8 +82,14 @@ class HandoutPdf(FPDF):
     def footer(self) -> None:  # noqa: D102 - FPDF hook
         self.set_y(-12)
         self.font(7.5, colour="#666666")
-        self.cell(CONTENT_W / 2, 5, self.t(self.footer_text))
-        self.cell(CONTENT_W / 2, 5, self.t(f"pagina {self.page_no()} van {{nb}}"), align="R")
+        page_w = 24.0  # "pagina 12 van 12" at 7.5 pt
+        text, size = self.t(self.footer_text), 7.5
+        while size > 5.5 and self.get_string_width(text) > CONTENT_W - page_w - 2:
+            size -= 0.5  # a long region or scenario name never runs into the page number
+            self.font(size, colour="#666666")
+        self.cell(CONTENT_W - page_w, 5, text)
+        self.font(7.5, colour="#666666")
+        self.cell(page_w, 5, self.t(f"pagina {self.page_no()} van {{nb}}"), align="R")
 
     def light(self, x: float, y: float, colour: str, r: float = 2.0) -> None:
         """Traffic light centred at (x, y) with a white mark inside."""

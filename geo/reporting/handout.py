@@ -522,7 +522,10 @@ def _sources(pdf: HandoutPdf, prov: DataProvenance) -> None:
         pdf.font(8.5)
         text = row.source or "bron niet vermeld"
         if prov.known:
-            text = " ".join(part for part in (f"{row.status_label.upper()}.", row.note,
+            # The note usually starts with the status ("Echt: …"); say it once.
+            said = row.note.casefold().startswith(row.status_label.split(" ")[0].casefold())
+            status = "" if said else f"{row.status_label.upper()}."
+            text = " ".join(part for part in (status, row.note,
                                               f"Bron: {row.source}" if row.source else "")
                             if part)
         pdf.multi_cell(CONTENT_W - 32, 4.2, pdf.t(text), align="L", new_x="LMARGIN",

@@ -47,7 +47,7 @@ def _flow(page: Page, tmp_path) -> None:
     page.get_by_role("button", name="Voorbeeld maken").click()
     page.get_by_text("kunnen niet worden geladen").wait_for(timeout=30_000)
     assert page.get_by_text("Regio: **Midden-Drenthe").count() == 0  # markdown rendered
-    assert page.get_by_text("Midden-Drenthe (demo)").count() >= 1
+    assert page.get_by_text("Midden-Drenthe (CBS 2024, woningen gegenereerd)").count() >= 1
 
     _upload(page, "CBS-buurten", str(cbs))
     _upload(page, "Voorzieningen", str(fac))

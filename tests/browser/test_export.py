@@ -29,7 +29,7 @@ def test_export_page_downloads_geopackage_and_shapefile(page: Page, tmp_path) ->
     gpkg = tmp_path / info.value.suggested_filename
     info.value.save_as(gpkg)
     got = pyogrio.read_dataframe(gpkg, layer="gaps_buurt").set_index("buurt_code")
-    assert len(got) == 51
+    assert len(got) == 48
     np.testing.assert_allclose(got.loc[expected.index, "shortage_step_free"],
                                expected["shortage_step_free"], rtol=1e-9)
     layers = {name for name, _ in pyogrio.list_layers(gpkg)}
@@ -52,7 +52,7 @@ def test_export_page_downloads_geopackage_and_shapefile(page: Page, tmp_path) ->
                                expected["shortage_step_free"], rtol=1e-9)
     done = subprocess.run(["ogrinfo", "-ro", "-so", f"/vsizip/{shp}", "gaps_buurt"],
                           capture_output=True, text=True, check=False)
-    assert done.returncode == 0 and "Feature Count: 51" in done.stdout
+    assert done.returncode == 0 and "Feature Count: 48" in done.stdout
     assert_no_exception(page)
     assert page.external_requests == []
 

@@ -97,7 +97,7 @@ def test_kaart_draws_buurten_and_facilities(page: Page) -> None:
     region = load_demo_region()
     _open_kaart(page)
     state = _buurt_state(page)
-    assert len(state) == len(region.areas) == 51
+    assert len(state) == len(region.areas) == 48
     expected = int(region.facilities["facility_type"].isin(DEFAULT_FACILITY_TYPES).sum())
     frame = _map_frame(page)
     assert frame.locator(".wza-fac").count() == expected

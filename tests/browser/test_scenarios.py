@@ -83,7 +83,7 @@ def test_compare_shows_two_maps_with_one_scale(page: Page) -> None:
     wait_for_app(page)
     assert_no_exception(page)
     frames = _frames_with_maps(page, 2)
-    assert all(f.evaluate(_COUNT_SHAPES) == 51 for f in frames)
+    assert all(f.evaluate(_COUNT_SHAPES) == 48 for f in frames)
     assert page.get_by_text("zelfde kleurschaal voor alle kaarten").count() == 1
     assert page.get_by_role("heading", name="Kengetallen per kerngebied").count() == 1
     # the basis follows the first scenario's year (the Smilde example: 2030)

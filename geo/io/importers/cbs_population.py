@@ -98,7 +98,7 @@ DEFAULT_65PLUS_SPLIT = AgeDistribution(
 
 @dataclass(frozen=True)
 class NationalAgeBands:
-    """Population of the Netherlands in the five CBS buurt bands (reference distribution).
+    """Population in the five CBS buurt bands of a reference area (the Netherlands by default).
 
     Parameters
     ----------
@@ -154,11 +154,12 @@ def _apportion(totals: np.ndarray, shares: np.ndarray) -> np.ndarray:
 
 
 def _age_shares(pct: np.ndarray, inhabitants: np.ndarray, anchor_65: bool,
-                ) -> tuple[np.ndarray, np.ndarray, str]:
+                fallback: NationalAgeBands) -> tuple[np.ndarray, np.ndarray, str]:
     """Per-buurt shares of the five CBS bands, the mask of estimated bands, the reference.
 
     The reference for missing bands is ``"gemeente"`` (inhabitant-weighted mean of the
-    buurten with all five bands) or ``"land"`` (:data:`NATIONAL_AGE_BANDS`).
+    buurten with all five bands) or ``"land"`` (``fallback``, by default
+    :data:`NATIONAL_AGE_BANDS`).
     """
     known = np.isfinite(pct) & (pct >= 0)
     pct = np.where(known, pct, np.nan)
@@ -168,7 +169,7 @@ def _age_shares(pct: np.ndarray, inhabitants: np.ndarray, anchor_65: bool,
         rows = pct[complete] / pct[complete].sum(axis=1, keepdims=True)
         ref, reference = (rows * weights[complete, None]).sum(axis=0) / weights.sum(), "gemeente"
     else:
-        ref, reference = NATIONAL_AGE_BANDS.shares, "land"
+        ref, reference = fallback.shares, "land"
     shares = np.full(pct.shape, 0.2)
     estimated = np.zeros(pct.shape, dtype=bool)
     for i in range(len(pct)):
@@ -212,14 +213,15 @@ def _settle(row: np.ndarray, anchor_65: bool) -> np.ndarray:
 _BAND_NAMES = ("0–15", "15–25", "25–45", "45–65", "65+")
 
 
-def _estimate_note(estimated: np.ndarray, reference: str) -> str:
+def _estimate_note(estimated: np.ndarray, reference: str,
+                   fallback: NationalAgeBands = NATIONAL_AGE_BANDS) -> str:
     per_band = estimated.sum(axis=0)
     if not per_band.any():
         return ""
     buurten = int(estimated.any(axis=1).sum())
     bands = [name for name, n in zip(_BAND_NAMES, per_band, strict=True) if n]
     how = ("de verdeling van de buurten van de gemeente die alle groepen hebben"
-           if reference == "gemeente" else NATIONAL_AGE_BANDS.source)
+           if reference == "gemeente" else fallback.source)
     return (f"leeftijdsgroep(en) {', '.join(bands)} geschat voor "
             f"{plural(buurten, 'buurt', 'buurten')}: de inwoners min de gegeven groepen, "
             f"verdeeld naar {how}.")
@@ -227,7 +229,7 @@ def _estimate_note(estimated: np.ndarray, reference: str) -> str:
 
 def population_from_cbs(
     counts: pd.DataFrame, *, distribution: AgeDistribution | None = None,
-    anchor_65: bool = False,
+    anchor_65: bool = False, reference: NationalAgeBands | None = None,
 ) -> pd.DataFrame:
     """Derive the region ``population`` layer from CBS key figures per buurt.
 
@@ -241,6 +243,10 @@ def population_from_cbs(
     anchor_65
         Keep the 65+ share exactly as given and let the bands under 65 absorb rounding
         (for counts from a StatLine table); default: rescale all five bands.
+    reference
+        Distribution of the five bands used for missing bands when no buurt has all
+        five, e.g. the municipality's own figures of an earlier year; default
+        :data:`NATIONAL_AGE_BANDS`.
 
     Returns
     -------
@@ -278,7 +284,8 @@ def population_from_cbs(
         else np.full(n, np.nan)
         for col in PCT_COLUMNS
     ]) if n else np.zeros((0, 5))
-    shares, estimated, reference = _age_shares(pct, inhabitants, anchor_65)
+    fallback = reference or NATIONAL_AGE_BANDS
+    shares, estimated, reference_kind = _age_shares(pct, inhabitants, anchor_65, fallback)
     five = _apportion(inhabitants, shares)
     old = _apportion(five[:, 4], np.tile(dist.shares, (n, 1)))
     bands = np.column_stack([five[:, :4], old]) if n else np.zeros((0, 7), dtype=np.int64)
@@ -290,11 +297,11 @@ def population_from_cbs(
         notes.append(f"{plural(int(unknown.sum()), 'buurt', 'buurten')} zonder "
                      "inwonersaantal krijgen bevolking 0.")
     filled = int(estimated.any(axis=1).sum())
-    if filled and reference == "gemeente":
+    if filled and reference_kind == "gemeente":
         notes.append(f"{plural(filled, 'buurt', 'buurten')} zonder (volledige) "
                      "leeftijdspercentages: de verdeling van de hele gemeente is gebruikt.")
     elif filled:
-        notes.append(_estimate_note(estimated, reference))
+        notes.append(_estimate_note(estimated, reference_kind, fallback))
     band_notes = [name for name, n in zip(_BAND_NAMES, estimated.sum(axis=0), strict=True)
                   if n]
     frame.attrs["warnings"] = tuple(notes)
@@ -303,7 +310,7 @@ def population_from_cbs(
             if anchor_65 else "herschaald tot 100 %")
     frame.attrs["source"] = (
         f"CBS-kerncijfers: inwoners × leeftijdsgroepen ({rule}, afgerond op hele personen); "
-        + (_estimate_note(estimated, reference) + " " if filled else "")
+        + (_estimate_note(estimated, reference_kind, fallback) + " " if filled else "")
         + f"65+ gesplitst met: {dist.source}"
     )
     return frame
