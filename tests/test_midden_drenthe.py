@@ -132,8 +132,8 @@ def test_estimated_bands_follow_the_municipality_2019(region):
     shares = pop / pop.sum()
     expected = np.array([3805, 6384, 10425]) / (3805 + 6384 + 10425)
     assert shares.to_numpy() == pytest.approx(expected, abs=0.005)
-    src = region.source("population")
-    assert "84583NED" in src and "geschat" in src.lower()
+    src, note = region.source("population"), region.data_note("population")
+    assert "84583NED" in src and "geschat" in note.lower() and "2019" in note
 
 
 def test_analyse_gives_cbs_inhabitants_and_65plus(region, cbs):

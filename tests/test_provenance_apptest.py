@@ -64,6 +64,7 @@ def test_methode_table_per_layer():
     tables = [t.value for t in at.table if "Status" in t.value.columns]
     assert len(tables) == 1
     table = tables[0]
+    table.index = table.index.str.replace(r" \(laag \w+\)$", "", regex=True)  # label (laag x)
     assert table.loc["Buurten (grenzen, wijk, kerngebied)", "Status"] == "echt"
     assert table.loc["Bevolking per buurt en leeftijdsklasse (basisjaar)", "Status"] == "gemengd"
     homes = table.loc["Woningen (adrespunten met kenmerken)"]
