@@ -6,6 +6,8 @@ neighbouring municipality GM9998 east of it, built in code.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pyogrio
@@ -305,6 +307,8 @@ def test_export_filter_by_municipality(result, tmp_path):
     assert "gaps_regio" not in layers  # the whole region is not one municipality
     prov = pyogrio.read_dataframe(path, layer="provenance").set_index("key")["value"]
     assert prov["export_gemeente"] == "buurgemeente"
+    assert prov["facilities_outside_region"] == "1"
+    assert json.loads(prov["gemeenten"]) == [[A, "Testgemeente"], [B, "Buurgemeente"]]
 
 
 def test_cli_analyse_and_export_write_the_municipality_levels(region, tmp_path):
