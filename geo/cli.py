@@ -135,7 +135,15 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
         parts = [f"{vocabulary.PRODUCT_LABELS[p]} {fmt_int(row[f'shortage_{p}'])}"
                  for p in vocabulary.PRODUCTS]
         print(f"  {row['kerngebied']:<12} tekort: " + "; ".join(parts))
+    if result.is_multi_gemeente and result.regio is not None:  # totals per municipality
+        for label, frame in (("gemeente", result.gemeente), ("regio", result.regio)):
+            for _, row in frame.iterrows():
+                parts = [f"{vocabulary.PRODUCT_LABELS[p]} {fmt_int(row[f'shortage_{p}'])}"
+                         for p in vocabulary.PRODUCTS]
+                name = row["gemeente"] if label == "gemeente" else "Regio"
+                print(f"  {name:<12} tekort: " + "; ".join(parts))
     print(f"Geschreven: {out} (gaps_buurt {len(result.buurt)}, gaps_kern {len(result.kerngebied)}, "
+          f"gaps_gemeente {len(result.gemeente)}, gaps_regio 1, "
           f"gaps_grid {len(result.grid)}, ranking {len(result.ranking)})")
     return 0
 
@@ -145,13 +153,15 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     region, result = _result_for(args)
     start = time.perf_counter()
-    sel = ExportSelection(kerngebied=args.kerngebied, owner=args.owner, theme=args.theme)
+    sel = ExportSelection(kerngebied=args.kerngebied, owner=args.owner, theme=args.theme,
+                          gemeente=args.gemeente)
     out = write_export(result, args.layer, args.format, args.out, sel)
     elapsed = time.perf_counter() - start
     label = "alle lagen" if args.layer == "all" else LAYERS[args.layer]
     print(f"{region.name}: {label}, {result.year}"
           + (f", scenario '{result.assumptions['scenario_name']}'"
              if "scenario_name" in result.assumptions else "")
+          + (f", gemeente {args.gemeente}" if args.gemeente else "")
           + (f", kerngebied {args.kerngebied}" if args.kerngebied else "")
           + (f", eigenaar {args.owner}" if args.owner else ""))
     _data_warning(region)
@@ -499,6 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
     # --kern: the option's earlier name, still accepted so existing command lines work
     p.add_argument("--kerngebied", "--kern", dest="kerngebied",
                    help="alleen dit kerngebied (oude naam --kern werkt ook)")
+    p.add_argument("--gemeente", help="alleen deze gemeente van de regio (code GM… of naam)")
     p.add_argument("--owner", help="alleen woningen van deze eigenaar (laag homes)")
     p.add_argument("--theme", help="kolom waarop de QGIS-stijl kleurt "
                    "(standaard shortage_step_free)")

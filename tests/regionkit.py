@@ -130,3 +130,95 @@ def tiny_region(metadata: dict[str, str] | None = None, extra_step_free: int = 0
     }
     return validate_region(Region(areas=areas, population=population, homes=homes,
                                   facilities=facilities, metadata=metadata))
+
+
+#: The second municipality of :func:`two_gemeente_region`.
+SECOND = ("GM9998", "Buurgemeente")
+
+
+def two_gemeente_region(metadata: dict[str, str] | None = None) -> Region:
+    """The tiny region (GM9999) plus a neighbouring municipality GM9998 east of it.
+
+    GM9998 has three buurten in kerngebieden "Oost" (Delta, Echo) and "Veld" (Foxtrot),
+    homes, and the facilities just across the border that people of GM9999 use: a
+    supermarket 150 m east of Bravo (nearer to Bravo's east home than any supermarket in
+    GM9999), a GP practice and a clustered-housing complex. Facility F5 still lies outside
+    the region. Metadata follows the multi-municipality model: ``gemeente_code`` is the
+    comma-separated list, ``gemeenten`` the JSON list.
+    """
+    import json
+
+    base = tiny_region()
+    code, name = SECOND
+    areas2 = gpd.GeoDataFrame(
+        {
+            "buurt_code": ["BU99980000", "BU99980001", "BU99980100"],
+            "buurt_name": ["Delta", "Echo", "Foxtrot"],
+            "wijk_code": ["WK999800", "WK999800", "WK999801"],
+            "wijk_name": ["Oost", "Oost", "Veld"],
+            "gemeente_code": [code] * 3,
+            "gemeente_name": [name] * 3,
+            "kerngebied": ["Oost", "Oost", "Veld"],
+            "buurt_type": ["kern", "kern", "verspreide_huizen"],
+        },
+        geometry=[square(2, 1), square(3, 1), square(2, 0)],
+        crs=vocabulary.METRIC_CRS,
+    )
+    pops = {
+        "BU99980000": [150, 80, 300, 300, 250, 200, 70],
+        "BU99980001": [60, 30, 100, 150, 120, 90, 30],
+        "BU99980100": [10, 10, 20, 40, 30, 25, 5],
+    }
+    population2 = pd.DataFrame(
+        [{"buurt_code": c, **dict(zip(vocabulary.band_columns(), v, strict=True))}
+         for c, v in pops.items()])
+    rows = [  # buurt, x, y, step_free, type, floor area
+        ("BU99980000", 2100, 1100, True, "multi_family", 65),
+        ("BU99980000", 2200, 1300, True, "multi_family", 75),
+        ("BU99980000", 2500, 1500, False, "single_family", 170),
+        ("BU99980000", 2900, 1900, False, "multi_family", 60),
+        ("BU99980001", 3300, 1500, False, "single_family", 200),
+        ("BU99980001", 3700, 1700, True, "single_family", 110),
+        ("BU99980100", 2500, 500, False, "single_family", 120),
+    ]
+    homes2 = gpd.GeoDataFrame(
+        {
+            "home_id": [f"G{i}" for i in range(len(rows))],
+            "construction_year": [1995] * len(rows),
+            "dwelling_type": [r[4] for r in rows],
+            "step_free": [r[3] for r in rows],
+            "lift": [r[3] and r[4] == "multi_family" for r in rows],
+            "floor_area": [float(r[5]) for r in rows],
+            "tenure": ["social_rent"] * len(rows),
+            "owner": ["Woonservice"] * len(rows),
+            "buurt_code": [r[0] for r in rows],
+        },
+        geometry=[shapely.Point(X0 + r[1], Y0 + r[2]) for r in rows],
+        crs=vocabulary.METRIC_CRS,
+    )
+    fac2 = [  # id, type, x, y, capacity
+        ("G1", "supermarket", 2050, 1900, None),   # 150 m east of Bravo's home H5
+        ("G2", "gp", 2600, 1400, 4000.0),
+        ("G3", "clustered_housing", 2150, 1150, 20.0),
+    ]
+    facilities2 = gpd.GeoDataFrame(
+        {
+            "facility_id": [r[0] for r in fac2],
+            "facility_type": [r[1] for r in fac2],
+            "name": [f"Voorziening {r[0]}" for r in fac2],
+            "operator": ["Test"] * len(fac2),
+            "capacity": [r[4] for r in fac2],
+        },
+        geometry=[shapely.Point(X0 + r[2], Y0 + r[3]) for r in fac2],
+        crs=vocabulary.METRIC_CRS,
+    )
+    gemeenten = [{"code": "GM9999", "name": "Testgemeente"}, {"code": code, "name": name}]
+    meta = {**base.metadata, "region_name": "Testregio (twee gemeenten)",
+            "gemeente_code": "GM9999," + code, "gemeenten": json.dumps(gemeenten),
+            **(metadata or {})}
+    return validate_region(Region(
+        areas=pd.concat([base.areas, areas2], ignore_index=True),
+        population=pd.concat([base.population, population2], ignore_index=True),
+        homes=pd.concat([base.homes, homes2], ignore_index=True),
+        facilities=pd.concat([base.facilities, facilities2], ignore_index=True),
+        metadata=meta))

@@ -66,6 +66,8 @@ NUMERIC = {
                                   "acc_nursing_dementia", "homes_suitable"]),
     "gaps_kern": ("kerngebied", ["demand_clustered", "supply_clustered",
                                  "shortage_nursing_dementia"]),
+    "gaps_gemeente": ("gemeente_code", ["pop_total", "demand_step_free", "acc_gp"]),
+    "gaps_regio": ("gemeente_code", ["pop_total", "shortage_clustered", "cov75_share_gp"]),
     "gaps_grid": ("cell_id", ["pop_75plus", "shortage_step_free", "dist_supermarket"]),
     "homes": ("home_id", ["floor_area", "construction_year"]),
     "facilities": ("facility_id", ["capacity", "norm_m"]),

@@ -22,6 +22,8 @@ SCRIPT = Path(__file__).parent / "qgis" / "open_layers.py"
 SYSTEM_PYTHON = "/usr/bin/python3"
 EXPECTED = {
     "gaps_buurt": ("graduatedSymbol", 5), "gaps_kern": ("graduatedSymbol", 5),
+    # one municipality, one region row: the classes depend on that one value
+    "gaps_gemeente": ("graduatedSymbol", None), "gaps_regio": ("graduatedSymbol", None),
     "gaps_grid": ("graduatedSymbol", 5), "homes": ("categorizedSymbol", 3),
     "facilities": ("categorizedSymbol", None), "catchments": ("singleSymbol", 1),
 }

@@ -1,13 +1,15 @@
 """Gap analysis: demand, supply, shortage, coverage and accessibility per area.
 
 :func:`analyse` is the one entry point; it returns a :class:`GapResult` with layers per
-buurt, per kerngebied, for the municipality and per grid cell, plus a ranked list of
-where suitable homes and services are most missing.
+buurt, per kerngebied, per municipality, for the whole region and per grid cell, plus a
+ranked list of where suitable homes and services are most missing. A region may hold
+several municipalities: every level adds up (:mod:`geo.analysis.levels`) and each
+municipality may apply its own norms (:mod:`geo.analysis.area_norms`).
 
 Method (all distances straight lines in EPSG:28992):
 
-1. **Population for the year**: the base-year population per buurt, projected with
-   :func:`geo.analysis.prognosis.project_population`.
+1. **Population for the year**: the base-year population per buurt, projected per
+   municipality with :func:`geo.analysis.prognosis.project_by_gemeente`.
 2. **Locating people**: each buurt's population is spread evenly over its homes (the
    address points), as CBS does for its proximity statistics; a buurt without homes
    keeps its people at its representative point.
@@ -15,11 +17,17 @@ Method (all distances straight lines in EPSG:28992):
    homes and facility capacities (:mod:`geo.analysis.supply`) located in the area. Shortage =
    demand − supply (negative = surplus).
 4. **Coverage**: the number and share of people 75+ whose home lies within the walking
-   norm of the nearest facility of each type (facilities outside the municipality
-   count), and their mean distance to it.
+   norm (of their municipality) of the nearest facility of each type, and their mean
+   distance to it. Facilities in another municipality or outside the region count: a
+   region package holds the facilities within :attr:`geo.model.norms.Norms.max_reach`
+   around the region (flagged ``outside_region``).
 5. **Accessibility**: 2SFCA/E2SFCA (:mod:`geo.analysis.fca`) of facility capacity
    against the population group of each measure, with people grouped by grid cell and
-   buurt; an area's score is the population-weighted mean, per ``per`` people.
+   buurt; an area's score is the population-weighted mean, per ``per`` people. A
+   catchment divides a facility's capacity over all people of the region in reach,
+   whatever their municipality; people outside the region are not in the data, so a
+   facility outside the region shares its capacity with the region only (an edge effect
+   that overstates access near the outer border a little).
 """
 
 from __future__ import annotations
@@ -33,13 +41,20 @@ import pandas as pd
 import shapely
 
 from geo import vocabulary
+from geo.analysis.area_norms import (
+    AreaNorms,
+    area_norms,
+    classify_region_homes,
+    demand_per_row,
+    walking_limits,
+)
 from geo.analysis.catchment import build_catchment
-from geo.analysis.demand import demand_columns, group_total
 from geo.analysis.fca import fca_from_catchment, nearest_distance
+from geo.analysis.levels import area_levels, finish, grid_layer, majority, weighted_mean
 from geo.analysis.prepared import PreparedRegion, prepare_region
-from geo.analysis.prognosis import project_population
+from geo.analysis.prognosis import project_by_gemeente
 from geo.analysis.ranking import rank_gaps
-from geo.analysis.supply import PRODUCT_FACILITY, classify_homes, step_free_units
+from geo.analysis.supply import PRODUCT_FACILITY
 from geo.config import get_config
 from geo.errors import AnalysisError
 from geo.model.norms import Norms, resolve_norms
@@ -58,17 +73,24 @@ class GapResult:
     Attributes
     ----------
     buurt, kerngebied, gemeente, grid
-        Gap layers (EPSG:28992) with the same count columns; see the README.
+        Gap layers (EPSG:28992) with the same count columns; see the README. ``gemeente``
+        has one row per municipality of the region.
     ranking
         Ranked rows of where homes and services are most missing, with an explanation.
     homes
         Home points with their ``suitability`` class and ``buurt_code``.
     facilities
-        The facilities the analysis used (a scenario's openings and closures included).
+        The facilities the analysis used (a scenario's openings and closures included),
+        with ``outside_region`` (bool).
     assumptions
         Everything the numbers depend on: year, base year, norms, prognosis variant,
         sources of the region layers, the demo flag and the recorded data status and note
-        per layer (``data_status``, ``data_notes``; empty when the package has none).
+        per layer (``data_status``, ``data_notes``; empty when the package has none),
+        the municipalities (``gemeenten``: list of ``[code, name]``), the number of
+        facilities outside the region (``facilities_outside``) and the municipalities with
+        their own norms (``norms_gemeente``: ``{code: name}``).
+    regio
+        One row for the whole region (sums of the municipalities).
     """
 
     year: int
@@ -82,26 +104,24 @@ class GapResult:
     homes: gpd.GeoDataFrame
     facilities: gpd.GeoDataFrame | None = None
     assumptions: dict[str, Any] = field(default_factory=dict)
+    regio: gpd.GeoDataFrame | None = None
+
+    @property
+    def is_multi_gemeente(self) -> bool:
+        """Whether the analysed region holds more than one municipality."""
+        return len(self.gemeente) > 1
 
     def layers(self) -> dict[str, pd.DataFrame]:
         """The layers written by ``python -m geo analyse``."""
-        return {
+        layers = {
             "gaps_buurt": self.buurt,
             "gaps_kern": self.kerngebied,
             "gaps_gemeente": self.gemeente,
+            "gaps_regio": self.regio,
             "gaps_grid": self.grid,
             "ranking": self.ranking,
         }
-
-
-def _count_columns(norms: Norms) -> list[str]:
-    cols = ["pop_total", "pop_65plus", "pop_75plus", "pop_85plus", *vocabulary.band_columns(),
-            "homes_total", "homes_suitable", "homes_adaptable", "homes_unsuitable"]
-    for product in vocabulary.PRODUCTS:
-        cols += [f"demand_{product}", f"supply_{product}"]
-    for ftype in norms.walking:
-        cols.append(f"cov75_{ftype}")
-    return cols
+        return {k: v for k, v in layers.items() if v is not None}
 
 
 def analyse(
@@ -155,19 +175,21 @@ def analyse(
     prep = prepared if prepared is not None and prepared.extends(region, home_xy) \
         else prepare_region(region, cache_distances=False, home_xy=home_xy)
 
-    people = _locate_people(region, prep, norms, prog, year, home_xy)
+    an = area_norms(norms, prep.area_gemeente, prep.gemeente_codes)
+    people = _locate_people(region, prep, an, prog, year, home_xy)
     groups = _group_people(people, region.facilities, size)
     supply = _supply_per_area(region.facilities, people, prep.areas)
     cells = _grid_cells(groups, supply)
-    coverage = _coverage(people, supply, cells, prep, norms)
+    coverage = _coverage(people, supply, cells, prep, an)
     access = _accessibility(groups, supply, cells, norms, len(prep.areas))
     per_area = {**supply.per_area, **coverage.per_area, **access.per_area}
     per_cell = {**coverage.per_cell, **access.per_cell}
     layers = _layers(region, prep, people, groups, supply, cells, per_area, per_cell,
-                     norms, year, size)
+                     an, year, size)
 
     ranking = rank_gaps(layers.buurt, layers.kerngebied, norms)
     homes_out = region.homes.assign(suitability=people.classes)
+    facilities = _flag_outside(region.facilities, supply.area)
     assumptions = {
         "region": region.name,
         "demo": region.is_demo,
@@ -182,11 +204,27 @@ def analyse(
         "import_report": region.metadata.get("import_report", ""),
         "data_status": region.data_statuses(),
         "data_notes": {k: n for k in region.data_statuses() if (n := region.data_note(k))},
+        "gemeenten": [[str(c), str(n)] for c, n in zip(prep.gemeente_codes,
+                                                       prep.gemeente_names, strict=True)],
+        "facilities_outside": int(facilities["outside_region"].sum()),
+        "norms_gemeente": dict(an.applied),
     }
     return GapResult(year=year, norms=norms, prognosis=prog, buurt=layers.buurt,
                      kerngebied=layers.kerngebied, gemeente=layers.gemeente, grid=layers.grid,
-                     ranking=ranking, homes=homes_out, facilities=region.facilities,
-                     assumptions=assumptions)
+                     ranking=ranking, homes=homes_out, facilities=facilities,
+                     assumptions=assumptions, regio=layers.regio)
+
+
+def _flag_outside(facilities: gpd.GeoDataFrame, fac_area: np.ndarray) -> gpd.GeoDataFrame:
+    """The facilities with ``outside_region``: as recorded, else from the buurten."""
+    computed = fac_area < 0
+    if "outside_region" in facilities.columns:
+        given = facilities["outside_region"]
+        known = given.notna().to_numpy()
+        values = np.where(known, given.to_numpy(dtype=object), computed).astype(bool)
+    else:
+        values = computed
+    return facilities.assign(outside_region=values)
 
 
 # --------------------------------------------------------------------------- steps
@@ -206,21 +244,20 @@ class _People(NamedTuple):
     pop75: np.ndarray           # people 75+ per point
 
 
-def _locate_people(region: Region, prep: PreparedRegion, norms: Norms,
+def _locate_people(region: Region, prep: PreparedRegion, an: AreaNorms,
                    prog: PrognosisSettings, year: int, home_xy: np.ndarray) -> _People:
     """1. population for the year per buurt; 2. spread over homes (or a buurt's point)."""
     bands = vocabulary.band_columns()
     areas = prep.areas
-    pop = region.population.set_index("buurt_code")[bands]
-    pop = project_population(pop, region.base_year, year, prog)
-    pop = pop.reindex(areas.index).fillna(0.0)
+    pop = region.population.set_index("buurt_code")[bands].reindex(areas.index).fillna(0)
+    pop = project_by_gemeente(pop, areas["gemeente_code"], region.base_year, year, prog)
     # homes beyond the prepared (base) homes are a scenario's new homes
     homes = region.homes
-    classes = classify_homes(homes, norms)
-    units = step_free_units(classes, norms).to_numpy()
     extra_codes = homes["buurt_code"].iloc[prep.n_homes:]
     inside = np.concatenate([prep.home_area, pd.Index(areas.index).get_indexer(extra_codes)])
     in_region = inside >= 0
+    classes, units = classify_region_homes(
+        homes, np.where(in_region, an.area[np.maximum(inside, 0)], 0), an)
     n_base_pts = int((prep.home_area >= 0).sum())  # people points reusing cached distances
     n_homes = np.bincount(inside[in_region], minlength=len(areas))
     empty = np.flatnonzero(n_homes == 0)
@@ -349,23 +386,24 @@ class _Measures(NamedTuple):
 
 
 def _coverage(people: _People, supply: _Supply, cells: _Cells, prep: PreparedRegion,
-              norms: Norms) -> _Measures:
+              an: AreaNorms) -> _Measures:
     """4. coverage (75+ within walking norms), aggregated per buurt and cell at once."""
     n_area, n_cell = len(people.pop), len(cells.keys)
     per_area: dict[str, np.ndarray] = {}
     per_cell: dict[str, np.ndarray] = {}
     w_dist = people.pop75 + 1e-9 * people.share  # weights for mean distances
-    for facility_type, metres in norms.walking.items():
+    point_norm = an.area[people.area]
+    for facility_type in an.norms[0].walking:
         targets = supply.xy[supply.ftype == facility_type]
         d = np.concatenate([prep.base_distances(targets),
                             nearest_distance(people.xy[people.n_base_pts:], targets)])
-        covered = people.pop75 * (d <= float(metres))
+        covered = people.pop75 * (d <= walking_limits(an, facility_type, point_norm))
         per_area[f"cov75_{facility_type}"] = np.bincount(people.area, weights=covered,
                                                          minlength=n_area)
-        per_area[f"dist_{facility_type}"] = _weighted_mean(people.area, d, w_dist, n_area)
+        per_area[f"dist_{facility_type}"] = weighted_mean(people.area, d, w_dist, n_area)
         per_cell[f"cov75_{facility_type}"] = np.bincount(cells.point_cell, weights=covered,
                                                          minlength=n_cell)
-        per_cell[f"dist_{facility_type}"] = _weighted_mean(cells.point_cell, d, w_dist,
+        per_cell[f"dist_{facility_type}"] = weighted_mean(cells.point_cell, d, w_dist,
                                                            n_cell)
     return _Measures(per_area, per_cell)
 
@@ -386,8 +424,8 @@ def _accessibility(groups: _Groups, supply: _Supply, cells: _Cells, norms: Norms
         catchment = build_catchment(groups.xy, supply.xy[sel], radius)
         score = fca_from_catchment(catchment, demand_g, supply.capacity[sel],
                                    weights=list(spec.steps) or None) * spec.per
-        per_area[f"acc_{key}"] = _weighted_mean(groups.area, score, demand_g + 1e-12, n_area)
-        per_cell[f"acc_{key}"] = _weighted_mean(cells.group_cell, score, demand_g + 1e-12,
+        per_area[f"acc_{key}"] = weighted_mean(groups.area, score, demand_g + 1e-12, n_area)
+        per_cell[f"acc_{key}"] = weighted_mean(cells.group_cell, score, demand_g + 1e-12,
                                                 n_cell)
     return _Measures(per_area, per_cell)
 
@@ -398,18 +436,21 @@ class _Layers(NamedTuple):
     buurt: gpd.GeoDataFrame
     kerngebied: gpd.GeoDataFrame
     gemeente: gpd.GeoDataFrame
+    regio: gpd.GeoDataFrame
     grid: gpd.GeoDataFrame
 
 
 def _layers(region: Region, prep: PreparedRegion, people: _People, groups: _Groups,
             supply: _Supply, cells: _Cells, per_area: dict[str, np.ndarray],
-            per_cell: dict[str, np.ndarray], norms: Norms, year: int,
+            per_cell: dict[str, np.ndarray], an: AreaNorms, year: int,
             size: float) -> _Layers:
-    """Per buurt, per kerngebied, for the municipality and per grid cell."""
+    """Per buurt, per kerngebied, per municipality, for the region and per grid cell."""
     bands = vocabulary.band_columns()
     areas, crs, n_area = prep.areas, region.areas.crs, len(prep.areas)
-    # --- per buurt
-    bcols = _finish({**{c: people.pop[c].to_numpy() for c in bands}, **per_area}, norms)
+    norms = an.norms[0]
+    # --- per buurt (demand with each municipality's rates)
+    band_cols = {c: people.pop[c].to_numpy() for c in bands}
+    bcols = finish({**band_cols, **demand_per_row(band_cols, an.area, an), **per_area}, norms)
     meta = {"buurt_code": areas.index.array}
     for col in ("buurt_name", "wijk_code", "wijk_name", "gemeente_code", "gemeente_name",
                 "kerngebied", "buurt_type"):
@@ -417,30 +458,23 @@ def _layers(region: Region, prep: PreparedRegion, people: _People, groups: _Grou
             meta[col] = areas[col].array
     buurt = gpd.GeoDataFrame({**meta, **bcols, "year": np.full(n_area, year)},
                              geometry=areas.geometry.array, crs=crs)
-
-    # --- per kerngebied and municipality (sums of counts; weighted means of scores)
-    n_kerngebieden = len(prep.kerngebied_names)
-    kcols = _aggregate(bcols, prep.kerngebied_codes, n_kerngebieden, norms)
-    kerngebied = gpd.GeoDataFrame(
-        {"kerngebied": prep.kerngebied_names, **kcols,
-         "n_buurten": np.bincount(prep.kerngebied_codes, minlength=n_kerngebieden),
-         "year": np.full(n_kerngebieden, year)}, geometry=prep.kerngebied_geoms, crs=crs)
-    # sums and weighted means are associative: aggregate the (few) kerngebieden again
-    gcols = _aggregate(kcols, np.zeros(n_kerngebieden, dtype=np.int64), 1, norms)
-    gemeente = gpd.GeoDataFrame(
-        {"gemeente_code": [region.areas["gemeente_code"].iloc[0]],
-         "gemeente": [region.areas["gemeente_name"].iloc[0]], **gcols,
-         "n_buurten": [n_area], "year": [year]},
-        geometry=[prep.gemeente_geom], crs=crs)
+    # --- per kerngebied, municipality and region: sums of counts, weighted means of scores
+    levels = area_levels(bcols, prep, region.name, norms, year, crs)
 
     # --- per grid cell
     per_cell = {**per_cell, **_cell_counts(people, groups, supply, cells)}
-    main_area = _majority(cells.group_cell, groups.area,
-                          groups.pop.sum(axis=1) + 1e-9 * groups.n, len(cells.keys))
+    if not an.uniform:  # demand of every group with its municipality's rates
+        n_cell = len(cells.keys)
+        grp = demand_per_row({c: groups.pop[:, b] for b, c in enumerate(bands)},
+                             an.area[groups.area], an)
+        per_cell.update({c: np.bincount(cells.group_cell, weights=v, minlength=n_cell)
+                         for c, v in grp.items()})
+    main_area = majority(cells.group_cell, groups.area,
+                         groups.pop.sum(axis=1) + 1e-9 * groups.n, len(cells.keys))
     cells_xy = np.column_stack([cells.keys // groups.span + groups.origin[0],
                                 cells.keys % groups.span + groups.origin[1]])
-    grid = _grid_layer(cells_xy, per_cell, main_area, areas, size, norms, year, crs)
-    return _Layers(buurt, kerngebied, gemeente, grid)
+    grid = grid_layer(cells_xy, per_cell, main_area, areas, size, norms, year, crs)
+    return _Layers(buurt, levels.kerngebied, levels.gemeente, levels.regio, grid)
 
 
 def _cell_counts(people: _People, groups: _Groups, supply: _Supply,
@@ -467,102 +501,3 @@ def _cell_counts(people: _People, groups: _Groups, supply: _Supply,
         per_cell[f"supply_{product}"] = np.bincount(fac_ci[sel], weights=cap_in[sel],
                                                     minlength=n_cell)
     return per_cell
-
-
-def _weighted_mean(index: np.ndarray, values: np.ndarray, weights: np.ndarray,
-                   n: int) -> np.ndarray:
-    finite = np.isfinite(values)
-    w = np.where(finite, weights, 0.0)
-    num = np.bincount(index, weights=np.where(finite, values, 0.0) * w, minlength=n)
-    den = np.bincount(index, weights=w, minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / den, np.nan)
-
-
-def _finish(counts: dict[str, np.ndarray], norms: Norms) -> dict[str, np.ndarray]:
-    """Add totals, demand, shortage and coverage shares to counts.
-
-    Returns the columns in layer order (counts, then distances and scores if given).
-    """
-    bands = vocabulary.band_columns()
-    cols = dict(counts)
-    band_arrays = [np.asarray(cols[b], dtype=float) for b in bands]
-    cols["pop_total"] = np.sum(band_arrays, axis=0)
-    for group, col in (("65+", "pop_65plus"), ("75+", "pop_75plus"), ("85+", "pop_85plus")):
-        cols[col] = group_total(cols, group).astype(float)
-    cols.update(demand_columns(cols, norms))
-    for product in vocabulary.PRODUCTS:
-        cols[f"shortage_{product}"] = (cols[f"demand_{product}"]
-                                       - np.asarray(cols[f"supply_{product}"], float))
-    old = cols["pop_75plus"]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for ftype in norms.walking:
-            cols[f"cov75_share_{ftype}"] = np.where(
-                old > 0, np.asarray(cols[f"cov75_{ftype}"], float) / np.where(old > 0, old, 1),
-                np.nan)
-    order = ["pop_total", "pop_65plus", "pop_75plus", "pop_85plus", *bands,
-             "homes_total", "homes_suitable", "homes_adaptable", "homes_unsuitable"]
-    for product in vocabulary.PRODUCTS:
-        order += [f"demand_{product}", f"supply_{product}", f"shortage_{product}"]
-    for ftype in norms.walking:
-        order += [f"cov75_{ftype}", f"cov75_share_{ftype}", f"dist_{ftype}"]
-    order += [f"acc_{k}" for k in norms.access]
-    return {c: cols[c] for c in order if c in cols}
-
-
-def _aggregate(cols: dict[str, np.ndarray], codes: np.ndarray, n: int,
-               norms: Norms) -> dict[str, np.ndarray]:
-    """Sum counts and take weighted means of distances and scores per code (0 … n-1).
-
-    Returns finished columns (see :func:`_finish`).
-    """
-    counts = [c for c in _count_columns(norms) if c in cols and not c.startswith(
-        ("demand_", "pop_total", "pop_65plus", "pop_75plus", "pop_85plus"))]
-    out: dict[str, np.ndarray] = {
-        c: np.bincount(codes, weights=np.asarray(cols[c], dtype=float), minlength=n)
-        for c in counts
-    }
-    w75 = cols["pop_75plus"]
-    for ftype in norms.walking:
-        out[f"dist_{ftype}"] = _weighted_mean(codes, cols[f"dist_{ftype}"], w75, n)
-    for key, spec in norms.access.items():
-        out[f"acc_{key}"] = _weighted_mean(codes, cols[f"acc_{key}"],
-                                           group_total(cols, spec.population), n)
-    return _finish(out, norms)
-
-
-def _grid_layer(cells: np.ndarray, per_cell: dict[str, np.ndarray], main_area: np.ndarray,
-                areas: gpd.GeoDataFrame, size: float, norms: Norms,
-                year: int, crs: object) -> gpd.GeoDataFrame:
-    """Grid-cell layer from per-cell sums (``cells``: integer cell indices x, y)."""
-    cols = _finish(per_cell, norms)
-    cols.update({k: v for k, v in per_cell.items() if k.startswith(("dist_", "acc_"))
-                 and k not in cols})
-    cx, cy = cells[:, 0], cells[:, 1]
-    east = np.round(cx * size).astype(np.int64).astype(str).astype(object)
-    north = np.round(cy * size).astype(np.int64).astype(str).astype(object)
-    has_area = main_area >= 0
-    idx = np.maximum(main_area, 0)
-    frame = {
-        "cell_id": "E" + east + "N" + north,
-        "buurt_code": np.where(has_area, areas.index.to_numpy()[idx], None),
-        "kerngebied": np.where(has_area, areas["kerngebied"].to_numpy()[idx], None),
-        **cols, "year": np.full(len(cx), year),
-    }
-    boxes = shapely.box(cx * size, cy * size, (cx + 1) * size, (cy + 1) * size)
-    return gpd.GeoDataFrame(frame, geometry=boxes, crs=crs)
-
-
-def _majority(cell: np.ndarray, area: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
-    """Per cell, the area index with the largest total weight (-1 for empty cells)."""
-    out = np.full(n, -1, dtype=np.int64)
-    if len(cell) == 0:
-        return out
-    pair = cell.astype(np.int64) * 1_000_000 + area
-    uniq, inv = np.unique(pair, return_inverse=True)
-    w = np.bincount(inv, weights=weight)
-    pc, pa = uniq // 1_000_000, uniq % 1_000_000
-    order = np.lexsort((-w, pc))
-    first = np.unique(pc[order], return_index=True)[1]
-    out[pc[order][first]] = pa[order][first]
-    return out

@@ -7,7 +7,9 @@ the same. :func:`prepare_region` computes them once; :func:`geo.analysis.gaps.an
 compute what is new:
 
 - the buurt index, the representative points of buurten and the merged outlines of every
-  kerngebied and of the municipality;
+  kerngebied, every municipality and the whole region, with the municipality of every
+  kerngebied (a kerngebied lies in one municipality: otherwise :func:`prepare_region`
+  raises :class:`geo.errors.AnalysisError`);
 - the coordinates and buurt of every base home (the people points);
 - nearest-facility distances from those points, per set of facility locations (keyed by
   the coordinates, so a scenario that closes one GP post recomputes only the GP
@@ -30,6 +32,7 @@ import pandas as pd
 import shapely
 
 from geo.analysis.fca import nearest_distance
+from geo.errors import AnalysisError
 from geo.model.region import Region
 
 __all__ = ["PreparedRegion", "prepare_region"]
@@ -54,8 +57,13 @@ class PreparedRegion:
     kerngebied_codes, kerngebied_names, kerngebied_geoms
         Kerngebied index of every buurt, the kerngebied names (first-seen order) and their
         merged outlines.
+    gemeente_codes, gemeente_names, gemeente_geoms
+        The municipalities (region order, see :attr:`geo.model.region.Region.gemeenten`)
+        and their merged outlines.
+    kerngebied_gemeente, area_gemeente
+        Municipality index of every kerngebied and of every buurt.
     gemeente_geom
-        Outline of the whole municipality.
+        Outline of the whole region.
     """
 
     areas_frame: gpd.GeoDataFrame
@@ -66,6 +74,11 @@ class PreparedRegion:
     kerngebied_codes: np.ndarray
     kerngebied_names: np.ndarray
     kerngebied_geoms: np.ndarray
+    gemeente_codes: np.ndarray
+    gemeente_names: np.ndarray
+    gemeente_geoms: np.ndarray
+    kerngebied_gemeente: np.ndarray
+    area_gemeente: np.ndarray
     gemeente_geom: shapely.Geometry
     cache_distances: bool = True
     _distances: OrderedDict = field(default_factory=OrderedDict, repr=False)
@@ -148,9 +161,45 @@ def prepare_region(region: Region, *, cache_distances: bool = True,
     geoms = areas.geometry.to_numpy()
     kerngebied_geoms = np.array([shapely.union_all(geoms[kerngebied_codes == i])
                                  for i in range(len(kerngebied_names))], dtype=object)
+    gm = _gemeenten(region, areas)
+    area_gemeente = pd.Index(gm[0]).get_indexer(areas["gemeente_code"].astype(str))
+    kern_gm = _kerngebied_gemeente(kerngebied_codes, kerngebied_names, area_gemeente, gm)
+    gemeente_geoms = np.array([shapely.union_all(kerngebied_geoms[kern_gm == i])
+                               for i in range(len(gm[0]))], dtype=object)
     return PreparedRegion(
         areas_frame=region.areas, areas=areas, home_xy=home_xy, home_codes=codes,
         home_area=home_area, kerngebied_codes=kerngebied_codes,
         kerngebied_names=np.asarray(kerngebied_names, dtype=object),
-        kerngebied_geoms=kerngebied_geoms,
-        gemeente_geom=shapely.union_all(kerngebied_geoms), cache_distances=cache_distances)
+        kerngebied_geoms=kerngebied_geoms, gemeente_codes=gm[0], gemeente_names=gm[1],
+        gemeente_geoms=gemeente_geoms, kerngebied_gemeente=kern_gm,
+        area_gemeente=area_gemeente,
+        gemeente_geom=shapely.union_all(gemeente_geoms), cache_distances=cache_distances)
+
+
+def _gemeenten(region: Region, areas: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and names of the municipalities with buurten, in region order."""
+    present = dict(zip(areas["gemeente_code"].astype(str), areas["gemeente_name"].astype(str),
+                       strict=True))
+    listed = [(c, n) for c, n in region.gemeenten if c in present]
+    listed += [(c, n) for c, n in present.items() if c not in dict(listed)]
+    return (np.array([c for c, _ in listed], dtype=object),
+            np.array([n for _, n in listed], dtype=object))
+
+
+def _kerngebied_gemeente(kern_codes: np.ndarray, kern_names: pd.Index,
+                         area_gemeente: np.ndarray,
+                         gm: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Municipality index of every kerngebied; a kerngebied in two municipalities is an error."""
+    n_kern = len(kern_names)
+    first = np.full(n_kern, -1, dtype=np.int64)
+    first[kern_codes[::-1]] = area_gemeente[::-1]  # the first buurt's municipality
+    mixed = np.flatnonzero(np.bincount(kern_codes, weights=area_gemeente != first[kern_codes],
+                                       minlength=n_kern) > 0)
+    if len(mixed):
+        k = int(mixed[0])
+        names = sorted({str(gm[1][g]) for g in area_gemeente[kern_codes == k]})
+        raise AnalysisError(
+            f"kerngebied '{kern_names[k]}' ligt in meer dan één gemeente ({', '.join(names)}); "
+            "een kerngebied hoort bij één gemeente. Geef de buurten per gemeente een eigen "
+            f"kerngebied, bijv. '{kern_names[k]} ({names[0]})'.")
+    return first

@@ -59,6 +59,7 @@ from geo.model.prognosis import PrognosisSettings, band_names, get_variant
 
 __all__ = [
     "annual_matrix",
+    "project_by_gemeente",
     "project_population",
     "project_series",
 ]
@@ -223,6 +224,7 @@ def project_series(
     base_year: int,
     years: Iterable[int],
     settings: PrognosisSettings | None = None,
+    gemeente_codes: pd.Series | np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Project the population totalled over all areas for several years (trend charts).
 
@@ -238,6 +240,9 @@ def project_series(
         the starting point.
     settings
         Model parameters; default the variant ``"basis"``.
+    gemeente_codes
+        Municipality code per row; when ``settings`` has per-municipality tables, each
+        municipality is projected with its own (:func:`project_by_gemeente`) and summed.
 
     Returns
     -------
@@ -269,16 +274,64 @@ def project_series(
     _check_years(base_year, requested)
     wanted = sorted({int(year) for year in requested})
     settings = _resolve_settings(settings)
-    matrix = annual_matrix(settings)
-    # The model is linear, so projecting the regional total equals totalling the areas.
-    current = values.sum(axis=0)
-    at = base_year
-    rows = []
-    for year in wanted:
-        current = _advance(current, matrix, year - at)
-        at = year
-        rows.append(current)
+    groups = [(settings, np.ones(len(values), dtype=bool))]
+    if gemeente_codes is not None and settings.gemeente:
+        codes = np.asarray(gemeente_codes, dtype=object).astype(str)
+        own = [c for c in dict.fromkeys(codes.tolist()) if c in settings.gemeente]
+        rest = ~np.isin(codes, own)
+        groups = [(settings, rest)] + [(settings.for_gemeente(c), codes == c) for c in own]
+    rows = [np.zeros(len(columns)) for _ in wanted]
+    for group_settings, sel in groups:
+        matrix = annual_matrix(group_settings)
+        # The model is linear: projecting a group's total equals totalling its areas.
+        current = values[sel].sum(axis=0)
+        at = base_year
+        for k, year in enumerate(wanted):
+            current = _advance(current, matrix, year - at)
+            at = year
+            rows[k] = rows[k] + current
     frame = pd.DataFrame(np.vstack(rows), columns=columns)
     frame["pop_total"] = frame[columns].sum(axis=1)
     frame.insert(0, "year", np.asarray(wanted, dtype=np.int64))
     return frame
+
+
+def project_by_gemeente(
+    population: pd.DataFrame,
+    gemeente_codes: pd.Series | np.ndarray,
+    base_year: int,
+    year: int,
+    settings: PrognosisSettings | None = None,
+) -> pd.DataFrame:
+    """Project every municipality's areas with that municipality's settings.
+
+    Each municipality's population is projected with the variant, or with the variant's
+    table for that municipality (:meth:`PrognosisSettings.for_gemeente`); the model works
+    row by row, so the region's projection is exactly the sum of its municipalities'.
+
+    Parameters
+    ----------
+    population
+        As in :func:`project_population` (one row per area).
+    gemeente_codes
+        ``(n_areas,)`` municipality code of every row.
+    base_year, year, settings
+        As in :func:`project_population`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`project_population`.
+    """
+    settings = _resolve_settings(settings)
+    codes = np.asarray(gemeente_codes, dtype=object).astype(str)
+    own = [c for c in dict.fromkeys(codes.tolist()) if c in settings.gemeente]
+    result = project_population(population, base_year, year, settings)
+    if not own:
+        return result
+    values, _ = _band_values(population)
+    for code in own:
+        sel = codes == code
+        matrix = annual_matrix(settings.for_gemeente(code))
+        result.loc[sel, :] = _advance(values[sel], matrix, year - base_year)
+    return result

@@ -9,7 +9,9 @@ Two scales, because the products work at two scales:
 
 Rows are ranked by the number of homes, places or people missing (``missing``), so a
 large shortage outranks a small one whatever the product; ties keep a stable order.
-Each row carries a one-line Dutch explanation built from its numbers.
+Each row carries a one-line Dutch explanation built from its numbers, and the municipality
+of its area (``gemeente_code``, ``gemeente_name``); the walking norm in the explanation is
+the one of that municipality (:meth:`geo.model.norms.Norms.for_gemeente`).
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from geo.model.norms import Norms
 
 __all__ = ["rank_gaps"]
 
-RANKING_COLUMNS = ("rank", "level", "code", "name", "kerngebied", "topic", "topic_label",
-                   "missing", "demand", "supply", "explanation")
+RANKING_COLUMNS = ("rank", "level", "code", "name", "kerngebied", "gemeente_code",
+                   "gemeente_name", "topic", "topic_label", "missing", "demand", "supply",
+                   "explanation")
 _NUMERIC = ("missing", "demand", "supply")
 _GROUP_OF = {"step_free": "65-plussers", "clustered": "75-plussers",
              "nursing_somatic": "75-plussers", "nursing_dementia": "75-plussers"}
@@ -34,6 +37,15 @@ _GROUP_OF = {"step_free": "65-plussers", "clustered": "75-plussers",
 
 def _fmt_ints(values: np.ndarray) -> list[str]:
     return [fmt_int(float(v)) for v in values]
+
+
+def _gemeente(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    n = len(frame)
+    codes = frame["gemeente_code"].to_numpy(dtype=object) if "gemeente_code" in frame \
+        else np.full(n, None, dtype=object)
+    names = frame["gemeente_name"].to_numpy(dtype=object) if "gemeente_name" in frame \
+        else np.full(n, None, dtype=object)
+    return codes, names
 
 
 def _product_rows(level: str, codes: np.ndarray, names: np.ndarray, kerngebieden: np.ndarray,
@@ -59,15 +71,17 @@ def _product_rows(level: str, codes: np.ndarray, names: np.ndarray, kerngebieden
                                         _fmt_ints(sel["pop"]), details,
                                         _fmt_ints(sel["missing"]), strict=True)]
     n = len(texts)
+    gm_codes, gm_names = _gemeente(frame)
     return {"level": [level] * n, "code": codes[keep], "name": names[keep],
-            "kerngebied": kerngebieden[keep], "topic": [product] * n,
+            "kerngebied": kerngebieden[keep], "gemeente_code": gm_codes[keep],
+            "gemeente_name": gm_names[keep], "topic": [product] * n,
             "topic_label": [vocabulary.PRODUCT_LABELS[product]] * n,
             "missing": sel["missing"], "demand": sel["demand"],
             "supply": sel["supply"], "explanation": texts}
 
 
 def _coverage_rows(codes: np.ndarray, names: np.ndarray, kerngebieden: np.ndarray, ftype: str,
-                   metres: float, frame: pd.DataFrame) -> dict[str, Any]:
+                   metres: np.ndarray, frame: pd.DataFrame) -> dict[str, Any]:
     total = frame["pop_75plus"].to_numpy(dtype=float)
     covered = frame[f"cov75_{ftype}"].to_numpy(dtype=float)
     missing = total - covered
@@ -76,14 +90,15 @@ def _coverage_rows(codes: np.ndarray, names: np.ndarray, kerngebieden: np.ndarra
     dist = frame[f"dist_{ftype}"].to_numpy(dtype=float)[keep]
     share = np.where(total > 0, missing / np.where(total > 0, total, 1.0), 0.0)
     label = vocabulary.FACILITY_LABELS[ftype].lower()
-    norm = fmt_int(metres)
     texts = [f"{n}: {m} van de {t} 75-plussers ({fmt_share(s)}) wonen verder dan {norm} m "
              f"van een {label}; gemiddeld {fmt_km(d)} naar de dichtstbijzijnde."
-             for n, m, t, s, d in zip(names[keep], _fmt_ints(missing), _fmt_ints(total), share,
-                                      dist, strict=True)]
+             for n, m, t, s, d, norm in zip(names[keep], _fmt_ints(missing), _fmt_ints(total),
+                                            share, dist, _fmt_ints(metres[keep]), strict=True)]
     n = len(texts)
+    gm_codes, gm_names = _gemeente(frame)
     return {"level": ["buurt"] * n, "code": codes[keep], "name": names[keep],
-            "kerngebied": kerngebieden[keep], "topic": [f"coverage_{ftype}"] * n,
+            "kerngebied": kerngebieden[keep], "gemeente_code": gm_codes[keep],
+            "gemeente_name": gm_names[keep], "topic": [f"coverage_{ftype}"] * n,
             "topic_label": [f"Loopafstand {label}"] * n, "missing": missing,
             "demand": total, "supply": covered, "explanation": texts}
 
@@ -112,8 +127,12 @@ def rank_gaps(buurt: pd.DataFrame, kerngebied: pd.DataFrame, norms: Norms) -> pd
     names = buurt["buurt_name"].to_numpy(dtype=object)
     kerngebieden = buurt["kerngebied"].to_numpy(dtype=object)
     parts = [_product_rows("buurt", codes, names, kerngebieden, "step_free", buurt)]
-    for ftype, metres in norms.walking.items():
-        parts.append(_coverage_rows(codes, names, kerngebieden, ftype, float(metres), buurt))
+    gm = (buurt["gemeente_code"].astype(str).to_numpy() if "gemeente_code" in buurt
+          else np.full(len(buurt), "", dtype=object))
+    walking = {c: norms.for_gemeente(c).walking for c in dict.fromkeys(gm.tolist())}
+    for ftype in norms.walking:
+        metres = np.array([float(walking[c][ftype]) for c in gm], dtype=float)
+        parts.append(_coverage_rows(codes, names, kerngebieden, ftype, metres, buurt))
     kcodes = kerngebied["kerngebied"].to_numpy(dtype=object)
     knames = np.array([f"Kerngebied {k}" for k in kcodes], dtype=object)
     for product in ("clustered", "nursing_somatic", "nursing_dementia"):

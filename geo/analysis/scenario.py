@@ -258,14 +258,29 @@ def analyse_scenario(
 
 # --------------------------------------------------------------------------- comparing
 
+_TOTALS = ("Gemeente", "Regio")
+
+
 def _key_figures(result: GapResult) -> pd.DataFrame:
-    """Rows per kerngebied plus "Gemeente", columns the key figures."""
+    """Rows per kerngebied, then the totals; columns the key figures.
+
+    One municipality: the total row is "Gemeente". Several: one row "Gemeente <name>" per
+    municipality and "Regio" for the whole region.
+    """
     kerngebied = pd.DataFrame(result.kerngebied.drop(columns="geometry")).set_index("kerngebied")
     gem = pd.DataFrame(result.gemeente.drop(columns="geometry"))
-    gem.index = pd.Index(["Gemeente"])
-    both = pd.concat([kerngebied.reindex(columns=list(COMPARE_METRICS)),
-                      gem.reindex(columns=list(COMPARE_METRICS))])
-    return both.astype(float)
+    parts = [kerngebied.reindex(columns=list(COMPARE_METRICS))]
+    if len(gem) == 1:
+        gem.index = pd.Index(["Gemeente"])
+        parts.append(gem.reindex(columns=list(COMPARE_METRICS)))
+    else:
+        gem.index = pd.Index([f"Gemeente {n}" for n in gem["gemeente"]])
+        regio = pd.DataFrame(result.regio.drop(columns="geometry")) if result.regio is not None \
+            else gem.sum(numeric_only=True).to_frame().T
+        regio.index = pd.Index(["Regio"])
+        parts += [gem.reindex(columns=list(COMPARE_METRICS)),
+                  regio.reindex(columns=list(COMPARE_METRICS))]
+    return pd.concat(parts).astype(float)
 
 
 def compare(results: Mapping[str, GapResult]) -> pd.DataFrame:
@@ -279,11 +294,12 @@ def compare(results: Mapping[str, GapResult]) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per area and key figure: columns ``gebied`` (kerngebied or
-        ``"Gemeente"``), ``kengetal`` (column name, see :data:`COMPARE_METRICS`),
+        One row per area and key figure: columns ``gebied`` (kerngebied, ``"Gemeente"``;
+        in a region of several municipalities ``"Gemeente <name>"`` per municipality and
+        ``"Regio"``), ``kengetal`` (column name, see :data:`COMPARE_METRICS`),
         ``omschrijving`` (Dutch label), one value column per scenario label, and
         ``verschil <label>`` = value − reference for every other scenario. Areas follow
-        the reference result's order, ``"Gemeente"`` last.
+        the reference result's order, the totals last.
 
     Raises
     ------
@@ -297,7 +313,9 @@ def compare(results: Mapping[str, GapResult]) -> pd.DataFrame:
     areas = list(figures[labels[0]].index)
     for frame in figures.values():
         areas += [a for a in frame.index if a not in areas]
-    areas = [a for a in areas if a != "Gemeente"] + ["Gemeente"]
+    totals = [a for a in areas if a in _TOTALS or str(a).startswith("Gemeente ")]
+    areas = [a for a in areas if a not in totals] + sorted(
+        totals, key=lambda a: (a in _TOTALS, totals.index(a)))
     index = pd.MultiIndex.from_product([areas, list(COMPARE_METRICS)],
                                        names=["gebied", "kengetal"])
     out = pd.DataFrame(index=index)

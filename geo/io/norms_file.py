@@ -1,5 +1,8 @@
 """Norms files: read a TOML or JSON file of planning norms (format in :mod:`geo.model.norms`).
 
+A file may carry a table per municipality (``[gemeente.GM0114.demand.step_free]``) that
+overrides the norms for the buurten of that municipality (see :mod:`geo.model.norms`).
+
 Analysis functions take :class:`~geo.model.norms.Norms` objects or preset keys only; a
 caller with a file path (the CLI, the app) reads it here first.
 """

@@ -17,10 +17,32 @@ from a preset and override any value::
 Demand rates are expressed per 1,000 people of an age group: a single band
 (``"75_84"``) or an aggregate (``"65+"``, ``"75+"``, ``"85+"``, ``"total"``). A product's
 demand is the sum over its groups of ``rate × population(group) / 1000``.
+
+**Per municipality.** In a region of several municipalities each municipality can make its
+own choices: a table ``[gemeente.<GM code>]`` overrides the norms above for the buurten of
+that municipality only (everything it does not list comes from the norms above)::
+
+    [gemeente.GM0114.demand.step_free]   # Emmen: own step-free norm
+    "65+" = 190
+    "75+" = 121
+
+    [gemeente.GM0109]                    # Coevorden: rural walking norms, own weight
+    name = "Coevorden woonzorgvisie 2024"
+    adaptable_weight = 0.4
+    walking = { supermarket = 800, gp = 1500 }
+
+Allowed in a municipality table: ``demand``, ``walking`` (only facility types that have a
+walking norm above), ``adaptable_weight``, ``adaptable_min_area``, ``ground_floor_share``,
+``name`` and ``source``. Accessibility (``access``) is one regional setting: a 2SFCA
+catchment divides a facility's capacity over everyone in reach, whatever municipality they
+live in, so it cannot differ per municipality. Codes of municipalities that are not in the
+region are ignored by the analysis (one file can serve a whole province).
+:meth:`Norms.for_gemeente` gives the norms of one municipality.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -94,6 +116,9 @@ class Norms:
         ``{facility type: metres}``: the walking norm per facility type for coverage.
     access
         ``{measure key: AccessSpec}``: 2SFCA/E2SFCA accessibility measures.
+    gemeente
+        ``{GM code: overrides}``: per-municipality overrides in the shape of a norms file
+        table (see the module docstring); empty for one set of norms everywhere.
     """
 
     key: str
@@ -106,6 +131,7 @@ class Norms:
     ground_floor_share: float = 0.5
     walking: Mapping[str, float] = field(default_factory=dict)
     access: Mapping[str, AccessSpec] = field(default_factory=dict)
+    gemeente: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _check_demand(self.demand)
@@ -117,6 +143,44 @@ class Norms:
             raise NormsError("ground_floor_share moet tussen 0 en 1 liggen.")
         _check_walking(self.walking)
         _check_access(self.access)
+        for code, entry in self.gemeente.items():
+            _check_gemeente_entry(code, entry, self)
+
+    @property
+    def max_reach(self) -> float:
+        """Largest distance (m) at which a facility still counts: walking norms and catchments.
+
+        A region package should hold the facilities within this distance around the region
+        (facilities beyond it change no figure), the buffer of
+        ``facilities.outside_region``. Includes every municipality's walking norms.
+        """
+        reach = [float(v) for v in self.walking.values()]
+        for spec in self.access.values():
+            reach.append(max([float(spec.radius), *[float(d) for d, _ in spec.steps]]))
+        for code in self.gemeente:
+            reach += [float(v) for v in self.for_gemeente(code).walking.values()]
+        return max(reach, default=0.0)
+
+    def for_gemeente(self, code: str) -> Norms:
+        """The norms in force in one municipality (``self`` without an override for it).
+
+        Parameters
+        ----------
+        code
+            CBS municipality code (``GM…``).
+
+        Returns
+        -------
+        Norms
+            These norms with the municipality's table applied, without per-municipality
+            tables of their own; key ``<key>@<code>``.
+        """
+        entry = self.gemeente.get(str(code))
+        if not entry:
+            return self
+        base = replace(self, gemeente={})
+        data = {"key": f"{self.key}@{code}", "name": f"{self.name} ({code})", **entry}
+        return norms_from_dict(data, base=base)
 
     def with_overrides(self, data: Mapping[str, Any]) -> Norms:
         """Return a copy with values from ``data`` (same shape as a norms file)."""
@@ -145,6 +209,8 @@ class Norms:
                 }
                 for k, s in self.access.items()
             },
+            **({"gemeente": {c: _plain(e) for c, e in self.gemeente.items()}}
+               if self.gemeente else {}),
         }
 
 
@@ -169,6 +235,47 @@ def _check_demand(demand: Mapping[str, Mapping[str, float]]) -> None:
     missing = [p for p in vocabulary.PRODUCTS if p not in demand]
     if missing:
         raise NormsError(f"geen vraagnorm voor: {', '.join(missing)}.")
+
+
+_GEMEENTE_CODE = re.compile(r"GM\d{4}")
+_GEMEENTE_KEYS = ("demand", "walking", "adaptable_weight", "adaptable_min_area",
+                  "ground_floor_share", "name", "source")
+
+
+def _plain(value: Any) -> Any:
+    """Nested mappings as plain dicts (TOML/JSON friendly)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _check_gemeente_entry(code: str, entry: Mapping[str, Any], norms: Norms) -> None:
+    """Check one ``[gemeente.<code>]`` table against the regional norms."""
+    where = f"gemeente.{code}"
+    if not isinstance(code, str) or not _GEMEENTE_CODE.fullmatch(code):
+        raise NormsError(f"'{where}': een gemeentetabel heet naar de CBS-gemeentecode, "
+                         "bijv. [gemeente.GM0114] (GM en vier cijfers).")
+    if not isinstance(entry, Mapping):
+        raise NormsError(f"'{where}' moet een tabel zijn, bijv. [{where}.demand.step_free].")
+    if "access" in entry:
+        raise NormsError(f"'{where}.access': bereikbaarheid (2SFCA) is één regionale "
+                         "instelling — een voorziening bedient iedereen binnen bereik, uit "
+                         "welke gemeente ook. Zet 'access' bovenaan het normbestand.")
+    unknown = sorted(str(k) for k in entry if k not in _GEMEENTE_KEYS)
+    if unknown:
+        raise NormsError(f"onbekende sleutel(s) in '{where}': {', '.join(unknown)}; toegestaan: "
+                         f"{', '.join(_GEMEENTE_KEYS)}.")
+    walking = entry.get("walking", {})
+    if not isinstance(walking, Mapping):
+        raise NormsError(f"'{where}.walking' moet een tabel van voorzieningstype → meters zijn.")
+    extra = sorted(str(k) for k in walking if k not in norms.walking)
+    if extra:
+        raise NormsError(f"'{where}.walking' noemt {', '.join(extra)}, dat regionaal geen "
+                         "loopnorm heeft; geef eerst een loopnorm in [walking] bovenaan.")
+    try:
+        norms_from_dict(dict(entry), base=replace(norms, gemeente={}))
+    except NormsError as exc:
+        raise NormsError(f"in '{where}': {exc}") from None
 
 
 def _check_walking(walking: Mapping[str, float]) -> None:
@@ -272,7 +379,7 @@ def norms_from_dict(data: Mapping[str, Any], *, base: Norms | None = None) -> No
     if base is None:
         base = get_preset(str(data.get("preset", DEFAULT_PRESET)))
     known = {"preset", "key", "name", "source", "year", "demand", "adaptable_weight",
-             "adaptable_min_area", "ground_floor_share", "walking", "access"}
+             "adaptable_min_area", "ground_floor_share", "walking", "access", "gemeente"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise NormsError(f"onbekende sleutel(s) in normen: {', '.join(unknown)}.")
@@ -299,8 +406,15 @@ def norms_from_dict(data: Mapping[str, Any], *, base: Norms | None = None) -> No
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise NormsError(f"access.{key} is onvolledig of ongeldig: {exc}") from exc
+    gemeente = {str(c): dict(e) for c, e in base.gemeente.items()}
+    tables = data.get("gemeente", {})
+    if not isinstance(tables, Mapping):
+        raise NormsError("'gemeente' moet per gemeentecode een tabel hebben, bijv. "
+                         "[gemeente.GM0114.demand.step_free].")
+    for code, entry in tables.items():  # a code listed replaces that code's table
+        gemeente[str(code)] = _plain(entry) if isinstance(entry, Mapping) else entry
     changed = bool({"demand", "walking", "access", "adaptable_weight",
-                    "adaptable_min_area", "ground_floor_share"} & set(data))
+                    "adaptable_min_area", "ground_floor_share", "gemeente"} & set(data))
     return replace(
         base,
         key=str(data.get("key", "custom" if changed else base.key)),
@@ -316,6 +430,7 @@ def norms_from_dict(data: Mapping[str, Any], *, base: Norms | None = None) -> No
                                    "ground_floor_share"),
         walking=walking,
         access=access,
+        gemeente=gemeente,
     )
 
 

@@ -19,9 +19,10 @@ VARIANTS : dict
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from numbers import Real
 from types import MappingProxyType
 from typing import Any
@@ -63,7 +64,9 @@ _DICT_KEYS = (
     "birth_rate_per_1000",
     "survival",
     "migration_rate",
+    "gemeente",
 )
+_GEMEENTE_KEYS = ("birth_rate_per_1000", "survival", "migration_rate", "description")
 
 
 def band_names() -> tuple[str, ...]:
@@ -141,6 +144,12 @@ class PrognosisSettings:
         Dutch explanation of the variant, for the app.
     source
         Dutch line naming the sources and assumptions of the parameters.
+    gemeente
+        Per-municipality parameters in a region of several municipalities: ``{GM code:
+        {birth_rate_per_1000, survival, migration_rate, description}}`` (each key optional;
+        bands not listed keep this variant's values). In TOML a table
+        ``[prognosis.gemeente.GM0114]``. :meth:`for_gemeente` gives one municipality's
+        settings; codes not in the region are ignored by the analysis.
 
     Raises
     ------
@@ -159,6 +168,7 @@ class PrognosisSettings:
     name: str = "eigen"
     description: str = ""
     source: str = ""
+    gemeente: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         survival = _band_mapping(self.survival, "Overlevingskans", fill=None)
@@ -191,6 +201,48 @@ class PrognosisSettings:
         object.__setattr__(self, "survival", survival)
         object.__setattr__(self, "migration_rate", migration)
         object.__setattr__(self, "birth_rate_per_1000", float(self.birth_rate_per_1000))
+        object.__setattr__(self, "gemeente", self._checked_gemeente())
+
+    def _checked_gemeente(self) -> MappingProxyType[str, Mapping[str, Any]]:
+        """Validate the per-municipality tables; read-only copies of plain data."""
+        if not isinstance(self.gemeente, Mapping):
+            raise AnalysisError("Prognose 'gemeente': verwacht per gemeentecode een tabel, "
+                                "bijv. [prognosis.gemeente.GM0114].")
+        out: dict[str, Mapping[str, Any]] = {}
+        for code, entry in self.gemeente.items():
+            where = f"Prognose voor gemeente {code}"
+            if not (isinstance(code, str) and len(code) == 6 and code.startswith("GM")
+                    and code[2:].isdigit()):
+                raise AnalysisError(f"{where}: gebruik de CBS-gemeentecode (GM en vier "
+                                    "cijfers), bijv. [prognosis.gemeente.GM0114].")
+            if not isinstance(entry, Mapping):
+                raise AnalysisError(f"{where}: verwacht een tabel.")
+            unknown = [str(k) for k in entry if k not in _GEMEENTE_KEYS]
+            if unknown:
+                raise AnalysisError(f"{where}: onbekende sleutel(s) {', '.join(unknown)}; "
+                                    f"geldig zijn {', '.join(_GEMEENTE_KEYS)}.")
+            plain = json.loads(json.dumps({k: dict(v) if isinstance(v, Mapping) else v
+                                           for k, v in entry.items()}))
+            out[code] = MappingProxyType(plain)
+            try:
+                self._variant(code, plain)
+            except AnalysisError as exc:
+                raise AnalysisError(f"{where}: {exc}") from None
+        return MappingProxyType(out)
+
+    def _variant(self, code: str, entry: Mapping[str, Any]) -> PrognosisSettings:
+        return replace(
+            self,
+            survival={**self.survival, **dict(entry.get("survival", {}))},
+            migration_rate={**self.migration_rate, **dict(entry.get("migration_rate", {}))},
+            birth_rate_per_1000=entry.get("birth_rate_per_1000", self.birth_rate_per_1000),
+            description=str(entry.get("description", self.description)),
+            name=f"{self.name} ({code})", gemeente={})
+
+    def for_gemeente(self, code: str) -> PrognosisSettings:
+        """The settings in force in one municipality (``self`` without a table for it)."""
+        entry = self.gemeente.get(str(code))
+        return self if entry is None else self._variant(str(code), entry)
 
     def __hash__(self) -> int:
         return hash(
@@ -201,8 +253,14 @@ class PrognosisSettings:
                 self.name,
                 self.description,
                 self.source,
+                json.dumps({k: dict(v) for k, v in self.gemeente.items()}, sort_keys=True),
             )
         )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PrognosisSettings):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as plain, TOML/JSON-serialisable data.
@@ -226,6 +284,8 @@ class PrognosisSettings:
             "birth_rate_per_1000": self.birth_rate_per_1000,
             "survival": dict(self.survival),
             "migration_rate": dict(self.migration_rate),
+            **({"gemeente": {c: dict(e) for c, e in self.gemeente.items()}}
+               if self.gemeente else {}),
         }
 
     @classmethod
@@ -271,6 +331,7 @@ class PrognosisSettings:
             name=data.get("name", "eigen"),
             description=data.get("description", ""),
             source=data.get("source", ""),
+            gemeente=data.get("gemeente", {}),
         )
 
 

@@ -24,7 +24,10 @@ Every spatial layer is in EPSG:28992 (RD New). Layers and columns:
     :func:`geo.io.region_package.load_region`),
     ``name``, ``operator``, ``capacity`` (places, units or patients; empty where it does
     not apply); optionally ``woonplaats``, ``location_basis`` (``dorp bekend``: a real
-    facility placed in its village; ``aanname``: placed by assumption) and ``source``.
+    facility placed in its village; ``aanname``: placed by assumption), ``source`` and
+    ``outside_region`` (bool: the facility lies outside the region's buurten, within the
+    buffer of :attr:`geo.model.norms.Norms.max_reach`; computed from the buurten by the
+    analysis where absent or empty).
 ``villages`` (Point, optional)
     ``name``, ``inhabitants``, ``kerngebied``: village labels and reference totals.
 ``reference`` (table, optional: published figures to check the model against)
@@ -37,7 +40,9 @@ Every spatial layer is in EPSG:28992 (RD New). Layers and columns:
     floats, NaN where unknown. Codes need not be in ``areas`` (editions differ); the check
     (:mod:`geo.analysis.check`) reports them.
 ``metadata`` (table of ``key``/``value`` text)
-    ``region_name``, ``gemeente_code``, ``base_year``, ``demo`` (``true``/``false``),
+    ``region_name``, ``gemeente_code`` (comma-separated codes when the region holds several
+    municipalities), optionally ``gemeenten`` (JSON list of ``{"code", "name"}``, see
+    :attr:`Region.gemeenten`), ``base_year``, ``demo`` (``true``/``false``),
     ``reference_date``, ``licence``, ``notice`` and ``source_<layer>`` for every layer;
     optionally per layer (:data:`DATA_LAYERS`) ``data_status_<layer>`` (one of
     :data:`DATA_STATUSES`: ``real`` as published, ``estimated`` by a documented method,
@@ -53,6 +58,7 @@ naming the layer and the problem. Reading and writing the package is
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,6 +169,31 @@ class Region:
     def is_demo(self) -> bool:
         """Whether the package is demo data with generated detail."""
         return self.metadata.get("demo", "false").strip().lower() == "true"
+
+    @property
+    def gemeenten(self) -> list[tuple[str, str]]:
+        """The municipalities of the region as ``(code, name)`` pairs, in region order.
+
+        From ``metadata['gemeenten']`` (JSON list of ``{"code", "name"}``); without that
+        key (single-municipality packages), the unique codes and names of ``areas`` in
+        the order they appear.
+        """
+        raw = self.metadata.get("gemeenten", "")
+        if raw:
+            try:
+                items = json.loads(raw)
+                pairs = [(str(i["code"]), str(i.get("name") or i["code"])) for i in items]
+            except (ValueError, TypeError, KeyError):
+                pairs = []
+            if pairs:
+                return pairs
+        frame = self.areas[["gemeente_code", "gemeente_name"]].drop_duplicates("gemeente_code")
+        return [(str(c), str(n)) for c, n in frame.itertuples(index=False)]
+
+    @property
+    def is_multi_gemeente(self) -> bool:
+        """Whether the region holds more than one municipality."""
+        return len(self.gemeenten) > 1
 
     @property
     def kerngebieden(self) -> list[str]:

@@ -1,9 +1,13 @@
 """Exports for other GIS software: Shapefile (zip), GeoPackage, GeoJSON and CSV.
 
-Layers (:data:`LAYERS`): the gap layers per buurt, kerngebied and grid cell, the housing
-stock with its suitability class, the facilities, and the facilities' walking-norm
-catchments (circles of the norm distance, straight line). Every export is cut from one
-:class:`geo.analysis.gaps.GapResult` — the same object the app shows — so the numbers match.
+Layers (:data:`LAYERS`): the gap layers per buurt, kerngebied, municipality, for the whole
+region and per grid cell, the housing stock with its suitability class, the facilities
+(``outside_region``: used across the region's border), and the facilities' walking-norm
+catchments (circles of the norm distance, straight line). Every row carries the municipality
+code ``gemeente_code`` (the region row: the comma-separated codes; facilities outside the
+region: empty). Every export is cut from one :class:`geo.analysis.gaps.GapResult` — the
+same object the app shows — so the numbers match. :class:`ExportSelection` filters by
+municipality, kerngebied and (homes) owner.
 
 Formats (:data:`FORMATS`):
 
@@ -33,7 +37,6 @@ import sqlite3
 import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -54,21 +57,19 @@ from geo.io._atomic import atomic_path
 from geo.model.crs import transformer
 from geo.reporting._dbf import write_dbf
 from geo.reporting._qml import facility_qml, graduated_qml, outline_qml, suitability_qml
+from geo.reporting.export_layers import (
+    LAYERS,
+    ExportSelection,
+    gemeente_code_of,
+    select_layer,
+)
 from geo.reporting.fields import field_table
 from geo.reporting.output import provenance_table
 from geo.reporting.provenance import DataProvenance
 
 __all__ = ["FORMATS", "LAYERS", "ExportSelection", "export_bytes", "export_filename",
-           "select_layer", "write_export"]
+           "gemeente_code_of", "select_layer", "write_export"]
 
-LAYERS: dict[str, str] = {
-    "gaps_buurt": "Tekorten per buurt",
-    "gaps_kern": "Tekorten per kerngebied",
-    "gaps_grid": "Tekorten per rastercel",
-    "homes": "Woningvoorraad met geschiktheid",
-    "facilities": "Voorzieningen met capaciteit",
-    "catchments": "Loopafstandsgebieden van voorzieningen",
-}
 FORMATS: dict[str, tuple[str, str, str]] = {  # key -> (label, suffix, MIME type)
     "gpkg": ("GeoPackage (aanbevolen)", ".gpkg", "application/geopackage+sqlite3"),
     "shp": ("Shapefile (zip)", ".zip", "application/zip"),
@@ -76,128 +77,7 @@ FORMATS: dict[str, tuple[str, str, str]] = {  # key -> (label, suffix, MIME type
     "csv": ("CSV (attributen)", ".csv", "text/csv"),
 }
 ALL_LAYERS = "all"
-CATCHMENT_SEGMENTS = 16  # quarter-circle segments of the catchment circles
-_AREA_LAYERS = ("gaps_buurt", "gaps_kern", "gaps_grid")
-
-
-@dataclass(frozen=True)
-class ExportSelection:
-    """What to export (besides the result): the filters and the figure to style on.
-
-    Attributes
-    ----------
-    kerngebied
-        Only this kerngebied (``None``: the whole municipality).
-    owner
-        Homes layer only: only homes of this owner (case-insensitive).
-    theme
-        Column the QGIS style colours area layers by (default: shortage of step-free
-        homes).
-    """
-
-    kerngebied: str | None = None
-    owner: str | None = None
-    theme: str | None = None
-
-
-def _kerngebied_of_points(result: GapResult, xy: np.ndarray) -> np.ndarray:
-    """Kerngebied of points (``None`` outside every buurt)."""
-    buurt = result.buurt
-    tree = shapely.STRtree(buurt.geometry.values)
-    pts, idx = tree.query(shapely.points(xy), predicate="within") if len(xy) else ([], [])
-    out = np.full(len(xy), None, dtype=object)
-    out[np.asarray(pts, dtype=int)] = buurt["kerngebied"].to_numpy(dtype=object)[
-        np.asarray(idx, dtype=int)]
-    return out
-
-
-def _homes(result: GapResult) -> gpd.GeoDataFrame:
-    homes = result.homes
-    kerngebied_of = result.buurt.set_index("buurt_code")["kerngebied"]
-    out = homes.copy()
-    out["suitability"] = out["suitability"].astype(str)
-    out["kerngebied"] = kerngebied_of.reindex(out["buurt_code"]).to_numpy()
-    return out
-
-
-def _facilities(result: GapResult) -> gpd.GeoDataFrame:
-    if result.facilities is None:
-        raise ExportError("dit resultaat bevat geen voorzieningen; reken het opnieuw door.")
-    fac = result.facilities.copy()
-    xy = shapely.get_coordinates(fac.geometry.values)
-    ftype = fac["facility_type"]
-    fac["type_label"] = ftype.map(vocabulary.FACILITY_LABELS).fillna(ftype)
-    fac["kerngebied"] = _kerngebied_of_points(result, xy)
-    fac["in_region"] = fac["kerngebied"].notna()
-    fac["norm_m"] = ftype.map({k: float(v) for k, v in result.norms.walking.items()})
-    return fac
-
-
-def _catchments(result: GapResult) -> gpd.GeoDataFrame:
-    fac = _facilities(result)
-    fac = fac[fac["norm_m"].notna()]
-    circles = shapely.buffer(fac.geometry.values, fac["norm_m"].to_numpy(dtype=float),
-                             quad_segs=CATCHMENT_SEGMENTS)
-    return fac.set_geometry(gpd.GeoSeries(circles, index=fac.index, crs=fac.crs))
-
-
-def select_layer(result: GapResult, layer: str,
-                 selection: ExportSelection | None = None) -> gpd.GeoDataFrame:
-    """The rows and columns of one export layer (EPSG:28992), filtered.
-
-    Parameters
-    ----------
-    result
-        The analysis (base or scenario) the app shows.
-    layer
-        A key of :data:`LAYERS`.
-    selection
-        Filters (kerngebied; owner for homes).
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        A new frame; ``result`` is not changed.
-
-    Raises
-    ------
-    ExportError
-        Unknown layer, kerngebied or owner, or an empty selection.
-    """
-    sel = selection or ExportSelection()
-    if layer not in LAYERS:
-        raise ExportError(f"onbekende laag '{layer}'; kies uit {', '.join(LAYERS)}.")
-    frame = {
-        "gaps_buurt": lambda: result.buurt.copy(),
-        "gaps_kern": lambda: result.kerngebied.copy(),
-        "gaps_grid": lambda: result.grid.copy(),
-        "homes": lambda: _homes(result),
-        "facilities": lambda: _facilities(result),
-        "catchments": lambda: _catchments(result),
-    }[layer]()
-    if sel.kerngebied is not None:
-        kerngebieden = list(dict.fromkeys(result.buurt["kerngebied"]))
-        if sel.kerngebied not in kerngebieden:
-            raise ExportError(f"onbekend kerngebied '{sel.kerngebied}'; kies uit "
-                              f"{', '.join(kerngebieden)}.")
-        frame = frame[frame["kerngebied"] == sel.kerngebied]
-    if sel.owner is not None:
-        if layer != "homes":
-            raise ExportError("een filter op eigenaar kan alleen bij de laag 'homes' "
-                              "(woningvoorraad).")
-        owners = sorted(set(result.homes["owner"].dropna().astype(str)))
-        match = [o for o in owners if o.lower() == sel.owner.strip().lower()]
-        if not match:
-            raise ExportError(f"onbekende eigenaar '{sel.owner}'; bekend zijn: "
-                              f"{', '.join(owners[:15])}.")
-        frame = frame[frame["owner"].astype(str) == match[0]]
-    if frame.empty:
-        what = [f"kerngebied {sel.kerngebied}" if sel.kerngebied else "", f"eigenaar {sel.owner}"
-                if sel.owner else ""]
-        raise ExportError(f"de selectie is leeg: laag '{LAYERS[layer]}' heeft geen rijen voor "
-                          f"{' en '.join(w for w in what if w) or 'deze keuze'}. "
-                          "Kies een ander kerngebied, een andere eigenaar of een andere laag.")
-    return frame.reset_index(drop=True)
+_AREA_LAYERS = ("gaps_buurt", "gaps_kern", "gaps_gemeente", "gaps_regio", "gaps_grid")
 
 
 def _theme(frame: pd.DataFrame, theme: str | None) -> str:
@@ -222,6 +102,7 @@ def _provenance(result: GapResult, layer: str, fmt: str, sel: ExportSelection,
                 created: str) -> pd.DataFrame:
     prov = provenance_table(result)
     extra = {"export_layer": layer, "export_format": fmt,
+             "export_gemeente": sel.gemeente or "hele regio",
              "export_kerngebied": sel.kerngebied or "hele gemeente",
              "export_owner": sel.owner or "", "export_created": created,
              "app": f"Woonzorgatlas {__version__}", "crs": vocabulary.METRIC_CRS
@@ -243,6 +124,7 @@ def _readme(result: GapResult, layer: str, fmt: str, sel: ExportSelection, creat
         f"Normen:       {result.norms.name} ({result.norms.key}); bron: {result.norms.source}",
         f"Prognose:     {result.prognosis.name}",
         f"Selectie:     {sel.kerngebied or 'hele gemeente'}"
+        + (f"; gemeente {sel.gemeente}" if sel.gemeente else "")
         + (f"; eigenaar {sel.owner}" if sel.owner else ""),
         f"Projectie:    {'WGS84 (RFC 7946)' if fmt == 'geojson' else 'EPSG:28992 (RD New)'}",
         f"Gemaakt:      {created} met Woonzorgatlas {__version__}",
@@ -490,13 +372,14 @@ def write_export(result: GapResult, layer: str, fmt: str, path: str | Path,
         try:
             # with all layers in one package, the owner filter applies to the homes only
             own = sel if layer != ALL_LAYERS or name == "homes" else ExportSelection(
-                kerngebied=sel.kerngebied, theme=sel.theme)
+                kerngebied=sel.kerngebied, theme=sel.theme, gemeente=sel.gemeente)
             frames[name] = select_layer(result, name, own)
         except ExportError:
             if layer != ALL_LAYERS:
                 raise
     if not frames:
-        raise ExportError("de selectie is leeg voor alle lagen; kies een ander kerngebied.")
+        raise ExportError("de selectie is leeg voor alle lagen; kies een andere gemeente of "
+                          "een ander kerngebied.")
     provenance = _provenance(result, layer, fmt, sel, created)
     all_cols = [c for f in frames.values() for c in
                 (_csv_columns(f) if fmt == "csv" else f.columns) if c != f.geometry.name]
@@ -528,7 +411,7 @@ def export_filename(result: GapResult, layer: str, fmt: str,
     sel = selection or ExportSelection()
     parts = ["woonzorgatlas", layer, str(result.year)]
     scenario = result.assumptions.get("scenario_name")
-    for extra in (scenario, sel.kerngebied, sel.owner):
+    for extra in (scenario, sel.gemeente, sel.kerngebied, sel.owner):
         if extra:
             words = "".join(ch if ch.isalnum() else " " for ch in str(extra).lower()).split()
             slug = ""

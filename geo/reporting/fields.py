@@ -60,7 +60,10 @@ _FIXED: dict[str, tuple[str, str, str]] = {
     "buurt_type": ("bu_type", "", "kern of verspreide huizen (buitengebied)"),
     "wijk_code": ("wk_code", "", "CBS-wijkcode (WK…)"),
     "wijk_name": ("wk_naam", "", "wijknaam"),
-    "gemeente_code": ("gm_code", "", "CBS-gemeentecode (GM…)"),
+    "gemeente_code": ("gm_code", "", "CBS-gemeentecode (GM…); in de regiolaag alle codes, "
+                                     "gescheiden door komma's"),
+    "regio": ("regio", "", "naam van de regio"),
+    "n_gemeenten": ("n_gem", "aantal", "aantal gemeenten in de regio"),
     "gemeente_name": ("gm_naam", "", "gemeentenaam"),
     "gemeente": ("gemeente", "", "gemeentenaam"),
     "kerngebied": ("kern", "", "kerngebied (Welwozo-indeling of eigen indeling)"),
@@ -98,7 +101,10 @@ _FIXED: dict[str, tuple[str, str, str]] = {
     "operator": ("exploitant", "", "exploitant / zorgaanbieder"),
     "capacity": ("capaciteit", "plaatsen", "capaciteit (plaatsen, wooneenheden of patiënten)"),
     "norm_m": ("norm_m", "m", "loopafstandsnorm (hemelsbreed) voor dit soort voorziening"),
-    "in_region": ("in_gem", "ja/nee", "ligt binnen de gemeente"),
+    "in_region": ("in_gem", "ja/nee", "ligt binnen de buurten van de regio"),
+    "outside_region": ("buiten_reg", "ja/nee", "ligt buiten de regio (binnen de buffer van "
+                                               "de grootste norm); telt mee voor loopafstand "
+                                               "en bereikbaarheid, niet voor het aanbod"),
 }
 
 

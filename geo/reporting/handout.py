@@ -5,7 +5,9 @@
 1. **Overzicht** — scenario name, region, year and date, what data it rests on (a red box
    when anything is generated — demo — naming those layers, else a line saying what is
    real and what is estimated; :mod:`geo.reporting.provenance`), and a table of the key
-   figures per kerngebied and for the municipality, each with a traffic light
+   figures per kerngebied and for the municipality — in a region of several
+   municipalities the regional overview: one row per municipality and the region total —
+   each with a traffic light
    (:mod:`geo.reporting.lights`; a surplus shows "overschot*" with the one-line caveat of
    :func:`geo.reporting.lights.surplus_caveat` below the table) and, when a base result is
    given, the difference with it.
@@ -174,16 +176,42 @@ def make_handout(result: GapResult, *, scenario_name: str, base: GapResult | Non
     base_kerngebied = ({str(k): row
                         for k, row in base.kerngebied.set_index("kerngebied").iterrows()}
                        if base is not None else {})
-    base_gem = base.gemeente.iloc[0] if base is not None and len(base.gemeente) else None
     classes = step_classes(result.buurt["shortage_step_free"].to_numpy(dtype=float))
 
     _overview_page(pdf, result, scenario_name, region_name, generated, prov, figs,
-                   base_kerngebied, base_gem, base_name)
+                   _overview_rows(result, base, base_kerngebied), base_name)
     for _, row in result.kerngebied.iterrows():
         _kerngebied_page(pdf, result, row, figs, base_kerngebied.get(str(row["kerngebied"])),
                          classes, prov, base_name)
     _assumptions_page(pdf, result, prov, base_name)
     return bytes(pdf.output())
+
+
+def _overview_rows(result: GapResult, base: GapResult | None,
+                   base_kerngebied: dict) -> list[tuple]:
+    """Rows of the overview table: ``(name, row, base row, total label or None)``.
+
+    One municipality: its kerngebieden and the municipality ("Gemeente"). Several: one row
+    per municipality and the region ("Regio"), matched with ``base`` by code.
+    """
+    if not result.is_multi_gemeente:
+        rows = [(str(r["kerngebied"]), r, base_kerngebied.get(str(r["kerngebied"])), None)
+                for _, r in result.kerngebied.iterrows()]
+        if len(result.gemeente):
+            base_gem = base.gemeente.iloc[0] if base is not None and len(base.gemeente) \
+                else None
+            rows.append((_gemeente_name(result), result.gemeente.iloc[0], base_gem, "Gemeente"))
+        return rows
+    base_by_code = ({str(r["gemeente_code"]): r for _, r in base.gemeente.iterrows()}
+                    if base is not None else {})
+    rows = [(str(r["gemeente"]), r, base_by_code.get(str(r["gemeente_code"])), None)
+            for _, r in result.gemeente.iterrows()]
+    if result.regio is not None:
+        base_regio = base.regio.iloc[0] if base is not None and base.regio is not None \
+            else None
+        name = str(result.regio["regio"].iloc[0])
+        rows.append((name, result.regio.iloc[0], base_regio, "Regio"))
+    return rows
 
 
 def _gemeente_name(result: GapResult) -> str:
@@ -222,8 +250,7 @@ def _demo_box(pdf: HandoutPdf, prov: DataProvenance, compact: bool = False) -> N
 
 def _overview_page(pdf: HandoutPdf, result: GapResult, scenario: str, region: str,
                    generated: date, prov: DataProvenance, figs: list[_Figure],
-                   base_kerngebied: dict,
-                   base_gem, base_name: str | None) -> None:
+                   rows: list[tuple], base_name: str | None) -> None:
     pdf.add_page()
     pdf.font(9, colour="#666666")
     pdf.cell(CONTENT_W, 5, pdf.t("Woonzorgatlas · handout voor de gemeenteraad"),
@@ -243,7 +270,10 @@ def _overview_page(pdf: HandoutPdf, result: GapResult, scenario: str, region: st
         pdf.ln(2)
 
     pdf.font(12, bold=True)
-    pdf.cell(CONTENT_W, 7, pdf.t("Kerncijfers per kerngebied"), new_x="LMARGIN", new_y="NEXT")
+    multi = result.is_multi_gemeente
+    pdf.cell(CONTENT_W, 7, pdf.t("Kerncijfers per gemeente en voor de regio" if multi
+                                 else "Kerncijfers per kerngebied"),
+             new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     name_w = 33.0
     col_w = (CONTENT_W - name_w) / len(figs)
@@ -261,10 +291,6 @@ def _overview_page(pdf: HandoutPdf, result: GapResult, scenario: str, region: st
     y += 12
     diff = base_name is not None
     row_h = 11.0 if diff else 8.5
-    rows = [(str(r["kerngebied"]), r, base_kerngebied.get(str(r["kerngebied"])), False)
-            for _, r in result.kerngebied.iterrows()]
-    if len(result.gemeente):
-        rows.append((_gemeente_name(result), result.gemeente.iloc[0], base_gem, True))
     for name, row, brow, total in rows:
         if total:
             pdf.set_draw_color(60, 60, 60)
@@ -273,7 +299,7 @@ def _overview_page(pdf: HandoutPdf, result: GapResult, scenario: str, region: st
         pdf.set_xy(x0 + 1, y + (1.2 if total else (row_h - 5) / 2))
         if total:
             pdf.font(9, bold=True)
-            pdf.cell(name_w - 2, 4.5, "Gemeente")
+            pdf.cell(name_w - 2, 4.5, pdf.t(total))
             pdf.set_xy(x0 + 1, y + 5.5)
             fit_cell(pdf, name_w - 2, 4, name, 8.5, bold=False)
         else:
@@ -322,6 +348,18 @@ def _overview_page(pdf: HandoutPdf, result: GapResult, scenario: str, region: st
     if base_name:
         notes.append(f"Δ = verschil met het basisscenario ({base_name}); bij dekking in "
                      "procentpunten (pp).")
+    if multi:
+        notes.append("Regiocijfers zijn de som van de gemeenten, gemeentecijfers de som van "
+                     "hun kerngebieden en buurten; aandelen zijn opnieuw uit die aantallen "
+                     "berekend.")
+        outside = int(result.assumptions.get("facilities_outside", 0) or 0)
+        if outside:
+            what = "1 voorziening ligt" if outside == 1 else \
+                f"{fmt_int(outside)} voorzieningen liggen"
+            notes.append(f"{what} net buiten de regio en telt mee voor loopafstand en "
+                         "bereikbaarheid, niet voor het aanbod." if outside == 1 else
+                         f"{what} net buiten de regio en tellen mee voor loopafstand en "
+                         "bereikbaarheid, niet voor het aanbod.")
     notes.append("Op de volgende pagina's staat per kerngebied een kaart; de laatste pagina "
                  "beschrijft de aannames en bronnen.")
     for note in notes:
@@ -336,7 +374,11 @@ def _kerngebied_page(pdf: HandoutPdf, result: GapResult, row, figs: list[_Figure
     kerngebied = str(row["kerngebied"])
     pdf.add_page()
     pdf.font(18, bold=True)
-    pdf.cell(CONTENT_W, 9, pdf.t(f"Kerngebied {kerngebied}"), new_x="LMARGIN", new_y="NEXT")
+    title = f"Kerngebied {kerngebied}"
+    if result.is_multi_gemeente and isinstance(row.get("gemeente_name"), str):
+        title += f" · gemeente {row['gemeente_name']}"
+    fit_cell(pdf, CONTENT_W, 9, title, 18, bold=True)
+    pdf.ln(9)
     pdf.font(10, colour="#444444")
     n_buurten = int(_num(row, "n_buurten")) if math.isfinite(_num(row, "n_buurten")) else 0
     pdf.cell(CONTENT_W, 5.5, pdf.t(
@@ -467,6 +509,12 @@ def _assumptions_page(pdf: HandoutPdf, result: GapResult, prov: DataProvenance,
     if walk:
         pdf.para("Loopnormen: " + ", ".join(walk) + ".", size=8.5, h=4.2)
     pdf.para(f"Bron: {norms.source}", size=8, h=3.9, colour="#444444")
+    own = dict(a.get("norms_gemeente") or {})
+    if own:
+        names = dict(a.get("gemeenten") or [])
+        pdf.para("Eigen normen per gemeente (gelden voor de buurten van die gemeente): "
+                 + "; ".join(f"{names.get(c, c)}: {n}" for c, n in own.items()) + ".",
+                 size=8.5, h=4.2)
 
     _heading(pdf, f"Prognose: variant {prog.name}")
     pdf.para(f"Jaar {result.year}, basisjaar van de data {a.get('base_year', '')}. "

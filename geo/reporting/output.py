@@ -20,7 +20,10 @@ __all__ = ["provenance_table", "write_result"]
 def provenance_table(result: GapResult) -> pd.DataFrame:
     """Key/value table of everything the numbers depend on (sources, norms, year).
 
-    Includes ``data_status_<layer>`` (real / estimated / generated / mixed) and
+    Includes the municipalities of a region of several (``gemeenten``, JSON), those with
+    their own norms (``norms_gemeente_json``), the number of facilities outside the region
+    (``facilities_outside_region``), ``data_status_<layer>`` (real / estimated / generated /
+    mixed) and
     ``data_note_<layer>`` for every layer whose status the region package records, and
     ``data_summary`` (one Dutch line, e.g. "Buurtgrenzen: echt · Woningen: gegenereerd
     (demo)").
@@ -42,6 +45,12 @@ def provenance_table(result: GapResult) -> pd.DataFrame:
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         **{f"source_{k}": v for k, v in a["sources"].items()},
     }
+    if len(a.get("gemeenten") or []) > 1:  # a region of several municipalities
+        rows["gemeenten"] = json.dumps(a["gemeenten"], ensure_ascii=False)
+    if a.get("norms_gemeente"):
+        rows["norms_gemeente_json"] = json.dumps(a["norms_gemeente"], ensure_ascii=False)
+    if "facilities_outside" in a:
+        rows["facilities_outside_region"] = str(a["facilities_outside"])
     if a.get("import_report"):  # JSON of geo.io.import_report.ImportReport
         rows["import_report"] = a["import_report"]
     prov = DataProvenance.from_assumptions(a)
