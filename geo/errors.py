@@ -14,6 +14,7 @@ __all__ = [
     "DownloadError",
     "ExportError",
     "ImportDataError",
+    "NetworkError",
     "NormsError",
     "RegionError",
     "ScenarioError",
@@ -59,6 +60,11 @@ class ImportDataError(WoonzorgError):
 
     The message names the file and says what is wrong and how to fix it.
     """
+
+
+class NetworkError(WoonzorgError):
+    """A street network cannot be built or used: an OSM file that does not cover the region,
+    no ways for a mobility profile, origins that cannot be attached. Nothing was changed."""
 
 
 class ExportError(WoonzorgError):
