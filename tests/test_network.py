@@ -292,3 +292,21 @@ def test_points_csv_dutch_decimals():
     frame = read_points_csv(b"id;x;y;buurt_code\nA;230000,5;545000;BU1\n", "p.csv")
     assert frame.to_dict("records") == [{"id": "A", "x": 230000.5, "y": 545000.0,
                                          "buurt_code": "BU1"}]
+
+
+def test_norms_in_minutes_become_metres_at_the_profile_speed(tmp_path):
+    from geo.errors import NormsError
+    from geo.io.norms_file import load_norms
+    from geo.model.norms import norms_from_dict
+
+    path = tmp_path / "normen.toml"
+    path.write_text('walking_profile = "walk75"\n[walking]\nsupermarket = 600\n'
+                    "[walking_minutes]\ngp = 15\n", encoding="utf-8")
+    norms = load_norms(str(path))
+    assert norms.walking["gp"] == pytest.approx(15 * 60 * 0.75)
+    assert norms.walking["supermarket"] == 600  # metres keep working
+    assert norms.walking_minutes == {"gp": 15.0} and norms.walking_profile == "walk75"
+    assert norms.with_overrides({"walking_profile": "rollator"}).walking["gp"] == \
+        pytest.approx(15 * 60 * 0.65)
+    with pytest.raises(NormsError, match="walking_profile.*onbekend vervoersprofiel"):
+        norms_from_dict({"walking_profile": "raket", "walking_minutes": {"gp": 5}})
