@@ -63,8 +63,10 @@ class ImportDataError(WoonzorgError):
 
 
 class NetworkError(WoonzorgError):
-    """A street network cannot be built or used: an OSM file that does not cover the region,
-    no ways for a mobility profile, origins that cannot be attached. Nothing was changed."""
+    """A street network cannot be built or used; nothing was changed.
+
+    E.g. an OSM file that does not cover the region, or no ways for a mobility profile.
+    """
 
 
 class ExportError(WoonzorgError):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from regionkit import X0, Y0, tiny_region
 
 from geo.cli import main
 from geo.io.network import attach_network, build_network
 from geo.io.region_package import load_region, write_region
 from geo.model.crs import to_wgs84
-from regionkit import X0, Y0, tiny_region
 
 
 def grid_xml(x0: float = X0 - 1000, y0: float = Y0 - 1000, n: int = 9, step: float = 500.0,

@@ -469,7 +469,7 @@ def nearest_with_added(network: StreetNetwork | PreparedNetwork, profile: str,
         bound = float(limit_m) if bound is None else min(bound, float(limit_m))
     new_d, new_j = nearest_network_distance(network, profile, origins_xy,
                                             np.reshape(added_xy, (1, 2)),
-                                            limit_m=None if not bound else bound)
+                                            limit_m=bound or None)
     better = new_d < dist
     return np.where(better, new_d, dist), np.where(better, added_index, nearest)
 

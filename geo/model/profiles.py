@@ -290,7 +290,7 @@ def _maxspeed(values: np.ndarray) -> np.ndarray:
             kmh = float(number.group(1)) * (1.609344 if number.group(2) == "mph" else 1.0)
         else:
             kmh = _MAXSPEED_WORDS.get(value, np.nan)
-        if 0 < kmh:
+        if kmh > 0:
             out[values == value] = min(kmh, 130.0)
     return out
 
