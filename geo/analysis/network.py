@@ -315,21 +315,25 @@ def _same_edge(graph: _ProfileGraph, orig: _Snap, dest: _Snap
     return i, j, metres
 
 
-def _best(candidates: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n: int
+def _best(via_a: tuple[np.ndarray, np.ndarray], via_b: tuple[np.ndarray, np.ndarray],
+          same: tuple[np.ndarray, np.ndarray, np.ndarray]
           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per origin the smallest candidate: (metres, destination, candidate number)."""
-    metres = np.full(n, np.inf)
-    nearest = np.full(n, -1, dtype=np.int64)
-    kind = np.full(n, -1, dtype=np.int64)
-    for number, (i, j, d) in enumerate(candidates):
+    """Per origin the smallest candidate: ``(metres, destination, kind)``.
+
+    ``kind``: 0 via the edge start, 1 via the edge end, 2 along the same edge.
+    """
+    metres, nearest = via_a[0].copy(), via_a[1].copy()
+    kind = np.zeros(len(metres), dtype=np.int64)
+    better = via_b[0] < metres
+    metres[better], nearest[better], kind[better] = via_b[0][better], via_b[1][better], 1
+    i, j, d = same
+    if len(i):
         order = np.lexsort((d, i))  # per origin the smallest first
         i, j, d = i[order], j[order], d[order]
-        first = np.r_[True, i[1:] != i[:-1]] if len(i) else np.empty(0, dtype=bool)
+        first = np.r_[True, i[1:] != i[:-1]]
         i, j, d = i[first], j[first], d[first]
         better = d < metres[i]
-        metres[i[better]] = d[better]
-        nearest[i[better]] = j[better]
-        kind[i[better]] = number
+        metres[i[better]], nearest[i[better]], kind[i[better]] = d[better], j[better], 2
     return metres, nearest, kind
 
 
@@ -379,15 +383,13 @@ def nearest_network(network: StreetNetwork | PreparedNetwork, profile: str,
     node_dist, pred, src = out
     e = orig.edge
     a, b = graph.u[e], graph.v[e]
-    idx = np.arange(n)
     via_a = np.where(graph.bw[e] > 0, orig.leg + orig.t + node_dist[a], np.inf)
     via_b = np.where(graph.fw[e] > 0, orig.leg + graph.length[e] - orig.t + node_dist[b],
                      np.inf)
     same_i, same_j, same_d = _same_edge(graph, orig, dest)
-    metres, nearest, kind = _best(
-        [(idx, np.where(src[a] >= 0, src[a] - graph.n, -1), via_a),
-         (idx, np.where(src[b] >= 0, src[b] - graph.n, -1), via_b),
-         (same_i, same_j, same_d)], n)
+    metres, nearest, kind = _best((via_a, np.where(src[a] >= 0, src[a] - graph.n, -1)),
+                                  (via_b, np.where(src[b] >= 0, src[b] - graph.n, -1)),
+                                  (same_i, same_j, same_d))
     reached = metres <= limit
     metres = np.where(reached, metres, np.inf)
     nearest = np.where(reached, nearest, -1)

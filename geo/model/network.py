@@ -103,10 +103,27 @@ class StreetNetwork:
         name = get_profile(profile).name
         hit = self._speeds.get(name)
         if hit is None:
-            fw, bw = edge_speeds(self.tags, name)
+            codes, first = self._tag_kinds()
+            fw, bw = (speeds[codes] for speeds in edge_speeds(self.tags.iloc[first], name))
             fw.setflags(write=False)
             bw.setflags(write=False)
             hit = self._speeds[name] = (fw, bw)
+        return hit
+
+    def _tag_kinds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct tag combinations: (code per edge, first edge of each code), cached.
+
+        Rules are evaluated once per combination (a region has a few thousand, against
+        tens of thousands of edges).
+        """
+        hit = self._speeds.get("_kinds")
+        if hit is None:
+            joined = pd.Series("", index=self.tags.index, dtype=object)
+            for key in (k for k in TAG_KEYS if k in self.tags.columns):
+                joined = joined + "\x1f" + self.tags[key].astype(str)
+            codes, _ = pd.factorize(joined, sort=False)
+            _, first = np.unique(codes, return_index=True)
+            hit = self._speeds["_kinds"] = (codes, first)
         return hit
 
     def usable(self, profile: str) -> np.ndarray:
