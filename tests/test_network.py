@@ -310,3 +310,26 @@ def test_norms_in_minutes_become_metres_at_the_profile_speed(tmp_path):
         pytest.approx(15 * 60 * 0.65)
     with pytest.raises(NormsError, match="walking_profile.*onbekend vervoersprofiel"):
         norms_from_dict({"walking_profile": "raket", "walking_minutes": {"gp": 5}})
+
+
+def test_network_catchment_matches_single_destination_distances(canal):
+    from geo.analysis.fca import fca_from_catchment
+    from geo.analysis.network_catchment import network_catchment
+
+    rng = np.random.default_rng(3)
+    homes = xy(*[(float(x), float(y)) for x, y in
+                 zip(rng.uniform(380, 620, 40), rng.uniform(-50, 2050, 40), strict=True)])
+    shops = xy(SHOP, (420, 1500), (560, 100))
+    radius = 900.0
+    for profile in ("walk", "rollator", "car"):
+        c = network_catchment(canal, profile, homes, shops, radius, batch=2)
+        got = {(int(i), int(j)): float(d) for i, j, d in
+               zip(c.demand_index, c.supply_index, c.distance, strict=True)}
+        want = {}
+        for j in range(len(shops)):
+            d, _ = nearest_network_distance(canal, profile, homes, shops[j:j + 1])
+            want.update({(i, j): float(d[i]) for i in np.flatnonzero(d <= radius)})
+        assert got.keys() == want.keys()
+        assert all(got[k] == pytest.approx(want[k]) for k in got)
+        assert np.all(np.diff(c.supply_index) >= 0)
+    fca_from_catchment(c, np.ones(len(homes)), np.ones(len(shops)))  # usable as is
