@@ -1,7 +1,8 @@
 """Command-line interface: ``python -m geo <command>``.
 
 Commands: ``analyse``, ``build``, ``check``, ``compare``, ``export``, ``fetch``, ``info``,
-``generate-demo``.
+``generate-demo``, and the street-network commands ``network`` and ``distances``
+(:mod:`geo.cli_network`).
 
 ``check`` puts the model beside the published CBS figures of the region's ``reference``
 layer (see :mod:`geo.analysis.check`): targets and the gemeente first, then per wijk, per buurt
@@ -557,6 +558,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "bevolking, BAG-woningen, OSM-voorzieningen (online)")
     add_fetch_arguments(p)
     p.set_defaults(func=run_fetch)
+
+    from geo.cli_network import add_network_parsers
+
+    add_network_parsers(sub)
 
     p = sub.add_parser("info", help="samenvatting van een regiopakket")
     p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")

@@ -14,6 +14,7 @@ __all__ = [
     "DownloadError",
     "ExportError",
     "ImportDataError",
+    "NetworkError",
     "NormsError",
     "RegionError",
     "ScenarioError",
@@ -58,6 +59,13 @@ class ImportDataError(WoonzorgError):
     """An input file (upload, CLI argument or download) cannot be imported.
 
     The message names the file and says what is wrong and how to fix it.
+    """
+
+
+class NetworkError(WoonzorgError):
+    """A street network cannot be built or used; nothing was changed.
+
+    E.g. an OSM file that does not cover the region, or no ways for a mobility profile.
     """
 
 

@@ -266,6 +266,12 @@ class _WayCollector:
         self.tags.append(dict(way.tags))
         nodes = way.nodes
         self.sizes.append(len(nodes))
+        if len(nodes) and not nodes[0].location.valid():
+            # no inline locations (PBF, plain XML): refs only; pass 4 fills the locations
+            self.refs.extend([node.ref for node in nodes])
+            self.lon.extend([np.nan] * len(nodes))
+            self.lat.extend([np.nan] * len(nodes))
+            return
         for node in nodes:
             self.refs.append(node.ref)
             lon, lat = _location(node.location)
@@ -380,6 +386,9 @@ def _read_tagged(path: str, fmt: str, selection: OsmSelection, ways: _WayCollect
 
 
 def _areas(relations: list[tuple], members: OsmWays) -> OsmAreas:
+    if not relations:
+        return OsmAreas(ids=np.empty(0, dtype=np.int64), tags=[],
+                        geometry=np.empty(0, dtype=object), problem=[])
     member_coords: dict[int, np.ndarray | None] = {}
     missing = members.missing
     for i, wid in enumerate(members.ids.tolist()):

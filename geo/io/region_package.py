@@ -20,6 +20,7 @@ import pandas as pd
 from geo.errors import RegionError
 from geo.io import _gdal
 from geo.io._atomic import atomic_path
+from geo.model.network import NETWORK_LAYERS, network_frames, network_from_frames
 from geo.model.region import LAYER_COLUMNS, REQUIRED_LAYERS, Region, validate_region
 
 __all__ = ["RENAMED_COLUMNS", "load_region", "write_region"]
@@ -69,7 +70,7 @@ def load_region(path: str | Path) -> Region:
             f"Een regiopakket heeft de lagen {', '.join(REQUIRED_LAYERS)}.",
         )
     frames: dict[str, Any] = {}
-    for name in (*REQUIRED_LAYERS, "villages", "reference"):
+    for name in (*REQUIRED_LAYERS, "villages", "reference", *NETWORK_LAYERS):
         if name not in present:
             continue
         try:
@@ -86,6 +87,7 @@ def load_region(path: str | Path) -> Region:
         metadata=metadata,
         villages=frames.get("villages"),
         reference=_table(frames.get("reference")),
+        network=_network(frames, metadata),
         source_path=path,
         notices=notices,
     )
@@ -113,6 +115,19 @@ def _migrate_columns(frames: dict[str, Any], file_name: str) -> tuple[str, ...]:
     return (f"Regiopakket '{file_name}' is gemaakt met een eerdere versie en is bij het inlezen "
             f"omgezet: kolom {'; kolom '.join(renamed)}. Het bestand zelf is niet gewijzigd; "
             "sla de regio opnieuw op om de nieuwe namen vast te leggen.",)
+
+
+def _network(frames: dict[str, Any], metadata: dict[str, str]):  # noqa: ANN202
+    """The street network of the package (``None`` without its layers)."""
+    present = [name for name in NETWORK_LAYERS if name in frames]
+    if not present:
+        return None
+    if len(present) == 1:
+        other = next(n for n in NETWORK_LAYERS if n not in frames)
+        raise RegionError(other, f"ontbreekt terwijl '{present[0]}' er wel is; bouw het "
+                                 "netwerk opnieuw met `python -m geo network`.")
+    return network_from_frames(*(frames[n] for n in NETWORK_LAYERS),
+                               source=metadata.get("source_network", ""))
 
 
 def _table(frame: Any) -> pd.DataFrame | None:
@@ -164,6 +179,8 @@ def write_region(region: Region, path: str | Path) -> Path:
         layers.append(("villages", region.villages))
     if region.reference is not None:
         layers.append(("reference", region.reference))
+    if region.network is not None:
+        layers += list(zip(NETWORK_LAYERS, network_frames(region.network), strict=True))
     meta = pd.DataFrame(
         {"key": list(region.metadata), "value": [str(v) for v in region.metadata.values()]}
     )

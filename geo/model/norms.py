@@ -14,6 +14,16 @@ from a preset and override any value::
     [walking]                        # metres
     supermarket = 600
 
+    walking_profile = "walk75"       # optional: profile whose speed converts minutes
+    [walking_minutes]                # minutes (replace the metres of these types)
+    gp = 15
+
+A norm in minutes becomes metres at the walking profile's speed
+(:func:`geo.model.profiles.minutes_to_metres`: ``walk`` 1.25 m/s, ``walk75`` 0.75 m/s,
+``rollator`` 0.65 m/s; default ``walk``), so 15 minutes for ``walk75`` is 675 m. Every
+consumer keeps working in metres (``walking``); ``walking_minutes`` and ``walking_profile``
+record what was given.
+
 Demand rates are expressed per 1,000 people of an age group: a single band
 (``"75_84"``) or an aggregate (``"65+"``, ``"75+"``, ``"85+"``, ``"total"``). A product's
 demand is the sum over its groups of ``rate × population(group) / 1000``.
@@ -48,7 +58,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from geo import vocabulary
-from geo.errors import NormsError
+from geo.errors import AnalysisError, NormsError
+from geo.model.profiles import get_profile, minutes_to_metres
 
 __all__ = [
     "AccessSpec",
@@ -114,6 +125,11 @@ class Norms:
         has no ``ground_floor_area`` (½: two storeys).
     walking
         ``{facility type: metres}``: the walking norm per facility type for coverage.
+    walking_minutes
+        ``{facility type: minutes}`` of norms given in minutes (already converted into
+        ``walking``).
+    walking_profile
+        Profile whose speed converted the minutes (``walk``, ``walk75``, ``rollator`` …).
     access
         ``{measure key: AccessSpec}``: 2SFCA/E2SFCA accessibility measures.
     gemeente
@@ -132,6 +148,8 @@ class Norms:
     walking: Mapping[str, float] = field(default_factory=dict)
     access: Mapping[str, AccessSpec] = field(default_factory=dict)
     gemeente: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    walking_minutes: Mapping[str, float] = field(default_factory=dict)
+    walking_profile: str = "walk"
 
     def __post_init__(self) -> None:
         _check_demand(self.demand)
@@ -198,6 +216,8 @@ class Norms:
             "adaptable_min_area": self.adaptable_min_area,
             "ground_floor_share": self.ground_floor_share,
             "walking": dict(self.walking),
+            "walking_minutes": dict(self.walking_minutes),
+            "walking_profile": self.walking_profile,
             "access": {
                 k: {
                     "facility_type": s.facility_type,
@@ -379,7 +399,8 @@ def norms_from_dict(data: Mapping[str, Any], *, base: Norms | None = None) -> No
     if base is None:
         base = get_preset(str(data.get("preset", DEFAULT_PRESET)))
     known = {"preset", "key", "name", "source", "year", "demand", "adaptable_weight",
-             "adaptable_min_area", "ground_floor_share", "walking", "access", "gemeente"}
+             "adaptable_min_area", "ground_floor_share", "walking", "access", "gemeente",
+             "walking_minutes", "walking_profile"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise NormsError(f"onbekende sleutel(s) in normen: {', '.join(unknown)}.")
@@ -388,9 +409,7 @@ def norms_from_dict(data: Mapping[str, Any], *, base: Norms | None = None) -> No
         if not isinstance(rates, Mapping):
             raise NormsError(f"demand.{product} moet een tabel van leeftijdsgroep → norm zijn.")
         demand[product] = {str(g): _number(v, f"demand.{product}.{g}") for g, v in rates.items()}
-    walking = dict(base.walking)
-    for ftype, metres in dict(data.get("walking", {})).items():
-        walking[str(ftype)] = _number(metres, f"walking.{ftype}")
+    walking, minutes, profile = _walking(data, base)
     access = dict(base.access)
     for key, spec in dict(data.get("access", {})).items():
         old = access.get(key)
@@ -414,7 +433,8 @@ def norms_from_dict(data: Mapping[str, Any], *, base: Norms | None = None) -> No
     for code, entry in tables.items():  # a code listed replaces that code's table
         gemeente[str(code)] = _plain(entry) if isinstance(entry, Mapping) else entry
     changed = bool({"demand", "walking", "access", "adaptable_weight",
-                    "adaptable_min_area", "ground_floor_share", "gemeente"} & set(data))
+                    "adaptable_min_area", "ground_floor_share", "gemeente",
+                    "walking_minutes"} & set(data))
     return replace(
         base,
         key=str(data.get("key", "custom" if changed else base.key)),
@@ -431,7 +451,28 @@ def norms_from_dict(data: Mapping[str, Any], *, base: Norms | None = None) -> No
         walking=walking,
         access=access,
         gemeente=gemeente,
+        walking_minutes=minutes,
+        walking_profile=profile,
     )
+
+
+def _walking(data: Mapping[str, Any], base: Norms
+             ) -> tuple[dict[str, float], dict[str, float], str]:
+    """Walking norms in metres, the minutes given and the converting profile."""
+    walking = dict(base.walking)
+    minutes = dict(base.walking_minutes)
+    for ftype, metres in dict(data.get("walking", {})).items():
+        walking[str(ftype)] = _number(metres, f"walking.{ftype}")
+        minutes.pop(str(ftype), None)  # metres given now replace earlier minutes
+    for ftype, value in dict(data.get("walking_minutes", {})).items():
+        minutes[str(ftype)] = _number(value, f"walking_minutes.{ftype}")
+    try:
+        profile = get_profile(str(data.get("walking_profile", base.walking_profile))).name
+        for ftype, value in minutes.items():
+            walking[ftype] = minutes_to_metres(value, profile)
+    except AnalysisError as exc:
+        raise NormsError(f"walking_profile: {exc}") from exc
+    return walking, minutes, profile
 
 
 def _spec_dict(spec: AccessSpec) -> dict[str, Any]:

@@ -39,6 +39,10 @@ Every spatial layer is in EPSG:28992 (RD New). Layers and columns:
     inhabitants to a GP practice / a large supermarket) and ``source`` (text); numbers are
     floats, NaN where unknown. Codes need not be in ``areas`` (editions differ); the check
     (:mod:`geo.analysis.check`) reports them.
+``network_nodes``, ``network_edges`` (Point / LineString, optional, always together)
+    The street network for network distances: see :mod:`geo.model.network`; in memory
+    :attr:`Region.network`. Metadata ``source_network`` and ``network_buffer_m`` record
+    where it comes from.
 ``metadata`` (table of ``key``/``value`` text)
     ``region_name``, ``gemeente_code`` (comma-separated codes when the region holds several
     municipalities), optionally ``gemeenten`` (JSON list of ``{"code", "name"}``, see
@@ -70,6 +74,7 @@ import shapely
 from geo import vocabulary
 from geo.errors import RegionError
 from geo.model.crs import NL_RD_BOUNDS
+from geo.model.network import StreetNetwork
 
 __all__ = [
     "DATA_LAYERS",
@@ -152,6 +157,7 @@ class Region:
     metadata: dict[str, str]
     villages: gpd.GeoDataFrame | None = None
     reference: pd.DataFrame | None = None
+    network: StreetNetwork | None = field(default=None, compare=False, repr=False)
     source_path: Path | None = field(default=None, compare=False)
     notices: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
@@ -443,6 +449,7 @@ def validate_region(region: Region) -> Region:
         metadata=dict(region.metadata),
         villages=villages,
         reference=reference,
+        network=region.network,
         source_path=region.source_path,
         notices=tuple(region.notices),
     )
