@@ -21,12 +21,12 @@ from geo.reporting.export import (
 )
 from geo.reporting.fields import field_table, short_names
 from geo.reporting.provenance import DataProvenance
-from ui.common import ALL, active_region, page_context
+from ui.common import ALL, page_context
 from ui.examples import BASIS, resolve_result, scenario_choices
 from ui.maps import themes
 
 ctx = page_context()
-region, region_key = active_region()
+region, region_key = ctx.region, ctx.region_key
 choices = ctx.choices
 
 st.title("Export")

@@ -20,7 +20,7 @@ from geo.model.scenario_checks import validate_scenario
 from geo.model.scenario_text import dumps_scenario, loads_scenario
 from geo.reporting.handout import make_handout
 from ui.cache import map_layers, scenario_result
-from ui.common import active_region, page_context
+from ui.common import page_context
 from ui.maps import project_pick_map
 
 PROJECT_COLUMNS = ["name", "x", "y", "ready", *vocabulary.PRODUCTS, "owner"]
@@ -31,7 +31,7 @@ SHORT_LABELS = {"step_free": "Tekort nultredenwoningen", "clustered": "Tekort ge
                 "nursing_dementia": "Tekort verpleegzorg PG"}
 
 ctx = page_context()
-region, region_key = active_region()
+region, region_key = ctx.region, ctx.region_key
 st.title("Scenario's")
 st.caption("Een scenario is een benoemde set wijzigingen ten opzichte van de huidige situatie: "
            "bouwprojecten, voorzieningen die sluiten, openen of van capaciteit veranderen, en "

@@ -24,7 +24,7 @@ from geo.model.scenario import without_changes
 from geo.model.scenario_text import dumps_scenario, loads_scenario
 from geo.vocabulary import FACILITY_LABELS
 from ui.cache import map_layers, scenario_result
-from ui.common import ALL, active_region, page_context
+from ui.common import ALL, page_context
 from ui.examples import BASIS, resolve_result, scenario_choices
 from ui.maps import Legend, MapOptions, build_map, legend_html, themes
 
@@ -40,7 +40,7 @@ def _has_changes(toml_text: str) -> bool:
 
 
 ctx = page_context()
-region, region_key = active_region()
+region, region_key = ctx.region, ctx.region_key
 base_result, choices = ctx.result, ctx.choices
 
 st.title("Scenario's vergelijken")

@@ -51,6 +51,7 @@ naming the layer and the problem. Reading and writing the package is
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,6 +167,33 @@ class Region:
     def kerngebieden(self) -> list[str]:
         """Core areas in the order they appear."""
         return list(dict.fromkeys(self.areas["kerngebied"]))
+
+    @property
+    def gemeenten(self) -> list[tuple[str, str]]:
+        """The municipalities of the region as ``(code, name)``, in package order.
+
+        From ``metadata['gemeenten']`` (a JSON list of ``{"code", "name"}``) when present
+        and readable, else the unique ``gemeente_code``/``gemeente_name`` of ``areas`` in
+        the order they appear.
+        """
+        raw = self.metadata.get("gemeenten", "").strip()
+        if raw:
+            try:
+                items = json.loads(raw)
+                out = [(str(item["code"]), str(item.get("name") or item["code"]))
+                       for item in items]
+            except (ValueError, TypeError, KeyError):
+                out = []
+            if out:
+                return out
+        pairs = zip(self.areas["gemeente_code"].astype(str),
+                    self.areas["gemeente_name"].astype(str), strict=True)
+        return list(dict.fromkeys(pairs))
+
+    @property
+    def is_multi_gemeente(self) -> bool:
+        """Whether the region holds more than one municipality."""
+        return len(self.gemeenten) > 1
 
     def source(self, layer: str) -> str:
         """Return the recorded source of a layer (or a note that it is unknown)."""
