@@ -148,7 +148,7 @@ edited_projects = st.data_editor(
     })
 
 # map to place a project
-layers = map_layers(region, ctx.result, (str(region.source_path), ctx.result.year,
+layers = map_layers(region, ctx.result, (region_key, ctx.result.year,
                                          ctx.result.norms.key, ctx.result.prognosis.name))
 pick = project_pick_map(layers, edited_projects)
 map_col, add_col = st.columns([3, 1])
@@ -271,8 +271,14 @@ st.caption(f"Tekort (vraag − aanbod) in {scenario.year} met {result.norms.name
            "het effect van de projecten en wijzigingen ten opzichte van hetzelfde jaar zonder "
            "wijzigingen.")
 ref = reference.kerngebied.set_index("kerngebied")
+shown = set(ctx.kerngebieden(result))  # the chosen municipality's (all for the region)
+if ctx.gemeente is not None:
+    st.caption(f"Kerngebieden van {ctx.scope_label()} (keuze in de zijbalk); het scenario "
+               "geldt voor de hele regio.")
 for _, row in result.kerngebied.iterrows():
     k = row["kerngebied"]
+    if k not in shown:
+        continue
     cols = st.columns(len(vocabulary.PRODUCTS) + 1)
     cols[0].markdown(f"**{k}**")
     for col, product in zip(cols[1:], vocabulary.PRODUCTS, strict=True):

@@ -155,8 +155,25 @@ def _gemeente_choice(region: Region) -> str | None:
     return None if picked == REGIO_ALL else picked
 
 
+#: Session-state keys of the shared sidebar widgets.
+SIDEBAR_KEYS = ("gemeente", "kerngebied", "year", "norms", "product", "prognosis")
+
+
+def _keep_sidebar_state() -> None:
+    """Carry the sidebar choices over a page change.
+
+    Each page draws its own copy of the sidebar widgets; on a page change Streamlit would
+    drop the values of the previous page's widgets. Writing the values back into session
+    state before the widgets exist keeps them (Streamlit's documented work-around).
+    """
+    for key in SIDEBAR_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def sidebar_choices(region: Region) -> Choices:
     """Render the shared sidebar filters (kept in session state across pages)."""
+    _keep_sidebar_state()
     years = [region.base_year, *[y for y in vocabulary.PROGNOSIS_YEARS if y > region.base_year]]
     with st.sidebar:
         st.caption(f"Regio: **{md_escape(region.name)}** · wisselen op de pagina Data laden")

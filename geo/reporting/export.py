@@ -87,7 +87,10 @@ class ExportSelection:
     Attributes
     ----------
     kerngebied
-        Only this kerngebied (``None``: the whole municipality).
+        Only this kerngebied (``None``: the whole municipality or region).
+    gemeente
+        Only this municipality (code, e.g. ``GM0114``) of a region of several; ``None``:
+        all. A kerngebied lies in one municipality, so both may be given.
     owner
         Homes layer only: only homes of this owner (case-insensitive).
     theme
@@ -98,6 +101,7 @@ class ExportSelection:
     kerngebied: str | None = None
     owner: str | None = None
     theme: str | None = None
+    gemeente: str | None = None
 
 
 def _kerngebied_of_points(result: GapResult, xy: np.ndarray) -> np.ndarray:
@@ -141,6 +145,19 @@ def _catchments(result: GapResult) -> gpd.GeoDataFrame:
     return fac.set_geometry(gpd.GeoSeries(circles, index=fac.index, crs=fac.crs))
 
 
+def _in_gemeente(result: GapResult, frame: gpd.GeoDataFrame,
+                 code: str) -> gpd.GeoDataFrame:
+    """Rows of one municipality (by ``gemeente_code``, else by its kerngebieden)."""
+    codes = list(dict.fromkeys(result.buurt["gemeente_code"].astype(str)))
+    if code not in codes:
+        raise ExportError(f"onbekende gemeente '{code}'; kies uit {', '.join(codes)}.")
+    if "gemeente_code" in frame.columns:
+        return frame[frame["gemeente_code"].astype(str) == code]
+    owned = set(result.buurt.loc[result.buurt["gemeente_code"].astype(str) == code,
+                                 "kerngebied"])
+    return frame[frame["kerngebied"].isin(owned)]
+
+
 def select_layer(result: GapResult, layer: str,
                  selection: ExportSelection | None = None) -> gpd.GeoDataFrame:
     """The rows and columns of one export layer (EPSG:28992), filtered.
@@ -181,6 +198,8 @@ def select_layer(result: GapResult, layer: str,
             raise ExportError(f"onbekend kerngebied '{sel.kerngebied}'; kies uit "
                               f"{', '.join(kerngebieden)}.")
         frame = frame[frame["kerngebied"] == sel.kerngebied]
+    if sel.gemeente is not None:
+        frame = _in_gemeente(result, frame, sel.gemeente)
     if sel.owner is not None:
         if layer != "homes":
             raise ExportError("een filter op eigenaar kan alleen bij de laag 'homes' "
@@ -192,8 +211,9 @@ def select_layer(result: GapResult, layer: str,
                               f"{', '.join(owners[:15])}.")
         frame = frame[frame["owner"].astype(str) == match[0]]
     if frame.empty:
-        what = [f"kerngebied {sel.kerngebied}" if sel.kerngebied else "", f"eigenaar {sel.owner}"
-                if sel.owner else ""]
+        what = [f"kerngebied {sel.kerngebied}" if sel.kerngebied else "",
+                f"gemeente {sel.gemeente}" if sel.gemeente else "",
+                f"eigenaar {sel.owner}" if sel.owner else ""]
         raise ExportError(f"de selectie is leeg: laag '{LAYERS[layer]}' heeft geen rijen voor "
                           f"{' en '.join(w for w in what if w) or 'deze keuze'}. "
                           "Kies een ander kerngebied, een andere eigenaar of een andere laag.")
@@ -223,6 +243,7 @@ def _provenance(result: GapResult, layer: str, fmt: str, sel: ExportSelection,
     prov = provenance_table(result)
     extra = {"export_layer": layer, "export_format": fmt,
              "export_kerngebied": sel.kerngebied or "hele gemeente",
+             "export_gemeente": sel.gemeente or "",
              "export_owner": sel.owner or "", "export_created": created,
              "app": f"Woonzorgatlas {__version__}", "crs": vocabulary.METRIC_CRS
              if fmt != "geojson" else "OGC:CRS84 (WGS84, RFC 7946)"}
@@ -490,7 +511,7 @@ def write_export(result: GapResult, layer: str, fmt: str, path: str | Path,
         try:
             # with all layers in one package, the owner filter applies to the homes only
             own = sel if layer != ALL_LAYERS or name == "homes" else ExportSelection(
-                kerngebied=sel.kerngebied, theme=sel.theme)
+                kerngebied=sel.kerngebied, theme=sel.theme, gemeente=sel.gemeente)
             frames[name] = select_layer(result, name, own)
         except ExportError:
             if layer != ALL_LAYERS:
@@ -528,7 +549,7 @@ def export_filename(result: GapResult, layer: str, fmt: str,
     sel = selection or ExportSelection()
     parts = ["woonzorgatlas", layer, str(result.year)]
     scenario = result.assumptions.get("scenario_name")
-    for extra in (scenario, sel.kerngebied, sel.owner):
+    for extra in (scenario, sel.gemeente, sel.kerngebied, sel.owner):
         if extra:
             words = "".join(ch if ch.isalnum() else " " for ch in str(extra).lower()).split()
             slug = ""

@@ -129,9 +129,8 @@ def regio_row(result: GapResult) -> pd.Series:
         return rows.reset_index().iloc[0].copy()
     codes = np.zeros(len(rows), dtype=np.int64)
     cols = _aggregate_rows(rows.drop(columns=["gemeente"]), codes, 1, result)
-    row = pd.Series({k: v[0] for k, v in cols.items()})
-    row["gemeente_code"] = ",".join(rows.index)
-    row["gemeente"] = str(result.assumptions.get("region", "regio"))
-    row["n_buurten"] = int(rows["n_buurten"].sum())
-    row["year"] = result.year
-    return row
+    return pd.Series({"gemeente_code": ",".join(rows.index),
+                      "gemeente": str(result.assumptions.get("region", "regio")),
+                      **{k: float(v[0]) for k, v in cols.items()},
+                      "n_buurten": int(rows["n_buurten"].sum()), "year": result.year},
+                     dtype=object)
