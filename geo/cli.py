@@ -458,32 +458,12 @@ def _cmd_generate_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_regions(args: argparse.Namespace) -> int:
-    """List the saved regions (id, name) and show or set the server default."""
-    from geo.errors import RegionError
-    from geo.io.saved_regions import (
-        default_region_ref,
-        find_saved_region,
-        list_saved_regions,
-        set_active_region,
-    )
+    """List the saved regions and show (or set, ``--default``) the server default."""
+    from geo.io.saved_regions import regions_overview, set_default_region
 
     if args.default is not None:
-        ref = args.default.strip()
-        if ref.lower() in ("", "demo", "ingebouwd"):
-            set_active_region(None)
-        else:
-            found = find_saved_region(ref)
-            if found is None:
-                raise RegionError(None, f"geen opgeslagen regio '{ref}'; kies een id uit "
-                                  "`python -m geo regions` of 'demo'.")
-            set_active_region(found.path)
-    default = default_region_ref()
-    for region in list_saved_regions():
-        mark = "*" if default and find_saved_region(default) == region else " "
-        print(f"{mark} {region.id}  {region.label}")
-    print(f"Standaardregio van de server: {default or 'demo (ingebouwd)'}"
-          + (" (WOONZORGATLAS_DEFAULT_REGION)" if get_config().default_region else "")
-          + ". Elke gebruiker kan in de app een andere regio kiezen (?regio=…).")
+        set_default_region(args.default)
+    print("\n".join(regions_overview()))
     return 0
 
 
@@ -582,9 +562,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_info)
 
     p = sub.add_parser("regions", help="opgeslagen regio's en de standaardregio van de server")
-    p.add_argument("--default", metavar="ID",
-                   help="standaardregio voor nieuwe sessies (id of naam; 'demo' = ingebouwd); "
-                        "WOONZORGATLAS_DEFAULT_REGION gaat voor")
+    p.add_argument("--default", metavar="ID", help="standaardregio voor nieuwe sessies (id "
+                   "of naam; 'demo' = ingebouwd); WOONZORGATLAS_DEFAULT_REGION gaat voor")
     p.set_defaults(func=_cmd_regions)
 
     p = sub.add_parser("generate-demo", help="de demoregio opnieuw genereren")

@@ -125,7 +125,9 @@ def demo_notice(region: Region) -> None:
         st.warning(f"**{region.name}** — {region.metadata.get('notice', 'Demodata.')}",
                    icon="⚠️")
     else:
-        st.info(f"**{region.name}** ({region.metadata.get('gemeente_code', '')}, basisjaar "
+        where = (", ".join(name for _, name in region.gemeenten) if region.is_multi_gemeente
+                 else region.metadata.get("gemeente_code", ""))
+        st.info(f"**{region.name}** ({md_escape(where)}, basisjaar "
                 f"{region.base_year}) — {region.metadata.get('notice', 'echte data.')}",
                 icon=":material/database:")
     for notice in region.notices:  # e.g. a package of an earlier version was migrated

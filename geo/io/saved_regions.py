@@ -31,8 +31,8 @@ from geo.io.scenario_store import data_dir
 from geo.model.region import Region
 
 __all__ = ["SavedRegion", "active_region_path", "default_region_ref", "delete_saved_region",
-           "find_saved_region", "list_saved_regions", "regions_dir", "save_region",
-           "set_active_region"]
+           "find_saved_region", "list_saved_regions", "regions_dir", "regions_overview",
+           "save_region", "set_active_region", "set_default_region"]
 
 ACTIVE_FILE = "active_region.txt"
 
@@ -185,3 +185,34 @@ def default_region_ref(config: Config | None = None) -> str:
         return cfg.default_region
     path = active_region_path()
     return path.stem if path is not None else ""
+
+
+def set_default_region(ref: str) -> None:
+    """Set the server default to a saved region (id or name) or the built-in (``demo``).
+
+    Raises
+    ------
+    RegionError
+        When ``ref`` names no saved region.
+    """
+    text = ref.strip()
+    if text.lower() in ("", "demo", "ingebouwd"):
+        set_active_region(None)
+        return
+    found = find_saved_region(text)
+    if found is None:
+        raise RegionError(None, f"geen opgeslagen regio '{text}'; kies een id uit "
+                          "`python -m geo regions` of 'demo'.")
+    set_active_region(found.path)
+
+
+def regions_overview(config: Config | None = None) -> list[str]:
+    """Dutch lines listing the saved regions (``*`` = server default) and the default."""
+    cfg = config or get_config()
+    default = default_region_ref(cfg)
+    chosen = find_saved_region(default) if default else None
+    lines = [f"{'*' if chosen == r else ' '} {r.id}  {r.label}" for r in list_saved_regions()]
+    lines.append(f"Standaardregio van de server: {default or 'demo (ingebouwd)'}"
+                 + (" (WOONZORGATLAS_DEFAULT_REGION)" if cfg.default_region else "")
+                 + ". Elke gebruiker kan in de app een andere regio kiezen (?regio=…).")
+    return lines
