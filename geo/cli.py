@@ -468,6 +468,16 @@ def _cmd_generate_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_regions(args: argparse.Namespace) -> int:
+    """List the saved regions and show (or set, ``--default``) the server default."""
+    from geo.io.saved_regions import regions_overview, set_default_region
+
+    if args.default is not None:
+        set_default_region(args.default)
+    print("\n".join(regions_overview()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m geo``."""
     parser = argparse.ArgumentParser(
@@ -566,6 +576,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="samenvatting van een regiopakket")
     p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
     p.set_defaults(func=_cmd_info)
+
+    p = sub.add_parser("regions", help="opgeslagen regio's en de standaardregio van de server")
+    p.add_argument("--default", metavar="ID", help="standaardregio voor nieuwe sessies (id "
+                   "of naam; 'demo' = ingebouwd); WOONZORGATLAS_DEFAULT_REGION gaat voor")
+    p.set_defaults(func=_cmd_regions)
 
     p = sub.add_parser("generate-demo", help="de standaardregio (CBS-data met gegenereerde "
                                              "woningen) opnieuw bouwen uit data/")

@@ -13,6 +13,9 @@ field                  environment variable            default
 ``cbs_odata_url``      ``WOONZORGATLAS_CBS_ODATA_URL`` ``https://opendata.cbs.nl/ODataApi/OData``
 ``bag_url``            ``WOONZORGATLAS_BAG_URL``       ``https://api.pdok.nl/kadaster/bag/ogc/v2``
 ``overpass_url``       ``WOONZORGATLAS_OVERPASS_URL``  ``https://overpass-api.de/api/interpreter``
+``default_region``     ``WOONZORGATLAS_DEFAULT_REGION`` ``""``: the marker of ``python -m geo
+                                                       regions --default``, else the built-in
+                                                       region
 ``pdf_fonts``          (none)                          DejaVu Sans, then Liberation Sans
 ``planning_horizon``   (none)                          2040 (last scenario and trend year)
 ``max_year``           (none)                          2050 (last year the prognosis runs to)
@@ -51,6 +54,7 @@ __all__ = [
     "BAG_URL_ENV",
     "CBS_ODATA_URL_ENV",
     "DATA_DIR_ENV",
+    "DEFAULT_REGION_ENV",
     "DEFAULT_BAG_URL",
     "DEFAULT_CBS_ODATA_URL",
     "DEFAULT_MAX_UPLOAD_MB",
@@ -71,8 +75,9 @@ PDOK_URL_ENV = "WOONZORGATLAS_PDOK_URL"
 CBS_ODATA_URL_ENV = "WOONZORGATLAS_CBS_ODATA_URL"
 BAG_URL_ENV = "WOONZORGATLAS_BAG_URL"
 OVERPASS_URL_ENV = "WOONZORGATLAS_OVERPASS_URL"
+DEFAULT_REGION_ENV = "WOONZORGATLAS_DEFAULT_REGION"
 _ENV_KEYS = (DATA_DIR_ENV, MAX_UPLOAD_ENV, PDOK_URL_ENV, CBS_ODATA_URL_ENV, BAG_URL_ENV,
-             OVERPASS_URL_ENV, "XDG_DATA_HOME", "HOME")
+             OVERPASS_URL_ENV, DEFAULT_REGION_ENV, "XDG_DATA_HOME", "HOME")
 
 #: Default size limit of one file in MB (equal to ``.streamlit/config.toml`` maxUploadSize).
 DEFAULT_MAX_UPLOAD_MB: float = 200.0
@@ -135,6 +140,11 @@ class Config:
         Last year offered for scenarios and trend charts.
     max_year
         Last year the prognosis may run to (``>= planning_horizon``).
+    default_region
+        The region a new app session shows when its URL names none (``?regio=…``): a saved
+        region's id (file name without ``.gpkg``) or name, or ``demo`` for the built-in
+        region. Empty: the region set with ``python -m geo regions --default``, else the
+        built-in region. Each session may switch regions without affecting others.
 
     Raises
     ------
@@ -151,6 +161,7 @@ class Config:
     pdf_fonts: tuple[tuple[str, str, str], ...] = DEFAULT_PDF_FONTS
     planning_horizon: int = 2040
     max_year: int = 2050
+    default_region: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -165,6 +176,12 @@ class Config:
             if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
                 raise ConfigError(f"{name} '{url}' is geen http(s)-adres.")
             object.__setattr__(self, name, str(url).rstrip("/"))
+        region = str(self.default_region).strip()
+        if any(ch in region for ch in "/\\\x00"):
+            raise ConfigError(f"default_region '{region}' is geen regio-id of -naam; geef de "
+                              "bestandsnaam zonder map (bijv. gm1731-2024-midden-drenthe) of "
+                              "'demo'.")
+        object.__setattr__(self, "default_region", region)
         if not 2000 <= self.planning_horizon <= self.max_year <= 2100:
             raise ConfigError(
                 f"planningshorizon {self.planning_horizon} en maximumjaar {self.max_year}: "
@@ -199,6 +216,7 @@ class Config:
             cbs_odata_url=env.get(CBS_ODATA_URL_ENV, "").strip() or DEFAULT_CBS_ODATA_URL,
             bag_url=env.get(BAG_URL_ENV, "").strip() or DEFAULT_BAG_URL,
             overpass_url=env.get(OVERPASS_URL_ENV, "").strip() or DEFAULT_OVERPASS_URL,
+            default_region=env.get(DEFAULT_REGION_ENV, "").strip(),
         )
 
     def replace(self, **changes: object) -> Config:

@@ -50,6 +50,9 @@ if st.query_params.get("buurt") != code:
 
 kerngebied_filter = None if choices.kerngebied == ALL else choices.kerngebied
 labels = profile.buurt_labels(result, kerngebied_filter)
+if ctx.gemeente is not None and kerngebied_filter is None:  # one municipality of a region
+    in_scope = set(ctx.buurten())
+    labels = {c: label for c, label in labels.items() if c in in_scope}
 outside_kerngebied = code not in labels
 if outside_kerngebied:
     labels = profile.buurt_labels(result)
@@ -86,7 +89,7 @@ with head_right:
     st.page_link("pages/kaart.py", label="Toon op de kaart", icon=":material/map:",
                  query_params={"buurt": code})
 if outside_kerngebied:
-    st.caption(f"{name_md} ligt niet in kerngebied {md(choices.kerngebied)}; de lijst toont alle "
+    st.caption(f"{name_md} ligt niet in {md(ctx.scope_label())}; de lijst toont alle "
                "buurten.")
 
 # --- big numbers ------------------------------------------------------------------------------
@@ -110,17 +113,28 @@ if sm_norm is not None:
 
 # --- age and ageing ---------------------------------------------------------------------------
 st.subheader("Leeftijd en vergrijzing")
+multi = region.is_multi_gemeente
+gemeente_code = str(row["gemeente_code"])
 scale_names = {"buurt": f"Buurt {name}", "kerngebied": f"Kerngebied {kerngebied}",
                "gemeente": f"Gemeente {gemeente}"}
 scale_in = {"buurt": f"buurt {name}", "kerngebied": f"kerngebied {kerngebied}",
             "gemeente": f"gemeente {gemeente}"}
+if multi:
+    scale_names["regio"] = f"Regio {region.name}"
+    scale_in["regio"] = f"regio {region.name}"
+if st.session_state.get(SCALE_KEY) not in (None, *scale_names):
+    st.session_state[SCALE_KEY] = "buurt"
 scale = st.radio("Schaal van de trend en van vraag en aanbod", list(scale_names),
                  key=SCALE_KEY, horizontal=True, format_func=lambda k: md(scale_names[k]))
-scale_key = {"buurt": code, "kerngebied": kerngebied, "gemeente": None}[scale]
+scale_key = {"buurt": code, "kerngebied": kerngebied,
+             "gemeente": gemeente_code if multi else None, "regio": None}[scale]
 scale_codes = {"buurt": [code],
                "kerngebied": list(result.buurt.loc[result.buurt["kerngebied"] == kerngebied,
                                                    "buurt_code"]),
-               "gemeente": None}[scale]
+               "gemeente": list(result.buurt.loc[result.buurt["gemeente_code"].astype(str)
+                                                 == gemeente_code, "buurt_code"])
+               if multi else None,
+               "regio": None}[scale]
 try:
     trend = profile.ageing_trend(region, scale_codes, prognosis=result.prognosis)
     supply = profile.demand_supply(result, scale, scale_key)
@@ -260,19 +274,24 @@ else:
                f"{kerngebied_md}.")
 
 # --- comparison -------------------------------------------------------------------------------
-st.subheader(f"Vergelijking: buurt, kerngebied en gemeente ({year})")
+st.subheader(f"Vergelijking: buurt, kerngebied, gemeente{' en regio' if multi else ''} "
+             f"({year})")
 comp_table = pd.DataFrame({
     "Kenmerk": compare["label"],
     name: [fmt_indicator(v, k) for v, k in zip(compare["buurt"], compare["kind"],
                                                        strict=True)],
     f"Kerngebied {kerngebied}": [fmt_indicator(v, k) for v, k in
                            zip(compare["kerngebied"], compare["kind"], strict=True)],
-    gemeente: [fmt_indicator(v, k) for v, k in zip(compare["gemeente"], compare["kind"],
-                                                           strict=True)],
+    (f"Gemeente {gemeente}" if multi else gemeente): [
+        fmt_indicator(v, k) for v, k in zip(compare["gemeente"], compare["kind"], strict=True)],
+    **({f"Regio {region.name}": [fmt_indicator(v, k) for v, k in
+                                 zip(compare["regio"], compare["kind"], strict=True)]}
+       if "regio" in compare.columns else {}),
 })
 st.dataframe(comp_table, hide_index=True, width="stretch", height=36 * (len(comp_table) + 1) + 4,
              column_config={"Kenmerk": st.column_config.TextColumn(width="large")})
-st.caption("Aandelen en gemiddelden van kerngebied en gemeente zijn berekend over hun totalen "
+st.caption("Aandelen en gemiddelden van kerngebied, gemeente en regio zijn berekend over hun "
+           "totalen "
            "(gewogen naar inwoners of 75-plussers), niet als gemiddelde van buurten. "
            "Bereikbaarheid: capaciteit binnen de zoekstraal per 1.000 inwoners of 75-plussers "
            "(2SFCA/E2SFCA).")

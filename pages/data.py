@@ -1,8 +1,10 @@
-"""Data: load real data (CBS buurten, BAG, facility lists), preview it, make it active.
+"""Data: load real data (CBS buurten, BAG, facility lists), preview it, switch regions.
 
 Uploads are read in memory by ``geo.io.uploads`` (size limit, format sniffing, zip checks; GDAL
 never gets a user path); ``geo.io.build`` makes the region. Until "Opslaan en activeren" the
-active region (and every saved scenario) is untouched.
+region of this session (and every saved scenario) is untouched. "Activeren" switches the
+region of this browser session only (kept in the URL, ``?regio=…``; see ``ui/regions.py``);
+saved regions are shared by all users of the data directory.
 """
 
 from __future__ import annotations
@@ -17,67 +19,53 @@ from geo.config import get_config
 from geo.errors import WoonzorgError
 from geo.formats import fmt_int
 from geo.io.build import FACILITY_BUFFER_M, BuildResult, build_region
-from geo.io.saved_regions import (
-    active_region_path,
-    delete_saved_region,
-    list_saved_regions,
-    save_region,
-    set_active_region,
-)
+from geo.io.saved_regions import delete_saved_region, save_region
 from geo.io.uploads import max_bytes
 from geo.reporting.profile import md_escape
-from geo.reporting.provenance import DataProvenance
-from ui.cache import default_region
+from ui import regions
 from ui.common import active_region, demo_notice
 from ui.maps import MapOptions, build_map, display_layers
 from ui.navigation import ensure_navigation
 
 ensure_navigation()  # before anything is drawn; see the ui.navigation docstring
 PREVIEW = "data_preview"
-DEMO = "(demo)"
 
 region, _ = active_region()
 st.title("Data laden")
 demo_notice(region)
 
-# --- active region ----------------------------------------------------------------------
+# --- region of this session ---------------------------------------------------------
 
-st.subheader("Actieve regio")
-try:
-    saved = list_saved_regions()
-except WoonzorgError as exc:
-    saved = []
-    st.error(f"De opgeslagen regio's kunnen niet worden gelezen: {exc}")
-builtin = DataProvenance.from_region(default_region())  # say what the built-in region is
-options = {DEMO: f"{default_region().name} (ingebouwd; {builtin.kind().lower()})"
-           if builtin.known else "Demo Midden-Drenthe (ingebouwd, gegenereerde details)"}
-options |= {str(r.path): r.label for r in saved}
-active_path = active_region_path()
-current = str(active_path) if active_path is not None else DEMO
-choice = st.selectbox("Regio", list(options), format_func=options.get,
+st.subheader("Regio van deze sessie")
+options = regions.region_options()
+current = regions.current_choice().id
+choice = st.selectbox("Regio", list(options), format_func=lambda k: options[k].label,
                       index=list(options).index(current) if current in options else 0,
                       key="data_region_choice")
 c1, c2 = st.columns([1, 3])
-if c1.button("Activeren", key="data_activate", disabled=choice == current, type="primary"):
+if c1.button("Activeren", key="data_activate", disabled=choice == current, type="primary",
+             help="Toont deze regio in dit browservenster; andere gebruikers houden hun eigen "
+                  "keuze."):
+    regions.remember(choice)
+    st.rerun()
+if options[choice].path is not None and c2.button(
+        "Verwijderen", key="data_delete",
+        help="Verwijdert het opgeslagen regiobestand voor alle gebruikers (niet de ingebouwde "
+             "regio)."):
     try:
-        set_active_region(None if choice == DEMO else choice)
-    except WoonzorgError as exc:
-        st.error(str(exc))
-    else:
-        st.rerun()
-if choice != DEMO and c2.button("Verwijderen", key="data_delete",
-                                help="Verwijdert het opgeslagen regiobestand (niet de demo)."):
-    try:
-        delete_saved_region(choice)
+        delete_saved_region(options[choice].path)
     except WoonzorgError as exc:
         st.error(str(exc))
     else:
         if choice == current:
-            set_active_region(None)
+            regions.remember(regions.DEMO_ID)
         st.rerun()
-st.caption("Opgeslagen regio's staan in de datamap (WOONZORGATLAS_DATA_DIR) en blijven, net als "
-           "de keuze van de actieve regio, bewaard na een herstart. Op een gedeelde server "
-           "geldt de actieve regio voor alle gebruikers.")
+st.caption("Opgeslagen regio's staan in de datamap (WOONZORGATLAS_DATA_DIR) en zijn er voor "
+           "alle gebruikers van deze server. Welke regio u ziet, kiest u zelf: de keuze geldt "
+           "voor dit browservenster en staat in het adres (…?regio="
+           f"{md_escape(current)}), zodat een link of herladen dezelfde regio opent. Nieuwe "
+           "sessies beginnen in de standaardregio van de server (WOONZORGATLAS_DEFAULT_REGION "
+           "of `python -m geo regions --default`).")
 
 # --- new region ---------------------------------------------------------------------------
 
@@ -280,7 +268,7 @@ if st.button("Opslaan en activeren", key="data_save", type="primary"):
     except WoonzorgError as exc:
         st.error(f"Opslaan mislukt: {exc} De actieve regio is niet gewijzigd.")
     else:
-        set_active_region(path)
+        regions.remember(path.stem)  # this session's region; others keep theirs
         st.session_state.pop(PREVIEW, None)
         st.session_state.pop(FETCHED, None)
         st.success(f"Opgeslagen als {path.name} en actief.")

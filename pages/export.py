@@ -21,20 +21,21 @@ from geo.reporting.export import (
 )
 from geo.reporting.fields import field_table, short_names
 from geo.reporting.provenance import DataProvenance
-from ui.common import ALL, active_region, page_context
+from ui.common import ALL, page_context
 from ui.examples import BASIS, resolve_result, scenario_choices
 from ui.maps import themes
 
 ctx = page_context()
-region, region_key = active_region()
+region, region_key = ctx.region, ctx.region_key
 choices = ctx.choices
 
 st.title("Export")
 st.caption("Download de tekortenkaarten, de woningvoorraad of de voorzieningen voor QGIS of "
            "andere software. **GeoPackage** is aanbevolen (volledige veldnamen, stijlen en "
            "herkomst in één bestand); **Shapefile** komt als zip met een veldenlijst, een "
-           "QGIS-stijl en een leesmij. Jaar, normset, prognose en kerngebied kiest u in de "
-           "zijbalk.")
+           "QGIS-stijl en een leesmij. Jaar, normset, prognose"
+           + (", gemeente" if region.is_multi_gemeente else "") + " en kerngebied kiest u in "
+           "de zijbalk.")
 
 left, right = st.columns(2)
 with left:
@@ -67,7 +68,8 @@ if layer.startswith("gaps_"):
     theme = area_themes[theme_key].column
 
 kerngebied = None if choices.kerngebied == ALL else choices.kerngebied
-selection = ExportSelection(kerngebied=kerngebied, owner=owner, theme=theme)
+selection = ExportSelection(kerngebied=kerngebied, owner=owner, theme=theme,
+                            gemeente=ctx.gemeente)
 try:
     frame = select_layer(result, layer, selection)
 except WoonzorgError as exc:
@@ -83,7 +85,7 @@ m3.metric("Jaar", result.year)
 _data = DataProvenance.from_region(region)
 _data_mark = (" · " + _data.summary() if _data.known
               else " · DEMODATA" if region.is_demo else "")
-scope = "hele gemeente" if kerngebied is None else f"kerngebied {kerngebied}"
+scope = ctx.scope_label()
 st.caption(
     f"{LAYERS[layer]} · {scope}" + (f" · eigenaar {owner}" if owner else "")
     + f" · {labels[scenario_key]} · {result.norms.name} · prognose {result.prognosis.name} · "

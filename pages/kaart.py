@@ -17,7 +17,7 @@ from geo.reporting.export import (
     select_layer,
 )
 from ui.cache import map_layers
-from ui.common import ALL, active_region, page_context
+from ui.common import REGIO_ALL, active_region, page_context
 from ui.maps import BASEMAPS, MapOptions, build_map, legend_html, locate_click, themes
 from ui.navigation import ensure_navigation
 
@@ -27,8 +27,11 @@ ensure_navigation()  # before anything is drawn; see the ui.navigation docstring
 for qp_name in ("kern", "kerngebied"):
     qp_kerngebied = st.query_params.get(qp_name)
     if qp_kerngebied:
-        if qp_kerngebied in active_region()[0].kerngebieden:
+        linked_region = active_region()[0]
+        if qp_kerngebied in linked_region.kerngebieden:
             st.session_state["kerngebied"] = qp_kerngebied
+            if linked_region.is_multi_gemeente:  # the municipality list must hold it
+                st.session_state["gemeente"] = REGIO_ALL
         del st.query_params[qp_name]
 
 ctx = page_context()
@@ -72,17 +75,18 @@ with st.sidebar:
                            help="Zonder internet: 'Geen achtergrond'. PDOK is de Nederlandse "
                                 "standaard, OpenStreetMap een alternatief.")
 
-kerngebied = None if choices.kerngebied == ALL else choices.kerngebied
+kerngebied = ctx.kerngebied
+scope = ctx.scope_label()
 if homes_mode == "points" and kerngebied is None:
     st.info("Losse woningen worden alleen binnen één kerngebied getoond; hieronder staan ze "
             "per 250 m-cel. Kies een kerngebied in de zijbalk.")
 options = MapOptions(
     theme=theme_key, level=level, kerngebied=kerngebied, facility_types=tuple(fac_types),
+    kerngebieden=tuple(ctx.kerngebieden()) if ctx.gemeente else (),
     norm_circles=None if circles == "(geen)" else circles, homes=homes_mode,
     owner=None if owner == "(alle)" else owner, labels=labels, basemap=basemap)
 
-key = (region.source_path and str(region.source_path), result.year, result.norms.key,
-       result.prognosis.name)
+key = (ctx.region_key, result.year, result.norms.key, result.prognosis.name)
 layers = map_layers(region, result, key)
 fmap, legends = build_map(result, layers, options)
 
@@ -91,7 +95,7 @@ map_col, side_col = st.columns([3, 1])
 with map_col:
     event = st_folium(fmap, height=620, use_container_width=True, key="kaart",
                       returned_objects=["last_object_clicked"])
-    st.caption(f"{region.name} · {result.year} · {result.norms.name}. "
+    st.caption(f"{region.name} · {scope} · {result.year} · {result.norms.name}. "
                "Klik op een buurt voor het profiel. Lagen aan/uit met het lagenicoon rechtsboven.")
 clicked = locate_click(event, layers["buurt"])
 if clicked and clicked != st.session_state.get("buurt_clicked"):
@@ -112,7 +116,7 @@ with side_col:
                                   format_func=lambda k: FORMATS[k][0])
         theme_col = all_themes[theme_key].column
         export_sel = ExportSelection(
-            kerngebied=kerngebied,
+            kerngebied=kerngebied, gemeente=ctx.gemeente,
             owner=None if owner == "(alle)" or picked_layer != "homes" else owner,
             theme=theme_col if theme_col in result.buurt.columns else None)
         try:
@@ -122,7 +126,7 @@ with side_col:
         else:
             file_name = export_filename(result, picked_layer, picked_fmt, export_sel)
             st.caption(f"{fmt_int(n_rows)} rijen, zoals op de kaart ({result.year}, "
-                       f"{'hele gemeente' if kerngebied is None else kerngebied}).")
+                       f"{scope}).")
             st.download_button(
                 "Download", key="map_export",
                 data=lambda: export_bytes(result, picked_layer, picked_fmt, export_sel)[0],
@@ -132,7 +136,9 @@ with side_col:
     if code and code in set(result.buurt["buurt_code"]):
         row = result.buurt.set_index("buurt_code").loc[code]
         st.subheader(row["buurt_name"])
-        st.caption(f"{code} · kerngebied {row['kerngebied']} · {result.year}")
+        place = (f" · gemeente {row['gemeente_name']}" if region.is_multi_gemeente
+                 and "gemeente_name" in row.index else "")
+        st.caption(f"{code} · kerngebied {row['kerngebied']}{place} · {result.year}")
         st.metric("Inwoners 75+", fmt_int(row["pop_75plus"]))
         st.metric(f"Tekort {vocabulary.PRODUCT_LABELS[choices.product].lower()}",
                   fmt_int(row[f"shortage_{choices.product}"]))

@@ -11,7 +11,7 @@ from geo.reporting import assumptions, profile
 from geo.reporting.check_report import NO_REFERENCE, display_table
 from geo.reporting.provenance import DataProvenance
 from ui.cache import check_table
-from ui.common import active_region, page_context
+from ui.common import page_context
 
 md = profile.md_escape  # data text shown where Streamlit renders Markdown
 
@@ -91,7 +91,7 @@ st.header("Controle: het model naast de CBS-cijfers")
 if region.reference is None or region.reference.empty:
     st.info(NO_REFERENCE, icon=":material/fact_check:")
 else:
-    check = check_table(region, active_region()[1], ctx.choices.norms_key)
+    check = check_table(region, ctx.region_key, ctx.choices.norms_key)
     st.caption(f"Het model in het basisjaar ({region.base_year}) naast de gepubliceerde cijfers "
                f"({md(region.source('reference'))}). Oordeel: gelijk, binnen marge, wijkt af "
                "of geen gegevens. Afstanden in het model zijn nu rechte lijnen, die van het "

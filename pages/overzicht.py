@@ -5,6 +5,7 @@ import streamlit as st
 
 from geo import vocabulary
 from geo.formats import fmt_int, fmt_share
+from geo.reporting import levels
 from ui.common import page_context
 
 st.title("Woonzorgatlas")
@@ -12,11 +13,10 @@ st.caption("Waar ontbreken geschikte woningen en voorzieningen voor ouderen — 
 
 ctx = page_context()
 result = ctx.result
-st.subheader(f"Tekorten per kerngebied in {result.year}")
-st.caption(f"Normset: {result.norms.name}. Tekort = vraag − aanbod; negatief is een overschot.")
+kerngebieden = ctx.kerngebieden()
 
-for _, row in result.kerngebied.iterrows():
-    st.markdown(f"#### {row['kerngebied']}")
+
+def _figures(row) -> None:  # noqa: ANN001 - a row of a gap layer
     cols = st.columns(len(vocabulary.PRODUCTS) + 1)
     for col, product in zip(cols, vocabulary.PRODUCTS, strict=False):
         col.metric(vocabulary.PRODUCT_LABELS[product], fmt_int(row[f"shortage_{product}"]),
@@ -25,8 +25,28 @@ for _, row in result.kerngebied.iterrows():
     share = row["cov75_share_supermarket"]
     cols[-1].metric("75+ ≤ 500 m van supermarkt", fmt_share(share))
 
+
+if ctx.region.is_multi_gemeente:
+    st.subheader(f"Tekorten per gemeente en voor de regio in {result.year}")
+    st.caption("Elk niveau telt op: buurten → kerngebieden → gemeenten → regio.")
+    regio = levels.regio_row(result)
+    st.markdown(f"#### Regio {ctx.region.name}")
+    _figures(regio)
+    for code, row in levels.gemeente_rows(result).iterrows():
+        if ctx.gemeente in (None, code):
+            st.markdown(f"#### Gemeente {row['gemeente']}")
+            _figures(row)
+
+st.subheader(f"Tekorten per kerngebied in {result.year}"
+             + (f" — {ctx.scope_label()}" if ctx.gemeente else ""))
+st.caption(f"Normset: {result.norms.name}. Tekort = vraag − aanbod; negatief is een overschot.")
+for _, row in result.kerngebied.iterrows():
+    if row["kerngebied"] in kerngebieden:
+        st.markdown(f"#### {row['kerngebied']}")
+        _figures(row)
+
 st.subheader("Waar ontbreekt het meest?")
-top = result.ranking.head(15)
+top = result.ranking[result.ranking["kerngebied"].isin(kerngebieden)].head(15)
 st.dataframe(
     top[["rank", "name", "kerngebied", "topic_label", "missing", "explanation"]],
     hide_index=True,
@@ -44,7 +64,7 @@ cols = ["buurt_code", "buurt_name", "kerngebied", "pop_total", "pop_75plus",
         "demand_step_free", "supply_step_free", "shortage_step_free",
         "cov75_share_supermarket", "cov75_share_gp"]
 st.dataframe(
-    pd.DataFrame(result.buurt[cols]),
+    pd.DataFrame(result.buurt[result.buurt["kerngebied"].isin(kerngebieden)][cols]),
     hide_index=True,
     width="stretch",
     column_config={

@@ -1,6 +1,9 @@
 """Presentatie: one big, readable screen per kerngebied for meetings (beamer).
 
-Pick a scenario and optionally a reference; step through the kerngebieden with the
+A region of several municipalities gets a screen for the region and one per municipality,
+each followed by its kerngebieden (only the chosen municipality's when one is chosen in the
+sidebar of the other pages). Pick a scenario and optionally a reference; step through the
+screens with the
 "Vorige" / "Volgende" buttons (the position is kept in ``st.session_state``; the buttons
 stop at the first and last screen). The sidebar is hidden on this page only.
 """
@@ -17,6 +20,7 @@ from geo.analysis.gaps import GapResult
 from geo.errors import WoonzorgError
 from geo.formats import fmt_diff, fmt_int, fmt_share, fmt_share_diff
 from geo.model.scenario_text import loads_scenario
+from geo.reporting import levels
 from geo.reporting.handout import make_handout
 from geo.reporting.lights import (
     LIGHT_COLOURS,
@@ -113,32 +117,56 @@ if result is None:
     st.stop()
 reference = None if ref_key == NONE else _result(ref_key)
 
-kerngebieden = [str(k) for k in result.kerngebied["kerngebied"]]
-pos = min(max(int(st.session_state.get(POS, 0)), 0), len(kerngebieden) - 1)
+def _screens(res: GapResult) -> list[tuple[str, str | None, str]]:
+    """``(level, key, title)`` of every screen, in order."""
+    kern = [str(k) for k in res.kerngebied["kerngebied"]]
+    if not region.is_multi_gemeente:
+        return [("kerngebied", k, k) for k in kern]
+    owner = levels.kerngebied_gemeente(res)
+    out: list[tuple[str, str | None, str]] = []
+    if choices.gemeente is None:
+        out.append(("regio", None, f"Regio {region.name}"))
+    for code, name in region.gemeenten:
+        if choices.gemeente in (None, code):
+            out.append(("gemeente", code, f"Gemeente {name}"))
+            out += [("kerngebied", k, f"{k} ({name})") for k in kern if owner.get(k) == code]
+    return out
+
+
+def _row(res: GapResult, level: str, key: str | None):  # noqa: ANN202 - a row or None
+    if level == "regio":
+        return levels.regio_row(res)
+    if level == "gemeente":
+        rows = levels.gemeente_rows(res)
+        return rows.loc[key] if key in rows.index else None
+    frame = res.kerngebied.set_index("kerngebied")
+    return frame.loc[key] if key in frame.index else None
+
+
+screens = _screens(result)
+pos = min(max(int(st.session_state.get(POS, 0)), 0), len(screens) - 1)
 st.session_state[POS] = pos
 
 
 def _step(delta: int) -> None:
-    st.session_state[POS] = min(max(st.session_state.get(POS, 0) + delta, 0), len(kerngebieden) - 1)
+    st.session_state[POS] = min(max(st.session_state.get(POS, 0) + delta, 0), len(screens) - 1)
 
 
 # --- screen -----------------------------------------------------------------------------
-kerngebied = kerngebieden[pos]
+level, area_key, area_title = screens[pos]
 screen.title(f"{_name(chosen)} · {result.year}")
 nav_prev, nav_label, nav_next = screen.columns([1, 4, 1], vertical_alignment="center")
 with nav_prev:
     st.button("◀ Vorige", key="present_prev", on_click=_step, args=(-1,),
               disabled=pos == 0, width="stretch")
 with nav_label:
-    st.markdown(f"## {kerngebied} ({pos + 1}/{len(kerngebieden)})")
+    st.markdown(f"## {area_title} ({pos + 1}/{len(screens)})")
 with nav_next:
     st.button("Volgende ▶", key="present_next", on_click=_step, args=(1,),
-              disabled=pos == len(kerngebieden) - 1, width="stretch")
+              disabled=pos == len(screens) - 1, width="stretch")
 
-row = result.kerngebied.set_index("kerngebied").loc[kerngebied]
-ref_row = None
-if reference is not None and kerngebied in set(reference.kerngebied["kerngebied"]):
-    ref_row = reference.kerngebied.set_index("kerngebied").loc[kerngebied]
+row = _row(result, level, area_key)
+ref_row = None if reference is None else _row(reference, level, area_key)
 
 
 def _num(frame_row, col: str) -> float:

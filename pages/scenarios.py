@@ -20,7 +20,7 @@ from geo.model.scenario_checks import validate_scenario
 from geo.model.scenario_text import dumps_scenario, loads_scenario
 from geo.reporting.handout import make_handout
 from ui.cache import map_layers, scenario_result
-from ui.common import active_region, page_context
+from ui.common import page_context
 from ui.maps import project_pick_map
 
 PROJECT_COLUMNS = ["name", "x", "y", "ready", *vocabulary.PRODUCTS, "owner"]
@@ -31,7 +31,7 @@ SHORT_LABELS = {"step_free": "Tekort nultredenwoningen", "clustered": "Tekort ge
                 "nursing_dementia": "Tekort verpleegzorg PG"}
 
 ctx = page_context()
-region, region_key = active_region()
+region, region_key = ctx.region, ctx.region_key
 st.title("Scenario's")
 st.caption("Een scenario is een benoemde set wijzigingen ten opzichte van de huidige situatie: "
            "bouwprojecten, voorzieningen die sluiten, openen of van capaciteit veranderen, en "
@@ -148,7 +148,7 @@ edited_projects = st.data_editor(
     })
 
 # map to place a project
-layers = map_layers(region, ctx.result, (str(region.source_path), ctx.result.year,
+layers = map_layers(region, ctx.result, (region_key, ctx.result.year,
                                          ctx.result.norms.key, ctx.result.prognosis.name))
 pick = project_pick_map(layers, edited_projects)
 map_col, add_col = st.columns([3, 1])
@@ -271,8 +271,14 @@ st.caption(f"Tekort (vraag − aanbod) in {scenario.year} met {result.norms.name
            "het effect van de projecten en wijzigingen ten opzichte van hetzelfde jaar zonder "
            "wijzigingen.")
 ref = reference.kerngebied.set_index("kerngebied")
+shown = set(ctx.kerngebieden(result))  # the chosen municipality's (all for the region)
+if ctx.gemeente is not None:
+    st.caption(f"Kerngebieden van {ctx.scope_label()} (keuze in de zijbalk); het scenario "
+               "geldt voor de hele regio.")
 for _, row in result.kerngebied.iterrows():
     k = row["kerngebied"]
+    if k not in shown:
+        continue
     cols = st.columns(len(vocabulary.PRODUCTS) + 1)
     cols[0].markdown(f"**{k}**")
     for col, product in zip(cols[1:], vocabulary.PRODUCTS, strict=True):

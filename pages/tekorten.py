@@ -7,15 +7,17 @@ import streamlit as st
 
 from geo import vocabulary
 from geo.formats import fmt_int
-from geo.reporting import assumptions, profile
+from geo.reporting import assumptions, levels, profile
 from geo.reporting.lights import surplus_caveat, surplus_products
 from ui.common import ALL, page_context
+from ui.regions import region_query
 
 LEVEL_LABELS = {"alle": "Alle", "buurt": "Buurten", "kerngebied": "Kerngebieden"}
 # Dutch column names of the table and the CSV download.
 COLUMNS = {
     "rank": "Rang", "level": "Niveau", "code": "Code", "name": "Gebied",
-    "kerngebied": "Kerngebied", "topic_label": "Onderwerp", "missing": "Ontbreekt",
+    "kerngebied": "Kerngebied", "gemeente": "Gemeente", "topic_label": "Onderwerp",
+    "missing": "Ontbreekt",
     "unit": "Eenheid", "demand": "Vraag / 75+ totaal", "supply": "Aanbod / 75+ binnen norm",
     "explanation": "Toelichting",
 }
@@ -24,12 +26,20 @@ md = profile.md_escape  # data text shown where Streamlit renders Markdown
 
 ctx = page_context()
 result, region, choices = ctx.result, ctx.region, ctx.choices
-ranking = result.ranking
 norms = result.norms
+multi = region.is_multi_gemeente
+ranking = result.ranking
+if multi:  # the municipality of every row (a kerngebied lies in one municipality)
+    names = levels.gemeente_names(result)
+    owner = levels.kerngebied_gemeente(result)
+    ranking = ranking.assign(gemeente=[names.get(owner.get(str(k), ""), "")
+                                       for k in ranking["kerngebied"]])
+    if ctx.gemeente is not None:
+        ranking = ranking[ranking["kerngebied"].isin(ctx.kerngebieden())]
 
 st.title("Tekorten")
-kerngebied_text = ("alle kerngebieden" if choices.kerngebied == ALL
-                   else f"kerngebied {md(choices.kerngebied)}")
+kerngebied_text = md(ctx.scope_label() if choices.kerngebied != ALL or multi
+                     else "alle kerngebieden")
 st.caption(f"Waar ontbreken geschikte woningen, zorgplaatsen en voorzieningen op loopafstand "
            f"het meest? {md(region.name)} · {result.year} · normset {md(norms.name)} · "
            f"prognose {md(result.prognosis.name.replace('_', ' '))} · {kerngebied_text} "
@@ -79,11 +89,15 @@ st.caption(f"Getallen over de rijen hieronder (na filteren), {result.year}. Per 
            "wonen en verpleegzorg.")
 
 # a surplus is not in the ranked list (shortages only): say where it is and what it means
-area_row = (result.gemeente.iloc[0] if choices.kerngebied == ALL
-            else result.kerngebied.set_index("kerngebied").loc[choices.kerngebied])
+if choices.kerngebied != ALL:
+    area_row = result.kerngebied.set_index("kerngebied").loc[choices.kerngebied]
+elif ctx.gemeente is not None:
+    area_row = levels.gemeente_rows(result).loc[ctx.gemeente]
+else:
+    area_row = levels.regio_row(result)
 surplus = surplus_products(area_row, vocabulary.PRODUCTS)
 if surplus:
-    area = "de gemeente" if choices.kerngebied == ALL else choices.kerngebied
+    area = ctx.scope_label().replace("hele ", "de ").replace("kerngebied ", "")
     listed = ", ".join(f"{vocabulary.PRODUCT_LABELS[p].lower()} "
                        f"{fmt_int(-float(area_row[f'shortage_{p}']))}" for p in surplus)
     st.info(md(f"Overschot* in {area}: {listed} (de lijst hieronder toont alleen tekorten). "
@@ -92,13 +106,16 @@ if surplus:
 # --- table ------------------------------------------------------------------------------------
 if rows.empty:
     st.info("Geen rijen bij deze filters. Maak de zoekterm korter, kies meer onderwerpen of "
-            "kies 'Hele gemeente' in de zijbalk.")
+            "kies 'Hele gemeente' of 'Hele regio' in de zijbalk.")
 else:
-    view = rows.loc[:, list(COLUMNS)].copy()
+    columns = [c for c in COLUMNS if c in rows.columns]
+    view = rows.loc[:, columns].copy()
     # The map is the app's default page, so its address is the app root ("/kaart" would
     # show "Page not found"); "./" keeps the links right behind a reverse-proxy prefix.
+    # The link opens a new tab (a new session): it names this session's region.
     view["kaart"] = [
-        f"./?buurt={quote(str(c))}" if lvl == "buurt" else f"./?kerngebied={quote(str(c))}"
+        f"./?{region_query()}&buurt={quote(str(c))}" if lvl == "buurt"
+        else f"./?{region_query()}&kerngebied={quote(str(c))}"
         for lvl, c in zip(rows["level"], rows["code"], strict=True)
     ]
     st.dataframe(
@@ -106,7 +123,8 @@ else:
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * len(view), 600),
-        column_order=["rank", "kaart", "name", "kerngebied", "topic_label", "missing", "unit",
+        column_order=["rank", "kaart", "name", *(["gemeente"] if multi else []), "kerngebied",
+                      "topic_label", "missing", "unit",
                       "explanation", "demand", "supply", "level", "code"],
         column_config={
             "rank": st.column_config.NumberColumn(
@@ -115,6 +133,7 @@ else:
             "code": COLUMNS["code"],
             "name": COLUMNS["name"],
             "kerngebied": COLUMNS["kerngebied"],
+            "gemeente": COLUMNS["gemeente"],
             "topic_label": COLUMNS["topic_label"],
             "missing": st.column_config.NumberColumn(
                 COLUMNS["missing"], format="%.0f",
@@ -134,8 +153,11 @@ else:
         },
     )
 
-    export = rows.loc[:, list(COLUMNS)].rename(columns=COLUMNS)
-    slug = "gemeente" if choices.kerngebied == ALL else choices.kerngebied.lower().replace(" ", "-")
+    export = rows.loc[:, columns].rename(columns=COLUMNS)
+    slug = ("-".join(ctx.scope_label().lower().split()[1:]) if choices.kerngebied == ALL
+            and ctx.gemeente is not None else "regio" if choices.kerngebied == ALL and multi
+            else "gemeente" if choices.kerngebied == ALL
+            else choices.kerngebied.lower().replace(" ", "-"))
     st.download_button(
         "Download als CSV (Excel)",
         data=profile.csv_bytes(export),

@@ -24,7 +24,7 @@ from geo.model.scenario import without_changes
 from geo.model.scenario_text import dumps_scenario, loads_scenario
 from geo.vocabulary import FACILITY_LABELS
 from ui.cache import map_layers, scenario_result
-from ui.common import ALL, active_region, page_context
+from ui.common import ALL, page_context
 from ui.examples import BASIS, resolve_result, scenario_choices
 from ui.maps import Legend, MapOptions, build_map, legend_html, themes
 
@@ -40,7 +40,7 @@ def _has_changes(toml_text: str) -> bool:
 
 
 ctx = page_context()
-region, region_key = active_region()
+region, region_key = ctx.region, ctx.region_key
 base_result, choices = ctx.result, ctx.choices
 
 st.title("Scenario's vergelijken")
@@ -120,6 +120,7 @@ theme_key = st.selectbox(
     format_func=lambda k: all_themes[k].label)
 theme = all_themes[theme_key]
 kerngebied = None if choices.kerngebied == ALL else choices.kerngebied
+in_scope = ctx.kerngebieden()  # the chosen municipality's kerngebieden (all: whole region)
 if theme_key.startswith("shortage_"):
     default_fac = [PRODUCT_FACILITY.get(theme_key[len("shortage_"):])]
 else:
@@ -148,11 +149,14 @@ for layer in layers.values():
     frame = layer["buurt"]
     if kerngebied is not None:
         frame = frame[frame["kerngebied"] == kerngebied]
+    elif ctx.gemeente is not None:
+        frame = frame[frame["kerngebied"].isin(in_scope)]
     values.append(frame[theme.column].to_numpy(dtype=float))
 joined = np.concatenate(values) if values else np.array([])
 finite = joined[np.isfinite(joined)]
 limits = (float(finite.min()), float(finite.max())) if len(finite) else None
 map_options = MapOptions(theme=theme_key, level="buurt", kerngebied=kerngebied, homes="off",
+                         kerngebieden=tuple(in_scope) if ctx.gemeente else (),
                          labels=True, value_limits=limits, facility_types=tuple(fac_types))
 
 legend: Legend | None = None
@@ -166,9 +170,9 @@ for i, (col, (key, res)) in enumerate(zip(st.columns(len(results)), results.item
                   returned_objects=[])
 if legend is not None:
     st.html(legend_html(legend, inline=True, note="zelfde kleurschaal voor alle kaarten"))
-scope = "hele gemeente" if kerngebied is None else f"kerngebied {kerngebied}"
-st.caption(f"{region.name} · {scope}. "
-           "Het kerngebied kiest u in de zijbalk.")
+st.caption(f"{region.name} · {ctx.scope_label()}. "
+           + ("De gemeente en het kerngebied kiest u in de zijbalk." if region.is_multi_gemeente
+              else "Het kerngebied kiest u in de zijbalk."))
 
 # --- key figures ------------------------------------------------------------------------
 
@@ -199,6 +203,11 @@ for label in named:
 for label in others:
     show[f"Verschil {label}"] = [_fmt_diff(v, s) for v, s in
                                  zip(table[f"verschil {label}"], shares, strict=True)]
+all_kerngebieden = set(map(str, base_result.kerngebied["kerngebied"]))
+if ctx.gemeente is not None:  # only the chosen municipality's kerngebieden (and totals)
+    keep = ~table["gebied"].isin(all_kerngebieden) | table["gebied"].isin(in_scope)
+    table, shares = table[keep].reset_index(drop=True), shares[keep].reset_index(drop=True)
+    show = show[keep.to_numpy()].reset_index(drop=True)
 kerngebied_filter = st.segmented_control(
     "Gebied", ["Alle", *dict.fromkeys(table["gebied"])], default="Alle", key="cmp_area")
 if kerngebied_filter and kerngebied_filter != "Alle":

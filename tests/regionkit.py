@@ -222,3 +222,90 @@ def two_gemeente_region(metadata: dict[str, str] | None = None) -> Region:
         homes=pd.concat([base.homes, homes2], ignore_index=True),
         facilities=pd.concat([base.facilities, facilities2], ignore_index=True),
         metadata=meta))
+
+
+#: The municipalities of :func:`two_gemeente_region_app`: (code, name).
+GEMEENTEN: tuple[tuple[str, str], ...] = (("GM9999", "Testgemeente"), ("GM9998", "Buurgemeente"))
+
+
+def two_gemeente_region_app(with_key: bool = True) -> Region:
+    """Two municipalities for the app tests: :func:`tiny_region` (GM9999) and GM9998 east.
+
+    GM9998 "Buurgemeente" has kerngebied "Oostdorp" (buurten Delta and Echo) and "Veld"
+    (Foxtrot), with its own homes and facilities. ``with_key`` writes the region metadata
+    of a multi-municipality package (``gemeente_code`` list and ``gemeenten`` JSON);
+    without it only the areas say which municipalities there are.
+    """
+    import json
+
+    base = tiny_region()
+    areas = gpd.GeoDataFrame(
+        {
+            "buurt_code": ["BU99980000", "BU99980001", "BU99980100"],
+            "buurt_name": ["Delta", "Echo", "Foxtrot"],
+            "wijk_code": ["WK999800", "WK999800", "WK999801"],
+            "wijk_name": ["Oostdorp", "Oostdorp", "Veld"],
+            "gemeente_code": ["GM9998"] * 3,
+            "gemeente_name": ["Buurgemeente"] * 3,
+            "kerngebied": ["Oostdorp", "Oostdorp", "Veld"],
+            "buurt_type": ["kern", "kern", "verspreide_huizen"],
+        },
+        geometry=[square(2, 1), square(3, 1), square(2, 0)],
+        crs=vocabulary.METRIC_CRS,
+    )
+    pops = {
+        "BU99980000": [150, 80, 250, 300, 150, 100, 30],   # 1060 people, 65+ 280
+        "BU99980001": [60, 40, 100, 120, 90, 60, 30],      # 500 people, 65+ 180
+        "BU99980100": [10, 10, 20, 30, 20, 15, 5],         # 110 people, 65+ 40
+    }
+    population = pd.DataFrame(
+        [{"buurt_code": code, **dict(zip(vocabulary.band_columns(), values, strict=True))}
+         for code, values in pops.items()]
+    )
+    home_rows = [
+        ("BU99980000", 2100, 1100, True, "multi_family", 70),
+        ("BU99980000", 2200, 1300, False, "single_family", 160),
+        ("BU99980001", 3500, 1500, True, "single_family", 90),
+        ("BU99980100", 2500, 500, False, "single_family", 180),
+    ]
+    homes = gpd.GeoDataFrame(
+        {
+            "home_id": [f"G{i}" for i in range(len(home_rows))],
+            "construction_year": [1990] * len(home_rows),
+            "dwelling_type": [r[4] for r in home_rows],
+            "step_free": [r[3] for r in home_rows],
+            "lift": [False] * len(home_rows),
+            "floor_area": [float(r[5]) for r in home_rows],
+            "tenure": ["owner_occupied"] * len(home_rows),
+            "owner": ["eigenaar-bewoner"] * len(home_rows),
+            "buurt_code": [r[0] for r in home_rows],
+        },
+        geometry=[shapely.Point(X0 + r[1], Y0 + r[2]) for r in home_rows],
+        crs=vocabulary.METRIC_CRS,
+    )
+    fac_rows = [
+        ("G1", "supermarket", 2150, 1150, None),
+        ("G2", "gp", 3400, 1400, 1800.0),
+        ("G3", "nursing_somatic", 2300, 1200, 20.0),
+    ]
+    facilities = gpd.GeoDataFrame(
+        {
+            "facility_id": [r[0] for r in fac_rows],
+            "facility_type": [r[1] for r in fac_rows],
+            "name": [f"Voorziening {r[0]}" for r in fac_rows],
+            "operator": ["Test"] * len(fac_rows),
+            "capacity": [r[4] for r in fac_rows],
+        },
+        geometry=[shapely.Point(X0 + r[2], Y0 + r[3]) for r in fac_rows],
+        crs=vocabulary.METRIC_CRS,
+    )
+    metadata = {**base.metadata, "region_name": "Testregio Twee"}
+    if with_key:
+        metadata["gemeente_code"] = ",".join(code for code, _ in GEMEENTEN)
+        metadata["gemeenten"] = json.dumps([{"code": c, "name": n} for c, n in GEMEENTEN])
+    return validate_region(Region(
+        areas=pd.concat([base.areas, areas], ignore_index=True),
+        population=pd.concat([base.population, population], ignore_index=True),
+        homes=pd.concat([base.homes, homes], ignore_index=True),
+        facilities=pd.concat([base.facilities, facilities], ignore_index=True),
+        metadata=metadata))

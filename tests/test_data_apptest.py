@@ -53,14 +53,21 @@ def test_activate_a_saved_region_and_back_to_the_demo():
     assert at.title[0].value == "Data laden"
     choice = at.selectbox(key="data_region_choice")
     assert "Testregio (GM9999, 2024)" in choice.options
-    choice.set_value(str(path)).run()
+    assert at.query_params["regio"] == "demo"  # the server default, in the URL
+    choice.set_value(path.stem).run()
     at.button(key="data_activate").click().run()
     assert not at.exception, at.exception
-    assert active_region_path() == path
-    assert any("Testregio" in i.value for i in at.info)
-    at.selectbox(key="data_region_choice").set_value("(demo)").run()
-    at.button(key="data_activate").click().run()
+    # this session (and its URL) shows the region; the server default is untouched
+    assert at.session_state["regio"] == path.stem
+    assert at.query_params["regio"] == path.stem
     assert active_region_path() is None
+    assert any("Testregio" in i.value for i in at.info)
+    other = AppTest.from_file(str(APP), default_timeout=90)  # a second user: still the demo
+    other.run()
+    assert any("gegenereerd" in w.value for w in other.warning)
+    at.selectbox(key="data_region_choice").set_value("demo").run()
+    at.button(key="data_activate").click().run()
+    assert at.session_state["regio"] == "demo"
     assert any("gegenereerd" in w.value for w in at.warning)
 
 
@@ -85,7 +92,8 @@ def test_fetch_then_save_and_activate(server):
     at.button(key="data_save").click().run()
     assert not at.exception, at.exception
     saved = list_saved_regions()
-    assert len(saved) == 1 and active_region_path() == saved[0].path
+    assert len(saved) == 1 and at.session_state["regio"] == saved[0].id
+    assert active_region_path() is None  # other sessions keep the server default
 
 
 def test_fetch_offline_leaves_the_demo_active(monkeypatch):

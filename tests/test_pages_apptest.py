@@ -142,9 +142,11 @@ def test_tekorten_filters():
     assert set(smilde["kerngebied"]) == {"Smilde"}
     # every row links to its place on the map
     buurt_rows = smilde[smilde["level"] == "buurt"]
-    assert (buurt_rows["kaart"] == "./?buurt=" + buurt_rows["code"]).all()
+    # the link opens a new tab (a new session): it names the region of this session
+    assert (buurt_rows["kaart"] == "./?regio=demo&buurt=" + buurt_rows["code"]).all()
     kerngebied_rows = smilde[smilde["level"] == "kerngebied"]
-    assert (kerngebied_rows["kaart"] == "./?kerngebied=Smilde").all() and len(kerngebied_rows)
+    assert (kerngebied_rows["kaart"] == "./?regio=demo&kerngebied=Smilde").all() \
+        and len(kerngebied_rows)
     at.radio(key="tekorten_level").set_value("kerngebied").run()
     assert set(_ranking_table(at)["level"]) == {"kerngebied"}
     at.radio(key="tekorten_level").set_value("alle").run()

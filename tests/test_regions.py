@@ -55,3 +55,57 @@ def test_bad_paths_are_refused(tmp_path):
     assert list_saved_regions() == []  # unreadable files are skipped
     (regions_dir().parent / "active_region.txt").write_text("../../etc/passwd")
     assert active_region_path() is None
+
+
+# --- region ids, the server default and the regions command (issue 13) --------------------
+
+
+def test_find_a_saved_region_by_id_file_name_or_name():
+    from geo.io.saved_regions import find_saved_region
+
+    path = save_region(tiny_region())
+    for ref in (path.stem, path.name, path.stem.upper(), "testregio", " Testregio "):
+        found = find_saved_region(ref)
+        assert found is not None and found.path == path and found.id == path.stem, ref
+    for ref in ("", "onbekend", "../" + path.name, "a/b"):
+        assert find_saved_region(ref) is None, ref
+
+
+def test_server_default_config_wins_over_the_marker(monkeypatch):
+    from geo.io.saved_regions import default_region_ref, set_default_region
+
+    path = save_region(tiny_region())
+    assert default_region_ref() == ""  # the built-in region
+    set_default_region("Testregio")
+    assert active_region_path() == path and default_region_ref() == path.stem
+    monkeypatch.setenv("WOONZORGATLAS_DEFAULT_REGION", "demo")
+    assert default_region_ref() == "demo"
+    monkeypatch.delenv("WOONZORGATLAS_DEFAULT_REGION")
+    set_default_region("demo")
+    assert active_region_path() is None and default_region_ref() == ""
+    with pytest.raises(RegionError, match="geen opgeslagen regio 'nergens'"):
+        set_default_region("nergens")
+
+
+def test_default_region_setting_is_validated():
+    from geo.config import Config
+    from geo.errors import ConfigError
+
+    env = {"WOONZORGATLAS_DATA_DIR": "/tmp/x", "WOONZORGATLAS_DEFAULT_REGION": " mijn-regio "}
+    assert Config.from_env(env).default_region == "mijn-regio"
+    assert Config.from_env({"WOONZORGATLAS_DATA_DIR": "/tmp/x"}).default_region == ""
+    with pytest.raises(ConfigError, match="geen regio-id"):
+        Config.from_env({**env, "WOONZORGATLAS_DEFAULT_REGION": "../etc/passwd"})
+
+
+def test_cli_regions_lists_and_sets_the_default(capsys):
+    from geo.cli import main
+
+    path = save_region(tiny_region())
+    assert main(["regions", "--default", path.stem]) == 0
+    out = capsys.readouterr().out
+    assert f"* {path.stem}  Testregio (GM9999, 2024)" in out
+    assert f"Standaardregio van de server: {path.stem}." in out
+    assert main(["regions", "--default", "bestaat-niet"]) == 2
+    assert "geen opgeslagen regio 'bestaat-niet'" in capsys.readouterr().err
+    assert active_region_path() == path  # unchanged by the failed attempt

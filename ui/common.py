@@ -1,13 +1,14 @@
 """Shared UI: the demo notice, the sidebar choices and the page context.
 
-Session-state keys used across pages: ``year``, ``norms``, ``prognosis``, ``kerngebied``
-(core area or :data:`ALL`), ``product`` and ``buurt`` (the selected buurt code). The
-active region is kept in the data directory (:mod:`geo.io.saved_regions`).
+Session-state keys used across pages: ``regio`` (this session's region, also in the URL;
+see :mod:`ui.regions`), ``gemeente`` (a municipality code or :data:`REGIO_ALL`; only
+offered when the region has several municipalities), ``year``, ``norms``, ``prognosis``,
+``kerngebied`` (core area or :data:`ALL`), ``product`` and ``buurt`` (the selected buurt
+code).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import streamlit as st
@@ -15,16 +16,18 @@ import streamlit as st
 from geo import vocabulary
 from geo.analysis.gaps import GapResult
 from geo.errors import WoonzorgError
-from geo.io.saved_regions import active_region_path
 from geo.model.norms import PRESETS
 from geo.model.prognosis import VARIANTS
 from geo.model.region import Region
+from geo.reporting import levels
 from geo.reporting.profile import md_escape
 from geo.reporting.provenance import DataProvenance
-from ui.cache import default_region, gap_result, region_from_file
+from ui import regions
+from ui.cache import gap_result
 from ui.navigation import ensure_navigation
 
-ALL = "Hele gemeente"
+ALL = "Hele gemeente"  # the kerngebied choice "all" (shown as "Hele regio" where that fits)
+REGIO_ALL = "__regio__"  # the municipality choice "the whole region"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Choices:
     prognosis: str
     kerngebied: str
     product: str
+    gemeente: str | None = None  # municipality code; None = the whole region
 
 
 @dataclass(frozen=True)
@@ -45,35 +49,60 @@ class Context:
     region: Region
     choices: Choices
     result: GapResult
+    region_key: str = ""  # identifies the region in the caches (see ui.cache)
+
+    @property
+    def kerngebied(self) -> str | None:
+        """The chosen core area, ``None`` for all (of the chosen municipality)."""
+        return None if self.choices.kerngebied == ALL else self.choices.kerngebied
+
+    @property
+    def gemeente(self) -> str | None:
+        """The chosen municipality code, ``None`` for the whole region."""
+        return self.choices.gemeente
+
+    def kerngebieden(self, result: GapResult | None = None) -> list[str]:
+        """Core areas of the chosen municipality (all for the whole region), in order."""
+        return levels.kerngebieden_of(result or self.result, self.choices.gemeente)
 
     def buurten(self) -> list[str]:
-        """Buurt codes in the chosen core area (all for the whole municipality)."""
+        """Buurt codes in the chosen core area (or municipality, or the whole region)."""
         frame = self.result.buurt
         if self.choices.kerngebied != ALL:
             frame = frame[frame["kerngebied"] == self.choices.kerngebied]
+        elif self.choices.gemeente is not None:
+            frame = frame[frame["gemeente_code"].astype(str) == self.choices.gemeente]
         return list(frame["buurt_code"])
+
+    def scope_label(self) -> str:
+        """Dutch name of what is shown: a kerngebied, a municipality or the whole area."""
+        return scope_label(self.region, self.choices)
+
+
+def gemeente_name(region: Region, code: str | None) -> str:
+    """Name of a municipality of the region (the region's name for ``None``)."""
+    if code is None:
+        return region.name
+    return dict(region.gemeenten).get(code, code)
+
+
+def scope_label(region: Region, choices: Choices) -> str:
+    """``kerngebied X``, ``gemeente Y``, ``hele regio`` or ``hele gemeente``."""
+    if choices.kerngebied != ALL:
+        return f"kerngebied {choices.kerngebied}"
+    if choices.gemeente is not None:
+        return f"gemeente {gemeente_name(region, choices.gemeente)}"
+    return "hele regio" if region.is_multi_gemeente else "hele gemeente"
 
 
 def active_region() -> tuple[Region, str]:
-    """The region in use and a key that identifies it.
+    """The region of this session and a key that identifies it (see :mod:`ui.regions`).
 
-    The demo, unless a saved region was activated on the Data laden page
-    (:func:`geo.io.saved_regions.active_region_path`). A saved region that can no longer be read
-    falls back to the demo with a message.
+    The region in the URL (``?regio=…``) or chosen earlier in this session, else the server
+    default. A saved region that can no longer be read falls back to the built-in region
+    with a message.
     """
-    try:
-        path = active_region_path()
-    except WoonzorgError:
-        path = None
-    if path is not None:
-        try:
-            mtime = os.path.getmtime(path)
-            return region_from_file(str(path), mtime), f"file:{path}:{mtime}"
-        except (OSError, WoonzorgError) as exc:
-            st.error(f"De actieve regio {path.name} kan niet worden gelezen ({exc}); de demo "
-                     "wordt getoond. Kies of laad een regio op de pagina Data laden.")
-    region = default_region()
-    return region, f"demo:{region.source_path}"
+    return regions.load(regions.current_choice())
 
 
 def demo_notice(region: Region) -> None:
@@ -96,26 +125,74 @@ def demo_notice(region: Region) -> None:
         st.warning(f"**{region.name}** — {region.metadata.get('notice', 'Demodata.')}",
                    icon="⚠️")
     else:
-        st.info(f"**{region.name}** ({region.metadata.get('gemeente_code', '')}, basisjaar "
+        where = (", ".join(name for _, name in region.gemeenten) if region.is_multi_gemeente
+                 else region.metadata.get("gemeente_code", ""))
+        st.info(f"**{region.name}** ({md_escape(where)}, basisjaar "
                 f"{region.base_year}) — {region.metadata.get('notice', 'echte data.')}",
                 icon=":material/database:")
     for notice in region.notices:  # e.g. a package of an earlier version was migrated
         st.info(notice, icon=":material/update:")
 
 
+def _kerngebied_of(region: Region) -> dict[str, str]:
+    first = region.areas.drop_duplicates("kerngebied")
+    return dict(zip(first["kerngebied"].astype(str), first["gemeente_code"].astype(str),
+                    strict=True))
+
+
+def _gemeente_choice(region: Region) -> str | None:
+    """The municipality selectbox (only for regions of several municipalities)."""
+    gemeenten = dict(region.gemeenten)
+    if len(gemeenten) < 2:
+        st.session_state.pop("gemeente", None)
+        return None
+    options = [REGIO_ALL, *gemeenten]
+    if st.session_state.get("gemeente") not in options:
+        st.session_state["gemeente"] = REGIO_ALL
+    picked = st.selectbox(
+        "Gemeente", options, key="gemeente",
+        format_func=lambda c: f"Hele regio ({len(gemeenten)} gemeenten)" if c == REGIO_ALL
+        else gemeenten[c],
+        help="De hele regio of één gemeente; de kerngebieden hieronder volgen de keuze.")
+    return None if picked == REGIO_ALL else picked
+
+
+#: Session-state keys of the shared sidebar widgets.
+SIDEBAR_KEYS = ("gemeente", "kerngebied", "year", "norms", "product", "prognosis")
+
+
+def _keep_sidebar_state() -> None:
+    """Carry the sidebar choices over a page change.
+
+    Each page draws its own copy of the sidebar widgets; on a page change Streamlit would
+    drop the values of the previous page's widgets. Writing the values back into session
+    state before the widgets exist keeps them (Streamlit's documented work-around).
+    """
+    for key in SIDEBAR_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
 def sidebar_choices(region: Region) -> Choices:
     """Render the shared sidebar filters (kept in session state across pages)."""
+    _keep_sidebar_state()
     years = [region.base_year, *[y for y in vocabulary.PROGNOSIS_YEARS if y > region.base_year]]
-    kerngebieden = [ALL, *region.kerngebieden]
-    # after switching regions an earlier choice may not exist any more
-    if st.session_state.get("kerngebied") not in (None, *kerngebieden):
-        st.session_state["kerngebied"] = ALL
-    if st.session_state.get("year") not in (None, *years):
-        st.session_state["year"] = years[0]
     with st.sidebar:
-        st.caption(f"Regio: **{region.name}** · wisselen op de pagina Data laden")
+        st.caption(f"Regio: **{md_escape(region.name)}** · wisselen op de pagina Data laden")
         st.header("Keuzes")
-        kerngebied = st.selectbox("Kerngebied", kerngebieden, key="kerngebied")
+        gemeente = _gemeente_choice(region)
+        owner = _kerngebied_of(region)
+        kerngebieden = [ALL, *[k for k in region.kerngebieden
+                               if gemeente is None or owner.get(k) == gemeente]]
+        # after switching regions or municipalities an earlier choice may not exist any more
+        if st.session_state.get("kerngebied") not in (None, *kerngebieden):
+            st.session_state["kerngebied"] = ALL
+        if st.session_state.get("year") not in (None, *years):
+            st.session_state["year"] = years[0]
+        all_label = ("Hele regio" if region.is_multi_gemeente and gemeente is None
+                     else "Hele gemeente")
+        kerngebied = st.selectbox("Kerngebied", kerngebieden, key="kerngebied",
+                                  format_func=lambda k: all_label if k == ALL else k)
         year = st.selectbox("Jaar", years, key="year",
                             format_func=lambda y: f"{y} (basisjaar)" if y == years[0] else str(y))
         norms_key = st.selectbox("Normset", list(PRESETS), key="norms",
@@ -126,7 +203,7 @@ def sidebar_choices(region: Region) -> Choices:
                                  format_func=lambda k: k.replace("_", " "))
         st.caption(VARIANTS[prognosis].description)
     return Choices(year=int(year), norms_key=norms_key, prognosis=prognosis, kerngebied=kerngebied,
-                   product=product)
+                   product=product, gemeente=gemeente)
 
 
 def page_context() -> Context:
@@ -143,4 +220,4 @@ def page_context() -> Context:
         st.error(f"De analyse kan niet worden uitgevoerd: {exc}")
         st.stop()
     demo_notice(region)
-    return Context(region=region, choices=choices, result=result)
+    return Context(region=region, choices=choices, result=result, region_key=key)

@@ -198,7 +198,8 @@ class MapOptions:
 
     theme: str
     level: str = "buurt"  # "buurt" or "grid"
-    kerngebied: str | None = None  # None = whole municipality
+    kerngebied: str | None = None  # None = every kerngebied of ``kerngebieden``
+    kerngebieden: tuple[str, ...] = ()  # a municipality's kerngebieden; () = whole region
     facility_types: tuple[str, ...] = ()
     norm_circles: str | None = None  # facility type whose walking norm is drawn
     homes: str = "grid"  # "off", "grid" (aggregated), "points" (only within one kerngebied)
@@ -206,6 +207,15 @@ class MapOptions:
     labels: bool = True
     basemap: str = "none"
     value_limits: tuple[float, float] | None = None  # fixed colour scale, see classify()
+
+
+def in_scope(frame: pd.DataFrame, options: MapOptions) -> pd.DataFrame:
+    """Rows of ``frame`` (with a ``kerngebied`` column) in the chosen kerngebied or area."""
+    if options.kerngebied is not None:
+        return frame[frame["kerngebied"] == options.kerngebied]
+    if options.kerngebieden:
+        return frame[frame["kerngebied"].isin(options.kerngebieden)]
+    return frame
 
 
 def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
@@ -236,15 +246,11 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
         folium.TileLayer(tiles=base[1], attr=base[2], name=base[0], max_zoom=19).add_to(fmap)
 
     kerngebied_display = display["kerngebied"]
-    focus = kerngebied_display if options.kerngebied is None else kerngebied_display[
-        kerngebied_display["kerngebied"] == options.kerngebied]
+    focus = in_scope(kerngebied_display, options)
     fmap.fit_bounds(_bounds(focus if len(focus) else kerngebied_display))
 
     # --- choropleth (buurt or grid)
-    layer = display["grid" if options.level == "grid" else "buurt"]
-    if options.kerngebied is not None:
-        layer = layer[layer["kerngebied"] == options.kerngebied]
-    layer = layer.copy()
+    layer = in_scope(display["grid" if options.level == "grid" else "buurt"], options).copy()
     colours, legend = classify(layer[theme.column], theme, limits=options.value_limits)
     product = theme.column[len("shortage_"):] if theme.column.startswith("shortage_") else ""
     if product and (layer[theme.column] <= -lights.SURPLUS_MIN).any():
@@ -274,6 +280,14 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
         style_function=lambda _f: {"fill": False, "color": "#111111", "weight": 2.5},
         interactive=False,
     ).add_to(fmap)
+    if len(display.get("gemeente", ())) > 1:  # municipality borders of a regional package
+        folium.GeoJson(
+            display["gemeente"][["geometry"]].to_json(drop_id=True),
+            name="Gemeentegrenzen",
+            style_function=lambda _f: {"fill": False, "color": "#6a3d9a", "weight": 4,
+                                       "dashArray": "8 4"},
+            interactive=False,
+        ).add_to(fmap)
 
     # --- homes
     if options.homes != "off":
@@ -281,8 +295,7 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
         homes = display["homes"]
         if options.owner:
             homes = homes[homes["owner"] == options.owner]
-        if options.kerngebied is not None:
-            homes = homes[homes["kerngebied"] == options.kerngebied]
+        homes = in_scope(homes, options)
         if options.homes == "points" and options.kerngebied is not None:
             _add_home_points(homes_group, homes)
             legends.append(Legend("Woningen naar geschiktheid", [
@@ -529,7 +542,12 @@ def display_layers(region: Region, result: GapResult) -> dict[str, gpd.GeoDataFr
     villages = (to_display(region.villages, tolerance=0) if region.villages is not None
                 else gpd.GeoDataFrame({"name": [], "inhabitants": []}, geometry=[],
                                       crs=vocabulary.DISPLAY_CRS))
+    gemeente = gpd.GeoDataFrame(geometry=[], crs=vocabulary.DISPLAY_CRS)
+    if "gemeente_code" in result.buurt.columns and result.buurt["gemeente_code"].nunique() > 1:
+        borders = result.buurt[["gemeente_code", "geometry"]].dissolve("gemeente_code")
+        gemeente = to_display(borders.reset_index(), tolerance=30, columns=["gemeente_code"])
     return {
+        "gemeente": gemeente,
         "buurt": to_display(buurt, columns=cols),
         "grid": to_display(grid, tolerance=0, columns=gcols),
         "kerngebied": to_display(result.kerngebied, tolerance=20, columns=["kerngebied"]),

@@ -39,6 +39,7 @@ from geo.errors import AnalysisError
 from geo.formats import fmt_int
 from geo.model.prognosis import PrognosisSettings, get_variant
 from geo.model.region import Region
+from geo.reporting import levels
 
 __all__ = [
     "LEVELS",
@@ -60,7 +61,7 @@ __all__ = [
 ]
 
 #: Levels of :func:`demand_supply`.
-LEVELS: tuple[str, ...] = ("buurt", "kerngebied", "gemeente")
+LEVELS: tuple[str, ...] = ("buurt", "kerngebied", "gemeente", "regio")
 
 #: Unit of each product's demand, supply and shortage (Dutch, for the app).
 PRODUCT_UNITS: dict[str, str] = {
@@ -130,8 +131,15 @@ def _check_kerngebied(result: GapResult, kerngebied: str) -> pd.Series:
     return pd.Series(frame.loc[hit[0]].drop(labels="geometry", errors="ignore")).copy()
 
 
-def _gemeente_row(result: GapResult) -> pd.Series:
-    return pd.Series(result.gemeente.iloc[0].drop(labels="geometry", errors="ignore")).copy()
+def _gemeente_row(result: GapResult, code: str | None = None) -> pd.Series:
+    """One municipality's row (``code``); without a code the only one, else the region."""
+    rows = levels.gemeente_rows(result)
+    if code is not None and code in rows.index:
+        return rows.loc[code].copy()
+    if code is not None:
+        raise AnalysisError(f"gemeente '{code}' ligt niet in deze regio; kies uit "
+                            f"{', '.join(rows.index)}.")
+    return rows.iloc[0].copy() if len(rows) == 1 else levels.regio_row(result)
 
 
 def _area_row(result: GapResult, level: str, key: str | None) -> pd.Series:
@@ -140,7 +148,9 @@ def _area_row(result: GapResult, level: str, key: str | None) -> pd.Series:
     if level == "kerngebied":
         return _check_kerngebied(result, str(key))
     if level == "gemeente":
-        return _gemeente_row(result)
+        return _gemeente_row(result, None if key is None else str(key))
+    if level == "regio":
+        return levels.regio_row(result)
     raise AnalysisError(f"onbekend niveau '{level}'; kies uit {', '.join(LEVELS)}.")
 
 
@@ -283,9 +293,11 @@ def demand_supply(result: GapResult, level: str, key: str | None = None) -> pd.D
     result
         Gap analysis result.
     level
-        ``"buurt"``, ``"kerngebied"`` or ``"gemeente"``.
+        ``"buurt"``, ``"kerngebied"``, ``"gemeente"`` or ``"regio"`` (the whole region).
     key
-        Buurt code or kerngebied name; ignored for ``"gemeente"``.
+        Buurt code, kerngebied name or municipality code; for ``"gemeente"`` ``None`` is
+        the only municipality (the whole region when there are several); ignored for
+        ``"regio"``.
 
     Returns
     -------
@@ -319,9 +331,11 @@ def walking_distances(result: GapResult, level: str, key: str | None = None) -> 
     result
         Gap analysis result.
     level
-        ``"buurt"``, ``"kerngebied"`` or ``"gemeente"``.
+        ``"buurt"``, ``"kerngebied"``, ``"gemeente"`` or ``"regio"`` (the whole region).
     key
-        Buurt code or kerngebied name; ignored for ``"gemeente"``.
+        Buurt code, kerngebied name or municipality code; for ``"gemeente"`` ``None`` is
+        the only municipality (the whole region when there are several); ignored for
+        ``"regio"``.
 
     Returns
     -------
@@ -406,7 +420,8 @@ def comparison(result: GapResult, buurt_code: str) -> pd.DataFrame:
         One row per indicator: ``indicator`` (key), ``label`` (Dutch, with unit),
         ``kind`` (``"count"``, ``"share"`` as a fraction, ``"metres"`` or ``"rate"``;
         see :func:`geo.formats.fmt_indicator`) and the values ``buurt``, ``kerngebied`` and
-        ``gemeente`` (floats; NaN where undefined, e.g. a share of nobody). Shares and
+        ``gemeente`` (the buurt's municipality), plus ``regio`` when the result holds
+        several municipalities (floats; NaN where undefined, e.g. a share of nobody). Shares and
         rates of the kerngebied and municipality are computed from their totals, so
         they are weighted by population, not means of buurt shares.
 
@@ -417,10 +432,12 @@ def comparison(result: GapResult, buurt_code: str) -> pd.DataFrame:
     """
     brow = buurt_row(result, buurt_code)
     krow = _check_kerngebied(result, str(brow["kerngebied"]))
-    grow = _gemeente_row(result)
+    rows = levels.gemeente_rows(result)
+    multi = len(rows) > 1
+    grow = _gemeente_row(result, str(brow["gemeente_code"]) if multi else None)
     items = _indicators(result)
     keys = [k for k, _, _ in items]
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "indicator": keys,
         "label": [label for _, label, _ in items],
         "kind": [kind for _, _, kind in items],
@@ -428,6 +445,9 @@ def comparison(result: GapResult, buurt_code: str) -> pd.DataFrame:
         "kerngebied": _indicator_values(krow, keys),
         "gemeente": _indicator_values(grow, keys),
     })
+    if multi:
+        out["regio"] = _indicator_values(levels.regio_row(result), keys)
+    return out
 
 
 def explanations(result: GapResult, buurt_code: str) -> list[str]:

@@ -63,16 +63,28 @@ def _flow(page: Page, tmp_path) -> None:
     page.get_by_text("Echte data", exact=False).first.wait_for(timeout=30_000)
     expect(page.get_by_text("Voorbeeld: Testdorp")).to_have_count(0, timeout=30_000)
 
-    page.goto(f"{page.base_url}/tekorten")
+    assert "regio=" in page.url and "regio=demo" not in page.url  # this session's region
+
+    # the app's navigation keeps the session (and so its region)
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Tekorten").click()
+    page.wait_for_timeout(500)
     wait_for_app(page)
     assert_no_exception(page)
     page.get_by_text("Testdorp", exact=False).first.wait_for(timeout=30_000)
     screenshot(page, "tekorten-testdorp")
+    saved_link = page.url  # ?regio=<id>: a reload or a shared link opens the same region
+    page.goto(f"{page.base_url}/tekorten")  # a new session without ?regio=: the default
+    wait_for_app(page)
+    page.get_by_text("Regio: Midden-Drenthe", exact=False).first.wait_for(timeout=30_000)
+    page.goto(saved_link)
+    wait_for_app(page)
+    page.get_by_text("Regio: Testdorp", exact=False).first.wait_for(timeout=30_000)
 
-    page.goto(f"{page.base_url}/data")
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Data laden").click()
+    page.wait_for_timeout(500)
     wait_for_app(page)
     page.get_by_role("combobox", name="Regio").click()
-    page.get_by_role("option", name="Demo Midden-Drenthe", exact=False).click()
+    page.get_by_role("option", name="Midden-Drenthe", exact=False).first.click()
     page.get_by_role("button", name="Activeren").click()
     wait_for_app(page)
     page.get_by_text("Demodata", exact=False).first.wait_for(timeout=30_000)
