@@ -38,7 +38,8 @@ def _is_package(path: str) -> bool:
 def _cmd_network(args: argparse.Namespace) -> int:
     import shapely
 
-    from geo.cli import _build_config, _load, _ProgressBar
+    from geo.cli import _build_config, _load
+    from geo.cli_progress import ProgressBar
     from geo.config import use_config
     from geo.formats import fmt_int
     from geo.io.network import attach_network, build_network
@@ -49,7 +50,7 @@ def _cmd_network(args: argparse.Namespace) -> int:
     outline = shapely.union_all(region.areas.geometry.values)
     with use_config(_build_config(args.max_mb)):
         build = build_network(args.osm, outline=outline, buffer_m=args.buffer_km * 1000.0,
-                              progress=_ProgressBar())
+                              progress=ProgressBar())
     out = write_region(attach_network(region, build, buffer_m=args.buffer_km * 1000.0),
                        args.out)
     s = build.stats
