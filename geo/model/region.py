@@ -23,7 +23,8 @@ Every spatial layer is in EPSG:28992 (RD New). Layers and columns:
     :data:`geo.vocabulary.FACILITY_TYPES`; ``type`` in older packages, renamed on read by
     :func:`geo.io.region_package.load_region`),
     ``name``, ``operator``, ``capacity`` (places, units or patients; empty where it does
-    not apply); optionally ``woonplaats``.
+    not apply); optionally ``woonplaats`` and ``outside_region`` (bool: the facility lies
+    outside the region's buurten, within the build's buffer).
 ``villages`` (Point, optional)
     ``name``, ``inhabitants``, ``kerngebied``: village labels and reference totals.
 ``reference`` (table, optional: published figures to check the model against)
@@ -36,13 +37,15 @@ Every spatial layer is in EPSG:28992 (RD New). Layers and columns:
     floats, NaN where unknown. Codes need not be in ``areas`` (editions differ); the check
     (:mod:`geo.analysis.check`) reports them.
 ``metadata`` (table of ``key``/``value`` text)
-    ``region_name``, ``gemeente_code``, ``base_year``, ``demo`` (``true``/``false``),
-    ``reference_date``, ``licence``, ``notice`` and ``source_<layer>`` for every layer;
-    optionally per layer (:data:`DATA_LAYERS`) ``data_status_<layer>`` (one of
-    :data:`DATA_STATUSES`: ``real`` as published, ``estimated`` by a documented method,
-    ``generated`` by the app (demo), ``mixed``) and ``data_note_<layer>`` (Dutch: what in
-    the layer is real, estimated or generated). Without these keys only the ``demo`` flag
-    describes the data (see :meth:`Region.data_status`).
+    ``region_name``, ``gemeente_code`` (one code, or the region's codes separated by
+    commas), ``gemeenten`` (JSON list of ``{"code", "name"}``, optional), ``base_year``,
+    ``demo`` (``true``/``false``), ``reference_date``, ``licence``, ``notice`` and
+    ``source_<layer>`` for every layer; optionally per layer (:data:`DATA_LAYERS`)
+    ``data_status_<layer>`` (one of :data:`DATA_STATUSES`: ``real`` as published,
+    ``estimated`` by a documented method, ``generated`` by the app (demo), ``mixed``) and
+    ``data_note_<layer>`` (Dutch: what in the layer is real, estimated or generated).
+    Without these keys only the ``demo`` flag describes the data (see
+    :meth:`Region.data_status`).
 
 :func:`validate_region` checks the layers and raises :class:`geo.errors.RegionError`
 naming the layer and the problem. Reading and writing the package is
@@ -51,6 +54,7 @@ naming the layer and the problem. Reading and writing the package is
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,6 +165,32 @@ class Region:
     def is_demo(self) -> bool:
         """Whether the package is demo data with generated detail."""
         return self.metadata.get("demo", "false").strip().lower() == "true"
+
+    @property
+    def gemeenten(self) -> list[tuple[str, str]]:
+        """Municipalities of the region as ``[(code, name), …]``.
+
+        From ``metadata['gemeenten']`` (JSON list of ``{"code", "name"}``) when present and
+        readable, else the unique ``gemeente_code``/``gemeente_name`` pairs of ``areas`` in
+        the order they appear (packages of one municipality written before issue 13).
+        """
+        raw = self.metadata.get("gemeenten", "").strip()
+        if raw:
+            try:
+                items = json.loads(raw)
+                found = [(str(i["code"]), str(i.get("name") or i["code"])) for i in items]
+            except (ValueError, TypeError, KeyError):
+                found = []
+            if found:
+                return found
+        pairs = self.areas[["gemeente_code", "gemeente_name"]].astype(str)
+        return list(dict.fromkeys(zip(pairs["gemeente_code"], pairs["gemeente_name"],
+                                      strict=True)))
+
+    @property
+    def is_multi_gemeente(self) -> bool:
+        """Whether the region holds more than one municipality."""
+        return len(self.gemeenten) > 1
 
     @property
     def kerngebieden(self) -> list[str]:
@@ -400,6 +430,8 @@ def validate_region(region: Region) -> Region:
     )
     for col in ("name", "operator"):
         facilities[col] = facilities[col].fillna("").astype(str)
+    if "outside_region" in facilities.columns:
+        facilities["outside_region"] = facilities["outside_region"].fillna(False).astype(bool)
     return Region(
         areas=areas.reset_index(drop=True),
         population=population.reset_index(drop=True),
