@@ -27,10 +27,12 @@ area and, for homes, one owner — as GeoPackage, Shapefile zip, GeoJSON or CSV 
 :mod:`geo.reporting.export`).
 
 ``build`` makes a region package from real data (CBS buurten, BAG, facility lists; see
-:mod:`geo.io.build`); ``fetch`` downloads everything a region needs when the machine is online
-— CBS buurten and wijken (PDOK), population and nabijheid (CBS OData), BAG dwellings (PDOK BAG
-API) and OSM facilities (Overpass) — resumably (see :mod:`geo.io.fetch`; its options are
-defined here).
+:mod:`geo.io.build`) of one municipality or several (``--gemeente`` more than once, or
+``--preset`` with a named region of :mod:`geo.model.regions_presets`; ``--naam`` names it);
+``fetch`` downloads everything a region needs when the machine is online — CBS buurten and
+wijken (PDOK), population and nabijheid (CBS OData), BAG dwellings (PDOK BAG API) and OSM
+facilities (Overpass) — resumably, for one municipality or several (the same options; see
+:mod:`geo.io.fetch`, options in :mod:`geo.io.fetch.options`).
 
 Errors go to stderr with exit code 2 (bad input) or 1 (unexpected failure), 130 when
 interrupted (Ctrl+C); each starts on its own line, also when a progress bar was drawing.
@@ -46,10 +48,6 @@ from collections.abc import Sequence
 
 from geo import vocabulary
 from geo.config import (
-    DEFAULT_BAG_URL,
-    DEFAULT_CBS_ODATA_URL,
-    DEFAULT_OVERPASS_URL,
-    DEFAULT_PDOK_URL,
     MAX_UPLOAD_ENV,
     Config,
     get_config,
@@ -208,25 +206,33 @@ def _build_config(max_mb: float | None) -> Config:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from geo.formats import fmt_int
-    from geo.io.build import build_region
+    from geo.io.build import FACILITY_BUFFER_M, build_region
     from geo.io.region_package import write_region
+    from geo.model.regions_presets import resolve_region
 
     start = time.perf_counter()
+    gemeenten, name = resolve_region(args.gemeente, args.preset, args.naam)
     with use_config(_build_config(args.max_mb)):
         result = build_region(
-            cbs=args.cbs, gemeente=args.gemeente, bag=args.bag,
+            cbs=args.cbs, gemeente=gemeenten, name=name, bag=args.bag,
             facilities=args.facilities or (), corporations=args.corporations,
             kerngebieden=args.kerngebieden, age_distribution=args.age_distribution,
             population=args.population, wijken=args.wijken, reference=args.reference,
             base_year=args.year,
-            buffer_m=args.buffer * 1000.0, progress=_ProgressBar())
+            buffer_m=FACILITY_BUFFER_M if args.buffer is None else args.buffer * 1000.0,
+            progress=_ProgressBar())
     out = write_region(result.region, args.out)
     region, stats = result.region, result.stats
+    if region.is_multi_gemeente:
+        print("Gemeenten: " + ", ".join(f"{code} {name}" for code, name in region.gemeenten))
     print(f"Regio {region.name} ({region.metadata['gemeente_code']}), basisjaar "
           f"{region.base_year}: {stats['buurten']} buurten, {fmt_int(stats['inhabitants'])} "
           f"inwoners, {fmt_int(stats['homes'])} woningen, {stats['facilities']} voorzieningen "
           f"in {time.perf_counter() - start:.1f} s")
     print(f"Kerngebieden: {', '.join(region.kerngebieden)}")
+    if stats.get("facilities_outside_region"):
+        print(f"Voorzieningen buiten de regio (meegeteld, gemarkeerd): "
+              f"{stats['facilities_outside_region']}")
     if len(result.report):
         print("IMPORTVERSLAG")
         print(result.report.to_text(indent="  "))
@@ -249,61 +255,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the options of ``python -m geo fetch`` to ``parser``."""
-    from geo.io.fetch import (
-        BAG_URL_ENV,
-        CBS_ODATA_URL_ENV,
-        DEFAULT_TILE_M,
-        KWB_TABLES,
-        OPTIONAL_PARTS,
-        OVERPASS_URL_ENV,
-        PDOK_URL_ENV,
-    )
+    """Add the options of ``python -m geo fetch`` (:mod:`geo.io.fetch.options`)."""
+    from geo.io.fetch.options import add_fetch_arguments as add
 
-    parser.add_argument("--gemeente", required=True,
-                        help="CBS-gemeentecode, bijv. GM1731 of 1731 (Midden-Drenthe)")
-    parser.add_argument("--year", type=int, required=True,
-                        help="jaargang van de CBS-buurten, bijv. 2024")
-    parser.add_argument("--out", required=True, help="map voor de gedownloade bestanden")
-    parser.add_argument("--skip", nargs="+", choices=OPTIONAL_PARTS, default=[],
-                        metavar="ONDERDEEL",
-                        help="onderdelen overslaan: bevolking (CBS StatLine), bag (woningen, "
-                        "PDOK BAG-API), osm (voorzieningen, Overpass); buurten en wijken "
-                        "worden altijd opgehaald")
-    parser.add_argument("--population", action="store_true",
-                        help="(verouderd; de bevolking wordt nu standaard opgehaald)")
-    parser.add_argument("--table-id",
-                        help="StatLine-tabel voor bevolking en nabijheid (standaard die van het "
-                        f"jaar, bekend: {min(KWB_TABLES)}–{max(KWB_TABLES)})")
-    parser.add_argument("--timeout", type=float, default=60.0,
-                        help="seconden wachten per verzoek (standaard 60; Overpass minstens "
-                        "180)")
-    parser.add_argument("--tile-km", type=float, default=DEFAULT_TILE_M / 1000,
-                        help="zijde van een BAG-tegel in km (standaard "
-                        f"{DEFAULT_TILE_M / 1000:g})")
-    parser.add_argument("--buffer", type=float, default=5.0,
-                        help="voorzieningen tot zoveel km buiten de gemeente ophalen "
-                        "(standaard 5)")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="geen lokale cache gebruiken (dan kan een onderbroken download "
-                        "niet hervat worden)")
-    parser.add_argument("--refresh", action="store_true",
-                        help="alles opnieuw downloaden, ook wat nog in de cache staat")
-    parser.add_argument("--pdok-url", help=f"basisadres PDOK (standaard ${PDOK_URL_ENV} of "
-                        f"{DEFAULT_PDOK_URL})")
-    parser.add_argument("--cbs-url", help=f"basisadres CBS OData (standaard "
-                        f"${CBS_ODATA_URL_ENV} of {DEFAULT_CBS_ODATA_URL})")
-    parser.add_argument("--bag-url", help=f"basisadres BAG OGC API (standaard ${BAG_URL_ENV} "
-                        f"of {DEFAULT_BAG_URL})")
-    parser.add_argument("--overpass-url", help=f"Overpass-API (standaard ${OVERPASS_URL_ENV} "
-                        f"of {DEFAULT_OVERPASS_URL})")
+    add(parser)
 
 
 def run_fetch(args: argparse.Namespace) -> int:
     """Run ``python -m geo fetch``: progress to stderr, a Dutch summary to stdout.
 
-    Downloads everything a region needs (:func:`geo.io.fetch.fetch_region`) with the URL
-    cache in ``<data_dir>/cache/fetch`` (resume after an interruption), unless
+    Downloads everything a region of one or more municipalities needs
+    (:func:`geo.io.fetch.fetch_regions`; ``--gemeente`` more than once or ``--preset``) with
+    the URL cache in ``<data_dir>/cache/fetch`` (resume after an interruption), unless
     ``--no-cache``.
 
     Returns
@@ -316,12 +279,15 @@ def run_fetch(args: argparse.Namespace) -> int:
     ImportDataError
         When a download fails (files of earlier, successful steps are kept).
     """
-    from geo.io.fetch import FetchUrls, default_cache, fetch_region
+    from geo.io.fetch import FetchUrls, default_cache, fetch_regions
+    from geo.model.regions_presets import resolve_region
 
+    gemeenten, name = resolve_region(args.gemeente, getattr(args, "preset", None),
+                                     getattr(args, "naam", None))
     cache = None if getattr(args, "no_cache", False) else default_cache(
         refresh=getattr(args, "refresh", False))
-    done = fetch_region(
-        args.gemeente, args.year, args.out, skip=getattr(args, "skip", ()) or (),
+    done = fetch_regions(
+        gemeenten, args.year, args.out, name=name, skip=getattr(args, "skip", ()) or (),
         urls=FetchUrls(pdok=getattr(args, "pdok_url", None),
                        cbs=getattr(args, "cbs_url", None),
                        bag=getattr(args, "bag_url", None),
@@ -337,11 +303,15 @@ def run_fetch(args: argparse.Namespace) -> int:
     print(f"Gedownload voor {done.gemeente_code} ({done.year}):")
     for kind, result in done.results.items():
         print(f"  {kind}: {result.count} {units[kind]} -> {result.path}")
+    for path in done.extra_facilities:
+        print(f"  osm: -> {path}")
     for note in done.notes:
         print(f"  {note}")
     print(f"  herkomst en licentie: {done.metadata_path}")
     inputs = done.build_inputs()
-    command = [f"python -m geo build --gemeente {done.gemeente_code}", f"--cbs {inputs['cbs']}"]
+    codes = done.gemeenten or (done.gemeente_code,)
+    command = ["python -m geo build " + " ".join(f"--gemeente {c}" for c in codes)
+               + (f' --naam "{done.name}"' if done.name else ""), f"--cbs {inputs['cbs']}"]
     if "population" in inputs:
         command.append(f"--population {inputs['population']}")
     if "bag" in inputs:
@@ -506,7 +476,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("build", help="regiopakket bouwen uit CBS-, BAG- en voorzieningenbestanden")
-    p.add_argument("--gemeente", required=True, help="gemeentecode (GM1731 of 1731) of -naam")
+    p.add_argument("--gemeente", action="append", metavar="CODE",
+                   help="gemeentecode (GM1731 of 1731) of -naam; meer keer geven (of "
+                   "GM1681,GM0109) voor één regio van meer gemeenten uit hetzelfde CBS-bestand")
+    p.add_argument("--preset", metavar="REGIO", help="benoemde regio in plaats van --gemeente, "
+                   "bijv. 'Zuidoost-Drenthe (woonzorgakkoord)', 'Noord-Drenthe (woondeal)', "
+                   "'Drenthe'")
+    p.add_argument("--naam", help="naam van de regio (standaard die van de gemeente/preset)")
     p.add_argument("--cbs", required=True,
                    help="CBS Wijk- en Buurtkaart: GeoPackage, gezipt Shapefile of GeoJSON")
     p.add_argument("--bag", help="BAG-GeoPackage (verblijfsobject + pand), bijv. een uitsnede "
@@ -528,8 +504,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reference", help="CBS Kerncijfers wijken en buurten (CSV) voor de controle "
                    "(python -m geo check); de cijfers van de CBS-kaart worden altijd bewaard")
     p.add_argument("--year", type=int, help="basisjaar (standaard de editie van de CBS-kaart)")
-    p.add_argument("--buffer", type=float, default=5.0,
-                   help="voorzieningen tot zoveel km buiten de gemeente meenemen (standaard 5)")
+    p.add_argument("--buffer", type=float, help="voorzieningen tot zoveel km buiten de regio "
+                   "meenemen (standaard het grootste verzorgingsgebied, 15 km)")
     p.add_argument("--max-mb", type=int, help="grootste toegestane invoerbestand in MB "
                    f"(standaard ${MAX_UPLOAD_ENV} of {BUILD_MAX_MB})")
     p.add_argument("--out", required=True, help="uitvoer: regiopakket .gpkg")

@@ -35,6 +35,7 @@ __all__ = [
     "find_preset",
     "gemeente_name",
     "normalise_gemeente_codes",
+    "resolve_region",
 ]
 
 #: The 12 municipalities of Drenthe, CBS code → name (CBS gemeenten 2024).
@@ -172,3 +173,41 @@ def normalise_gemeente_codes(values: list[str] | tuple[str, ...] | str) -> list[
         raise ImportDataError("geen gemeente opgegeven: geef een of meer gemeentecodes "
                               "(GM1731) of -namen, of kies een regio.")
     return out
+
+
+def resolve_region(gemeenten: list[str] | tuple[str, ...] | str | None = None,
+                   preset: str | None = None, naam: str | None = None,
+                   ) -> tuple[list[str], str | None]:
+    """The municipalities and name of a region from codes/names or a preset.
+
+    Parameters
+    ----------
+    gemeenten
+        Codes or names (each may be a comma-separated list); see
+        :func:`normalise_gemeente_codes`.
+    preset
+        Name of a :data:`REGION_PRESETS` entry (instead of ``gemeenten``).
+    naam
+        Region name; default the preset's name, else ``None`` (the build names it).
+
+    Returns
+    -------
+    (list of str, str or None)
+        Codes/names in order, and the region name.
+
+    Raises
+    ------
+    ImportDataError
+        Both or neither of ``gemeenten`` and ``preset``, an unknown preset or a bad code.
+    """
+    given = [g for g in ([gemeenten] if isinstance(gemeenten, str) else gemeenten or [])
+             if str(g).strip()]
+    has_preset = bool((preset or "").strip())
+    if given and has_preset:
+        raise ImportDataError("kies gemeenten óf een regio, niet allebei (de regio bepaalt "
+                              "zelf welke gemeenten erbij horen).")
+    name = (naam or "").strip() or None
+    if has_preset:
+        found = find_preset(str(preset))
+        return list(found.codes), name or found.name
+    return normalise_gemeente_codes(given), name
