@@ -28,10 +28,12 @@ area and, for homes, one owner — as GeoPackage, Shapefile zip, GeoJSON or CSV 
 :mod:`geo.reporting.export`).
 
 ``build`` makes a region package from real data (CBS buurten, BAG, facility lists; see
-:mod:`geo.io.build`); ``fetch`` downloads everything a region needs when the machine is online
-— CBS buurten and wijken (PDOK), population and nabijheid (CBS OData), BAG dwellings (PDOK BAG
-API) and OSM facilities (Overpass) — resumably (see :mod:`geo.io.fetch`; its options are
-defined here).
+:mod:`geo.io.build`) of one municipality or several (``--gemeente`` more than once, or
+``--preset`` with a named region of :mod:`geo.model.regions_presets`; ``--naam`` names it);
+``fetch`` downloads everything a region needs when the machine is online — CBS buurten and
+wijken (PDOK), population and nabijheid (CBS OData), BAG dwellings (PDOK BAG API) and OSM
+facilities (Overpass) — resumably, for one municipality or several (the same options; see
+:mod:`geo.io.fetch`; its command line is :mod:`geo.cli_fetch`).
 
 Errors go to stderr with exit code 2 (bad input) or 1 (unexpected failure), 130 when
 interrupted (Ctrl+C); each starts on its own line, also when a progress bar was drawing.
@@ -183,25 +185,33 @@ def _build_config(max_mb: float | None) -> Config:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from geo.formats import fmt_int
-    from geo.io.build import build_region
+    from geo.io.build import FACILITY_BUFFER_M, build_region
     from geo.io.region_package import write_region
+    from geo.model.regions_presets import resolve_region
 
     start = time.perf_counter()
+    gemeenten, name = resolve_region(args.gemeente, args.preset, args.naam)
     with use_config(_build_config(args.max_mb)):
         result = build_region(
-            cbs=args.cbs, gemeente=args.gemeente, bag=args.bag,
+            cbs=args.cbs, gemeente=gemeenten, name=name, bag=args.bag,
             facilities=args.facilities or (), corporations=args.corporations,
             kerngebieden=args.kerngebieden, age_distribution=args.age_distribution,
             population=args.population, wijken=args.wijken, reference=args.reference,
             base_year=args.year,
-            buffer_m=args.buffer * 1000.0, progress=ProgressBar())
+            buffer_m=FACILITY_BUFFER_M if args.buffer is None else args.buffer * 1000.0,
+            progress=ProgressBar())
     out = write_region(result.region, args.out)
     region, stats = result.region, result.stats
+    if region.is_multi_gemeente:
+        print("Gemeenten: " + ", ".join(f"{code} {name}" for code, name in region.gemeenten))
     print(f"Regio {region.name} ({region.metadata['gemeente_code']}), basisjaar "
           f"{region.base_year}: {stats['buurten']} buurten, {fmt_int(stats['inhabitants'])} "
           f"inwoners, {fmt_int(stats['homes'])} woningen, {stats['facilities']} voorzieningen "
           f"in {time.perf_counter() - start:.1f} s")
     print(f"Kerngebieden: {', '.join(region.kerngebieden)}")
+    if stats.get("facilities_outside_region"):
+        print(f"Voorzieningen buiten de regio (meegeteld, gemarkeerd): "
+              f"{stats['facilities_outside_region']}")
     if len(result.report):
         print("IMPORTVERSLAG")
         print(result.report.to_text(indent="  "))
@@ -387,7 +397,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("build", help="regiopakket bouwen uit CBS-, BAG- en voorzieningenbestanden")
-    p.add_argument("--gemeente", required=True, help="gemeentecode (GM1731 of 1731) of -naam")
+    p.add_argument("--gemeente", action="append", metavar="CODE",
+                   help="gemeentecode (GM1731 of 1731) of -naam; meer keer geven (of "
+                   "GM1681,GM0109) voor één regio van meer gemeenten uit hetzelfde CBS-bestand")
+    p.add_argument("--preset", metavar="REGIO", help="benoemde regio in plaats van --gemeente, "
+                   "bijv. 'Zuidoost-Drenthe (woonzorgakkoord)', 'Noord-Drenthe (woondeal)', "
+                   "'Drenthe'")
+    p.add_argument("--naam", help="naam van de regio (standaard die van de gemeente/preset)")
     p.add_argument("--cbs", required=True,
                    help="CBS Wijk- en Buurtkaart: GeoPackage, gezipt Shapefile of GeoJSON")
     p.add_argument("--bag", help="BAG-GeoPackage (verblijfsobject + pand), bijv. een uitsnede "
@@ -409,8 +425,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reference", help="CBS Kerncijfers wijken en buurten (CSV) voor de controle "
                    "(python -m geo check); de cijfers van de CBS-kaart worden altijd bewaard")
     p.add_argument("--year", type=int, help="basisjaar (standaard de editie van de CBS-kaart)")
-    p.add_argument("--buffer", type=float, default=5.0,
-                   help="voorzieningen tot zoveel km buiten de gemeente meenemen (standaard 5)")
+    p.add_argument("--buffer", type=float, help="voorzieningen tot zoveel km buiten de regio "
+                   "meenemen (standaard het grootste verzorgingsgebied, 15 km)")
     p.add_argument("--max-mb", type=int, help="grootste toegestane invoerbestand in MB "
                    f"(standaard ${MAX_UPLOAD_ENV} of {BUILD_MAX_MB})")
     p.add_argument("--out", required=True, help="uitvoer: regiopakket .gpkg")

@@ -6,29 +6,39 @@ import argparse
 
 from geo.cli_progress import ProgressBar
 from geo.config import (
+    BAG_URL_ENV,
+    CBS_ODATA_URL_ENV,
     DEFAULT_BAG_URL,
     DEFAULT_CBS_ODATA_URL,
     DEFAULT_OVERPASS_URL,
     DEFAULT_PDOK_URL,
+    OVERPASS_URL_ENV,
+    PDOK_URL_ENV,
 )
+from geo.io.fetch.bag import DEFAULT_TILE_M
+from geo.io.fetch.cbs_odata import KWB_TABLES
+from geo.io.fetch.overpass import DEFAULT_BUFFER_M
+from geo.io.fetch.region import OPTIONAL_PARTS
+from geo.model.regions_presets import REGION_PRESETS
 
 __all__ = ["add_fetch_arguments", "run_fetch"]
 
 
 def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the options of ``python -m geo fetch`` to ``parser``."""
-    from geo.io.fetch import (
-        BAG_URL_ENV,
-        CBS_ODATA_URL_ENV,
-        DEFAULT_TILE_M,
-        KWB_TABLES,
-        OPTIONAL_PARTS,
-        OVERPASS_URL_ENV,
-        PDOK_URL_ENV,
-    )
+    """Add the options of ``python -m geo fetch`` to ``parser``.
 
-    parser.add_argument("--gemeente", required=True,
-                        help="CBS-gemeentecode, bijv. GM1731 of 1731 (Midden-Drenthe)")
+    ``--gemeente`` may be given more than once (a region of several municipalities, each
+    fetched and then combined, see :mod:`geo.io.fetch.multi`); ``--preset`` names one of
+    :data:`geo.model.regions_presets.REGION_PRESETS` instead.
+    """
+    parser.add_argument("--gemeente", action="append", metavar="CODE",
+                        help="CBS-gemeentecode, bijv. GM1731 of 1731 (Midden-Drenthe); "
+                        "meer keer geven (of GM1681,GM0109) voor een regio van meer gemeenten")
+    parser.add_argument("--preset", metavar="REGIO",
+                        help="een benoemde regio in plaats van --gemeente: "
+                        + "; ".join(f"'{name}'" for name in REGION_PRESETS))
+    parser.add_argument("--naam", help="naam van de regio (standaard die van de preset of de "
+                        "gemeenten)")
     parser.add_argument("--year", type=int, required=True,
                         help="jaargang van de CBS-buurten, bijv. 2024")
     parser.add_argument("--out", required=True, help="map voor de gedownloade bestanden")
@@ -48,9 +58,10 @@ def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tile-km", type=float, default=DEFAULT_TILE_M / 1000,
                         help="zijde van een BAG-tegel in km (standaard "
                         f"{DEFAULT_TILE_M / 1000:g})")
-    parser.add_argument("--buffer", type=float, default=5.0,
+    parser.add_argument("--buffer", type=float, default=DEFAULT_BUFFER_M / 1000,
                         help="voorzieningen tot zoveel km buiten de gemeente ophalen "
-                        "(standaard 5)")
+                        f"(standaard {DEFAULT_BUFFER_M / 1000:g}: het grootste "
+                        "verzorgingsgebied)")
     parser.add_argument("--no-cache", action="store_true",
                         help="geen lokale cache gebruiken (dan kan een onderbroken download "
                         "niet hervat worden)")
@@ -69,8 +80,9 @@ def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
 def run_fetch(args: argparse.Namespace) -> int:
     """Run ``python -m geo fetch``: progress to stderr, a Dutch summary to stdout.
 
-    Downloads everything a region needs (:func:`geo.io.fetch.fetch_region`) with the URL
-    cache in ``<data_dir>/cache/fetch`` (resume after an interruption), unless
+    Downloads everything a region of one or more municipalities needs
+    (:func:`geo.io.fetch.fetch_regions`; ``--gemeente`` more than once or ``--preset``) with
+    the URL cache in ``<data_dir>/cache/fetch`` (resume after an interruption), unless
     ``--no-cache``.
 
     Returns
@@ -83,12 +95,15 @@ def run_fetch(args: argparse.Namespace) -> int:
     ImportDataError
         When a download fails (files of earlier, successful steps are kept).
     """
-    from geo.io.fetch import FetchUrls, default_cache, fetch_region
+    from geo.io.fetch import FetchUrls, default_cache, fetch_regions
+    from geo.model.regions_presets import resolve_region
 
+    gemeenten, name = resolve_region(args.gemeente, getattr(args, "preset", None),
+                                     getattr(args, "naam", None))
     cache = None if getattr(args, "no_cache", False) else default_cache(
         refresh=getattr(args, "refresh", False))
-    done = fetch_region(
-        args.gemeente, args.year, args.out, skip=getattr(args, "skip", ()) or (),
+    done = fetch_regions(
+        gemeenten, args.year, args.out, name=name, skip=getattr(args, "skip", ()) or (),
         urls=FetchUrls(pdok=getattr(args, "pdok_url", None),
                        cbs=getattr(args, "cbs_url", None),
                        bag=getattr(args, "bag_url", None),
@@ -104,11 +119,15 @@ def run_fetch(args: argparse.Namespace) -> int:
     print(f"Gedownload voor {done.gemeente_code} ({done.year}):")
     for kind, result in done.results.items():
         print(f"  {kind}: {result.count} {units[kind]} -> {result.path}")
+    for path in done.extra_facilities:
+        print(f"  osm: -> {path}")
     for note in done.notes:
         print(f"  {note}")
     print(f"  herkomst en licentie: {done.metadata_path}")
     inputs = done.build_inputs()
-    command = [f"python -m geo build --gemeente {done.gemeente_code}", f"--cbs {inputs['cbs']}"]
+    codes = done.gemeenten or (done.gemeente_code,)
+    command = ["python -m geo build " + " ".join(f"--gemeente {c}" for c in codes)
+               + (f' --naam "{done.name}"' if done.name else ""), f"--cbs {inputs['cbs']}"]
     if "population" in inputs:
         command.append(f"--population {inputs['population']}")
     if "bag" in inputs:

@@ -21,6 +21,7 @@ from geo.formats import fmt_int
 from geo.io.build import FACILITY_BUFFER_M, BuildResult, build_region
 from geo.io.saved_regions import delete_saved_region, save_region
 from geo.io.uploads import max_bytes
+from geo.model.regions_presets import REGION_PRESETS, resolve_region
 from geo.reporting.profile import md_escape
 from ui import regions
 from ui.common import active_region, demo_notice
@@ -29,6 +30,7 @@ from ui.navigation import ensure_navigation
 
 ensure_navigation()  # before anything is drawn; see the ui.navigation docstring
 PREVIEW = "data_preview"
+NO_PRESET = "(geen: gemeente(n) hierboven)"
 
 region, _ = active_region()
 st.title("Data laden")
@@ -73,9 +75,10 @@ st.subheader("Nieuwe regio laden")
 limit_mb = max_bytes() // (1024 * 1024)
 st.markdown(
     "Laad de **CBS Wijk- en Buurtkaart** (GeoPackage, gezipt Shapefile of PDOK-GeoJSON) en "
-    "kies de gemeente. Optioneel: een **BAG**-uitsnede (GeoPackage met `verblijfsobject` en "
-    "`pand`), **voorzieningenlijsten** (CSV met RD x/y of lon/lat, of met alleen adressen "
-    "samen met de BAG-uitsnede; GeoJSON, GeoPackage of "
+    "kies de gemeente — of meer gemeenten (komma's) of een benoemde regio zoals "
+    "Zuidoost-Drenthe: één regio van meer gemeenten. Optioneel: een **BAG**-uitsnede "
+    "(GeoPackage met `verblijfsobject` en `pand`), **voorzieningenlijsten** (CSV met RD x/y "
+    "of lon/lat, of met alleen adressen samen met de BAG-uitsnede; GeoJSON, GeoPackage of "
     "OpenStreetMap `.osm.pbf`), een **corporatielijst** (CSV met BAG-id of adres en "
     "eigenaar), een **kerngebiedenbestand**, de **leeftijdsopbouw** (StatLine-export) voor "
     "de verdeling van 65+ en de **bevolking per buurt** (CSV van `python -m geo fetch "
@@ -86,8 +89,18 @@ with st.form("data_upload"):
     cbs = st.file_uploader("CBS-buurten (verplicht)", type=["gpkg", "zip", "geojson", "json"],
                            key="up_cbs", max_upload_size=limit_mb)
     left, right = st.columns(2)
-    gemeente = left.text_input("Gemeente (code of naam)", placeholder="GM1731 of Midden-Drenthe",
-                               key="up_gemeente")
+    gemeente = left.text_input(
+        "Gemeente(n) (code of naam)", placeholder="GM1731, of GM1681, GM0109, GM0114",
+        key="up_gemeente", help="Eén gemeente, of meer gescheiden door komma's: één regio "
+        "van meer gemeenten (alle uit hetzelfde CBS-bestand).")
+    preset = right.selectbox(
+        "Of een regio van meer gemeenten", [NO_PRESET, *REGION_PRESETS], key="up_preset",
+        format_func=lambda k: k if k == NO_PRESET else
+        f"{k}: {', '.join(n for _, n in REGION_PRESETS[k].gemeenten)}",
+        help="Een benoemde regio vult de gemeenten zelf in (laat 'Gemeente(n)' dan leeg).")
+    left, right = st.columns(2)
+    region_name = left.text_input("Naam van de regio (optioneel)", key="up_naam",
+                                  placeholder="standaard de naam van de gemeente of regio")
     base_year = right.number_input("Basisjaar (0 = jaar van de CBS-kaart)", min_value=0,
                                    max_value=get_config().max_year, value=0, step=1,
                                    key="up_year")
@@ -135,14 +148,16 @@ def _named(upload):  # noqa: ANN001, ANN202 - UploadedFile → (bytes, name)
 
 
 if submitted:
-    if cbs is None or not gemeente.strip():
+    if cbs is None or not (gemeente.strip() or preset != NO_PRESET):
         st.error("Kies een CBS-buurtenbestand en vul de gemeente in (code zoals GM1731 of "
-                 "de naam).")
+                 "de naam; meer gemeenten gescheiden door komma's) of kies een regio.")
     else:
         bar = st.progress(0.0, text="Bezig…")
         try:
+            gemeenten, name = resolve_region(gemeente, None if preset == NO_PRESET else preset,
+                                             region_name)
             result = build_region(
-                cbs=_named(cbs), gemeente=gemeente.strip(), bag=_named(bag),
+                cbs=_named(cbs), gemeente=gemeenten, name=name, bag=_named(bag),
                 facilities=[_named(f) for f in facilities or []],
                 corporations=_named(corporations), kerngebieden=_named(kerngebieden),
                 age_distribution=_named(ages), population=_named(population),
@@ -168,7 +183,10 @@ with st.expander("Of: ophalen bij PDOK en CBS (alleen met internet)",
                "stopte (lokale cache in de datamap). Zonder internet krijgt u een melding; "
                "download de bestanden dan elders en laad ze hierboven.")
     left, right = st.columns(2)
-    fetch_code = left.text_input("Gemeentecode", placeholder="GM1731", key="fetch_code")
+    fetch_code = left.text_input("Gemeentecode(s)", placeholder="GM1731, of GM1681, GM0109",
+                                 key="fetch_code", help="Meer gemeenten gescheiden door "
+                                 "komma's: elke gemeente wordt opgehaald en de bestanden "
+                                 "worden samengevoegd tot één regio.")
     fetch_year = right.number_input("Jaargang", min_value=2014, max_value=2025, value=2024,
                                     step=1, key="fetch_year")
     parts = st.multiselect("Ook ophalen", ["bevolking", "bag", "osm"],
@@ -177,14 +195,14 @@ with st.expander("Of: ophalen bij PDOK en CBS (alleen met internet)",
                                         "bag": "Woningen (BAG)",
                                         "osm": "Voorzieningen (OpenStreetMap)"}.get)
     if st.button("Ophalen", key="fetch_go"):
-        from geo.io.fetch import default_cache, fetch_region
+        from geo.io.fetch import default_cache, fetch_regions
         from geo.io.scenario_store import data_dir
 
         st.session_state.pop(FETCHED, None)
         bar = st.progress(0.0, text="Verbinden…")
         try:
-            fetched = fetch_region(
-                fetch_code.strip(), int(fetch_year), data_dir() / "downloads",
+            fetched = fetch_regions(
+                resolve_region(fetch_code)[0], int(fetch_year), data_dir() / "downloads",
                 skip=[p for p in ("bevolking", "bag", "osm") if p not in parts],
                 cache=default_cache(), progress=lambda f, m: bar.progress(f, text=m))
         except WoonzorgError as exc:
@@ -223,6 +241,8 @@ preview, result, layers = st.session_state[PREVIEW]
 new = preview.region
 st.subheader(f"Voorbeeld: {new.name} ({new.metadata.get('gemeente_code', '')}, "
              f"basisjaar {new.base_year})")
+if new.is_multi_gemeente:
+    st.markdown("Gemeenten: " + ", ".join(f"{name} ({code})" for code, name in new.gemeenten))
 m = st.columns(4)
 m[0].metric("Buurten", fmt_int(preview.stats.get("buurten", 0)))
 m[1].metric("Inwoners", fmt_int(preview.stats.get("inhabitants", 0)))

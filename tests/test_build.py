@@ -119,7 +119,7 @@ def test_build_errors(files):
         build_region(cbs=files["cbs"], gemeente=GEMEENTE, kerngebieden=bad_kerngebied)
     far = files["fac"].with_name("ver.csv")
     far.write_text(f"naam;type;x;y\nVer;gp;{X0 - 40000};{Y0}\n", encoding="utf-8")
-    with pytest.raises(ImportDataError, match="binnen 5 km"):
+    with pytest.raises(ImportDataError, match="binnen 15 km"):
         build_region(cbs=files["cbs"], gemeente=GEMEENTE, facilities=[far])
 
 

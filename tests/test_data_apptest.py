@@ -118,3 +118,19 @@ def test_preview_shows_the_import_report(server):
     assert len(report) == 1, [e.label for e in at.expander]
     shown = " ".join(m.value for m in report[0].markdown)
     assert "**Herkend**" in shown and "CBS-buurten:" in shown and "**Geschat**" in shown
+
+
+def test_upload_form_offers_regions_of_several_municipalities():
+    at = _open()
+    preset = at.selectbox(key="up_preset")
+    assert ("Zuidoost-Drenthe (woonzorgakkoord): Borger-Odoorn, Coevorden, Emmen"
+            in preset.options)  # the options as shown, with their municipalities
+    preset.set_value("Zuidoost-Drenthe (woonzorgakkoord)")
+    submit = next(b for b in at.button if b.label == "Voorbeeld maken")
+    submit.click().run()
+    assert not at.exception, at.exception
+    assert any("of kies een regio" in e.value for e in at.error)  # no CBS file yet
+    at.text_input(key="fetch_code").input("GM12345")
+    at.button(key="fetch_go").click().run()
+    assert not at.exception, at.exception
+    assert any("ongeldig" in e.value for e in at.error)

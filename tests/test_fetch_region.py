@@ -161,9 +161,11 @@ def test_osm_saved_as_overpass_wrote_it(server, tmp_path):
     assert query.startswith("[out:xml][timeout:") and query.endswith("(._;>;);\nout body;")
     assert 'nwr["healthcare"];' in query and 'node["highway"="bus_stop"];' in query
     meta = json.loads(done.metadata_path.read_text(encoding="utf-8"))["downloads"]["osm"]
-    assert meta["tagged"] == 5 and meta["ways"] == 1 and meta["buffer_m"] == 5000
+    # the buffer is the largest catchment (15 km)
+    assert meta["tagged"] == 5 and meta["ways"] == 1 and meta["buffer_m"] == 15000
     w, s, e, n = meta["bbox_wgs84"]
-    assert 6.3 < w < 6.41 and 6.56 < e < 6.7 and 52.8 < s < 52.86 and 52.98 < n < 53.03
+    # the area plus 15 km (≈ 0.15° lon, 0.09° lat) on every side
+    assert 6.15 < w < 6.26 and 6.71 < e < 6.85 and 52.7 < s < 52.77 and 53.07 < n < 53.12
 
 
 # ---------------------------------------------------------------------- cache and resume

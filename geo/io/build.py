@@ -34,6 +34,7 @@ buurt goes to the polygon that holds its representative point.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,11 +47,24 @@ import shapely
 
 from geo import vocabulary
 from geo.errors import ImportDataError
-from geo.io import tables, uploads
+from geo.io import uploads
+from geo.io._region_areas import (
+    LARGEST_CATCHMENT_M,
+    MIDDEN_DRENTHE,
+    assign_kerngebieden,
+    fill_gemeente_names,
+    outside_region,
+    villages_layer,
+)
 from geo.io.import_report import GEKOPPELD, GESCHAT, HERKEND, LET_OP, WEGGELATEN, ImportReport
 from geo.io.importers._cbs_common import PCT_COLUMNS
 from geo.io.importers.bag import SUITABILITY_PROXY_NOTE, BagHomes, read_bag_homes
-from geo.io.importers.cbs import COUNT_COLUMNS, dropped_note, read_cbs_buurten
+from geo.io.importers.cbs import (
+    COUNT_COLUMNS,
+    GEMEENTE_NAME_NOTE,
+    dropped_note,
+    read_cbs_buurten,
+)
 from geo.io.importers.cbs_population import (
     DEFAULT_65PLUS_SPLIT,
     population_from_cbs,
@@ -66,11 +80,14 @@ from geo.io.importers.population_table import (
 )
 from geo.io.progress import Progress, report, scaled
 from geo.model.region import LAYER_COLUMNS, Region, validate_region
+from geo.model.regions_presets import REGION_PRESETS, normalise_gemeente_codes
 
 __all__ = ["FACILITY_BUFFER_M", "BuildResult", "Input", "build_region"]
 
-FACILITY_BUFFER_M = 5_000.0
-MIDDEN_DRENTHE = "GM1731"
+#: Facilities this far outside the region are kept (metres): the largest catchment of the
+#: built-in norm sets (15 km for verpleegzorg), so people at the region's edge find every
+#: place they can reach (research notes §2.2.4: buffer ≥ the largest catchment).
+FACILITY_BUFFER_M: float = LARGEST_CATCHMENT_M
 
 #: A file to import: a local path, or ``(content, file name)`` (e.g. an upload).
 Input = uploads.InputData | tuple[uploads.InputData, str]
@@ -105,76 +122,6 @@ def _split(item: Input) -> tuple[uploads.InputData, str | None]:
     if isinstance(item, str | os.PathLike):
         return item, os.path.basename(os.fspath(item))
     return item, None
-
-
-def _midden_drenthe_kerngebieden(areas: gpd.GeoDataFrame) -> pd.Series:
-    """Welwozo core areas (Beilen, Smilde, Westerbork) per buurt for Midden-Drenthe.
-
-    The rule of the default region
-    (:func:`geo.datasets.midden_drenthe.kerngebied_per_buurt`): a village's buurt goes to
-    that village's core area (the nearest of the three, an assumption of the facts file), any
-    other buurt to its wijk's main village's, else to the nearest core village.
-    """
-    from geo.datasets.midden_drenthe import kerngebied_per_buurt, load_villages
-
-    return kerngebied_per_buurt(areas, load_villages())
-
-
-def _villages_layer(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    from geo.datasets.midden_drenthe import load_villages
-
-    v = load_villages()
-    kerngebied_of = areas.set_index("buurt_code")["kerngebied"]
-    return gpd.GeoDataFrame(
-        {"name": v["village"], "inhabitants": v["inhabitants"].astype("int64"),
-         "kerngebied": v["core_buurt"].map(kerngebied_of)
-                                      .fillna(v["kerngebied_default"]).to_numpy()},
-        geometry=shapely.points(v[["x_rd", "y_rd"]].to_numpy(dtype=float)),
-        crs=vocabulary.METRIC_CRS)
-
-
-def _kerngebieden(data: uploads.InputData, name: str | None,
-                  areas: gpd.GeoDataFrame) -> pd.Series:
-    """Kerngebied per buurt (aligned with ``areas``) from a table or polygons."""
-    raw, label = uploads.load_bytes(data, name)
-    try:
-        table = tables.read_table(raw, label)
-    except ImportDataError:
-        table = None
-    if table is not None and "kerngebied" in {c.lower() for c in table.columns}:
-        cols = {c.lower().replace("_", ""): c for c in table.columns}
-        kerngebied_col = cols["kerngebied"]
-        for key, target in (("buurtcode", "buurt_code"), ("wijkcode", "wijk_code")):
-            if key in cols:
-                mapping = dict(zip(table[cols[key]].astype(str).str.strip(),
-                                   table[kerngebied_col].astype(str).str.strip(), strict=True))
-                kerngebied = areas[target].map(mapping)
-                break
-        else:
-            raise ImportDataError(
-                f"{label}: kolom 'buurt_code' of 'wijk_code' ontbreekt naast 'kerngebied' "
-                f"(gevonden: {', '.join(table.columns)}).")
-    else:
-        polygons = uploads.read_vector(raw, label, expect="polygon")
-        kcol = next((c for c in polygons.columns if c.lower() == "kerngebied"), None)
-        if kcol is None:
-            raise ImportDataError(
-                f"{label}: een kolom 'kerngebied' ontbreekt (gevonden: "
-                f"{', '.join(c for c in polygons.columns if c != 'geometry')}). Geef een CSV "
-                "met buurt_code;kerngebied of vlakken met een kolom kerngebied.")
-        polygons = polygons.to_crs(vocabulary.METRIC_CRS)
-        points = areas.geometry.representative_point().to_numpy()
-        tree = shapely.STRtree(polygons.geometry.values)
-        pt_idx, poly_idx = tree.query(points, predicate="within")
-        kerngebied = pd.Series(np.full(len(areas), None, dtype=object), index=areas.index)
-        kerngebied.iloc[pt_idx] = polygons[kcol].astype(str).to_numpy()[poly_idx]
-    missing = areas.loc[kerngebied.isna(), "buurt_code"].tolist()
-    if missing:
-        raise ImportDataError(
-            f"{label}: geen kerngebied voor {len(missing)} buurt(en), bijv. "
-            f"{', '.join(missing[:5])}. Vul het bestand aan zodat elke buurt een kerngebied "
-            "heeft.")
-    return kerngebied
 
 
 def _population_counts(data: uploads.InputData, name: str | None, counts: pd.DataFrame,
@@ -264,11 +211,29 @@ def _empty_facilities() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries([], crs=vocabulary.METRIC_CRS))
 
 
+def _osm_duplicates(fac: pd.DataFrame, earlier: list[pd.DataFrame]) -> pd.Series:
+    """Rows that are the same OpenStreetMap object as a row of an earlier list.
+
+    OSM ids (``osm_node_…``, ``osm_way_…``) name one object everywhere, so two extracts that
+    overlap (e.g. fetched per municipality, each with a buffer) hold it twice.
+    """
+    if not earlier:
+        return pd.Series(False, index=fac.index)
+    ids = fac["facility_id"].astype(str)
+    seen = pd.concat(earlier)["facility_id"].astype(str)
+    return ids.str.startswith("osm_") & ids.isin(seen)
+
+
 def _facilities(files: Sequence[Input], outline: shapely.Geometry, buffer_m: float,
                 warnings: list[str], stats: dict[str, int],
-                bag: BagHomes | None = None,
-                bag_name: str | None = None) -> tuple[gpd.GeoDataFrame, str]:
-    """Read the facility lists; address-only lists are placed on the BAG of the build."""
+                bag: BagHomes | None = None, bag_name: str | None = None,
+                where: str = "de gemeente") -> tuple[gpd.GeoDataFrame, str]:
+    """Read the facility lists; address-only lists are placed on the BAG of the build.
+
+    Facilities farther than ``buffer_m`` from the region are dropped; the others get
+    ``outside_region`` (True when the point is in no buurt of the region). ``where`` names
+    the region in messages ("de gemeente" or "de regio").
+    """
     frames, labels = [], []
     addresses = bag.addresses if bag is not None else None
     for i, item in enumerate(files, start=1):
@@ -280,6 +245,11 @@ def _facilities(files: Sequence[Input], outline: shapely.Geometry, buffer_m: flo
                 stats[f"facilities_{key}"] = stats.get(f"facilities_{key}", 0) + \
                     result.stats[key]
         fac = result.facilities.copy()
+        same = _osm_duplicates(fac, frames)
+        if same.any():
+            fac = fac[~same]
+            warnings.append(f"{name or f'lijst {i}'}: {int(same.sum())} OpenStreetMap-objecten "
+                            "staan ook in een eerdere lijst en zijn één keer meegeteld.")
         if frames and fac["facility_id"].isin(pd.concat(frames)["facility_id"]).any():
             fac["facility_id"] = f"L{i}-" + fac["facility_id"].astype(str)
             warnings.append(f"{name or f'lijst {i}'}: ids komen ook in een eerdere lijst voor; "
@@ -293,12 +263,18 @@ def _facilities(files: Sequence[Input], outline: shapely.Geometry, buffer_m: flo
     stats["facilities_outside_buffer"] = dropped
     if dropped:
         warnings.append(f"{dropped} voorziening(en) liggen meer dan {buffer_m / 1000:.0f} km "
-                        "buiten de gemeente en zijn weggelaten.")
+                        f"buiten {where} en zijn weggelaten.")
     fac = gpd.GeoDataFrame(fac[near].reset_index(drop=True), crs=vocabulary.METRIC_CRS)
     if fac.empty:
         raise ImportDataError(
-            f"geen enkele voorziening ligt binnen {buffer_m / 1000:.0f} km van de gemeente; "
-            "controleer of de lijst bij deze gemeente hoort en of de coördinaten kloppen.")
+            f"geen enkele voorziening ligt binnen {buffer_m / 1000:.0f} km van {where}; "
+            f"controleer of de lijst bij {where} hoort en of de coördinaten kloppen.")
+    fac["outside_region"] = outside_region(fac.geometry.values, outline)
+    stats["facilities_outside_region"] = int(fac["outside_region"].sum())
+    if stats["facilities_outside_region"]:
+        warnings.append(f"{stats['facilities_outside_region']} voorziening(en) liggen buiten "
+                        f"{where} (tot {buffer_m / 1000:.0f} km); ze tellen mee voor "
+                        "bereikbaarheid en dekking en zijn gemarkeerd (outside_region).")
     return fac, "; ".join(labels)
 
 
@@ -345,10 +321,45 @@ def _summarise(import_report: ImportReport, warnings: Sequence[str], stats: dict
             import_report.add(LET_OP, warning)
 
 
+def _ordered_codes(areas: gpd.GeoDataFrame, wanted: Sequence[str]) -> list[str]:
+    """The region's municipality codes: in the order asked for, then as in the file."""
+    present = list(dict.fromkeys(areas["gemeente_code"].astype(str)))
+    first = [c for c in wanted if c in present]
+    return first + [c for c in present if c not in first]
+
+
+def _base_year(base_year: int | None, edition: str) -> int:
+    if base_year is not None:
+        return base_year
+    if not edition:
+        raise ImportDataError(
+            "het jaar van de CBS-gegevens is niet te herkennen; geef het basisjaar op "
+            "(--year, of in de app het veld 'Basisjaar').")
+    return int(edition)
+
+
+def _region_identity(areas: gpd.GeoDataFrame, codes: list[str],
+                     name: str | None) -> dict[str, str]:
+    """``region_name``, ``gemeente_code`` (codes joined by commas) and ``gemeenten`` (JSON).
+
+    Without a name: one municipality's own name; several: the preset with exactly these
+    codes, else the names joined ("A, B en C").
+    """
+    names = areas.drop_duplicates("gemeente_code").set_index("gemeente_code")["gemeente_name"]
+    members = [{"code": c, "name": str(names[c])} for c in codes]
+    if not (name or "").strip():
+        labels = [m["name"] for m in members]
+        preset = next((p for p in REGION_PRESETS.values() if set(p.codes) == set(codes)), None)
+        name = (labels[0] if len(labels) == 1 else preset.name if preset is not None
+                else ", ".join(labels[:-1]) + " en " + labels[-1])
+    return {"region_name": str(name).strip(), "gemeente_code": ",".join(codes),
+            "gemeenten": json.dumps(members, ensure_ascii=False)}
+
+
 def build_region(
     *,
     cbs: Input,
-    gemeente: str,
+    gemeente: str | Sequence[str],
     bag: Input | None = None,
     facilities: Sequence[Input] = (),
     corporations: Input | None = None,
@@ -360,15 +371,18 @@ def build_region(
     base_year: int | None = None,
     buffer_m: float = FACILITY_BUFFER_M,
     progress: Progress | None = None,
+    name: str | None = None,
 ) -> BuildResult:
-    """Build a validated region package of one municipality (see the module docstring).
+    """Build a validated region package of one or more municipalities (module docstring).
 
     Parameters
     ----------
     cbs
         CBS Wijk- en Buurtkaart (GeoPackage, zipped Shapefile or PDOK GeoJSON).
     gemeente
-        Municipality code (``GM1731``/``1731``) or name.
+        Municipality code (``GM1731``/``1731``) or name, or a sequence of them: a region of
+        several municipalities (all from the same CBS file; see
+        :mod:`geo.model.regions_presets` for named groupings).
     bag
         BAG GeoPackage (``verblijfsobject`` + ``pand``); without it there are no homes.
     facilities
@@ -393,9 +407,14 @@ def build_region(
     base_year
         Reference year of the population; default the CBS edition year.
     buffer_m
-        Facilities within this distance outside the municipality are kept.
+        Facilities within this distance (metres) outside the region are kept and flagged
+        ``outside_region``; default the largest catchment (:data:`FACILITY_BUFFER_M`).
     progress
         Called with (fraction 0–1, Dutch message) on every step.
+    name
+        Region name (``region_name``); default the municipality's name, for several
+        municipalities the name of the preset with exactly those codes, else the names
+        joined ("Borger-Odoorn, Coevorden en Emmen").
 
     Returns
     -------
@@ -414,28 +433,30 @@ def build_region(
     if corporations is not None and bag is None:
         raise ImportDataError("een corporatielijst kan alleen samen met een BAG-bestand "
                               "worden gebruikt (de lijst wijst woningen aan).")
+    wanted = normalise_gemeente_codes(gemeente)
 
     report(progress, 0.02, "CBS-buurten lezen…")
     cbs_data, cbs_name = _split(cbs)
     wijken_data, wijken_name = _split(wijken) if wijken is not None else (None, None)
-    buurten = read_cbs_buurten(cbs_data, cbs_name, gemeente=gemeente, wijken=wijken_data,
-                               wijken_name=wijken_name)
-    warnings.extend(buurten.warnings)
-    import_report.merge(buurten.report)
+    buurten = read_cbs_buurten(cbs_data, cbs_name,
+                               gemeente=wanted[0] if len(wanted) == 1 else wanted,
+                               wijken=wijken_data, wijken_name=wijken_name)
     areas = buurten.areas.copy()
-    gm_code = str(areas["gemeente_code"].iloc[0])
-    if kerngebieden is not None:
-        areas["kerngebied"] = _kerngebieden(*_split(kerngebieden), areas).to_numpy()
-        kerngebied_source = f"kerngebieden uit {_split(kerngebieden)[1] or 'het opgegeven bestand'}"
-    elif gm_code == MIDDEN_DRENTHE:
-        areas["kerngebied"] = _midden_drenthe_kerngebieden(areas).to_numpy()
-        kerngebied_source = ("kerngebieden Beilen, Smilde, Westerbork: elke wijk bij het "
-                             "dichtstbijzijnde kerndorp (aanname, "
-                             "data/midden_drenthe_villages.csv)")
-    else:
-        kerngebied_source = ("kerngebied = wijk (geef een kerngebiedenbestand voor een eigen "
-                             "indeling)")
-        warnings.append("Geen kerngebiedenbestand: elke wijk is een kerngebied.")
+    codes = _ordered_codes(areas, wanted)
+    where = "de regio" if len(codes) > 1 else "de gemeente"
+    base_year = _base_year(base_year, buurten.edition)
+    ref = build_reference(cbs_data, cbs_name, buurten, gemeente=codes, year=base_year,
+                          table=_split(reference)[0] if reference is not None else None,
+                          table_name=_split(reference)[1] if reference is not None else None)
+    named = fill_gemeente_names(areas, ref.reference)
+    superseded = {GEMEENTE_NAME_NOTE} if named and \
+        (areas["gemeente_name"] != areas["gemeente_code"]).all() else set()
+    warnings.extend(w for w in buurten.warnings if w not in superseded)
+    import_report.merge(ImportReport([line for line in buurten.report
+                                      if line.text not in superseded]))
+    warnings.extend(named)
+    kerngebied_source = assign_kerngebieden(
+        areas, _split(kerngebieden) if kerngebieden is not None else None, warnings)
     stats["buurten"] = len(areas)
 
     report(progress, 0.2, "Bevolking en leeftijdsgroepen afleiden…")
@@ -479,7 +500,7 @@ def build_region(
     report(progress, 0.85, "Voorzieningen lezen…")
     if facilities:
         fac, fac_source = _facilities(facilities, outline, buffer_m, warnings, stats,
-                                      homes_result, bag_name)
+                                      homes_result, bag_name, where=where)
     else:
         fac, fac_source = _empty_facilities(), "geen voorzieningen geladen"
         warnings.append("Geen voorzieningenlijst: aanbod van zorgplaatsen en loopafstanden "
@@ -487,29 +508,15 @@ def build_region(
     stats["facilities"] = len(fac)
 
     report(progress, 0.95, "Regio controleren…")
-    edition = buurten.edition
-    if base_year is None:
-        if not edition:
-            raise ImportDataError(
-                "het jaar van de CBS-gegevens is niet te herkennen; geef het basisjaar op "
-                "(--year, of in de app het veld 'Basisjaar').")
-        base_year = int(edition)
-    ref = build_reference(cbs_data, cbs_name, buurten, gemeente=gm_code, year=base_year,
-                          table=_split(reference)[0] if reference is not None else None,
-                          table_name=_split(reference)[1] if reference is not None else None)
     warnings.extend(ref.notes)
     households = households_per_buurt(buurten.counts)
     if households is not None:  # the model's households: the map's figures per buurt
         population["households"] = population["buurt_code"].map(households).to_numpy()
-    gm_name = str(areas["gemeente_name"].iloc[0])
-    now = datetime.now(UTC).strftime("%Y-%m-%d")
-    metadata = {
-        "region_name": gm_name,
-        "gemeente_code": gm_code,
+    metadata = _region_identity(areas, codes, name) | {
         "base_year": str(base_year),
         "reference_date": f"{base_year}-01-01",
         "demo": "false",
-        "created": now,
+        "created": datetime.now(UTC).strftime("%Y-%m-%d"),
         "licence": "CBS en PDOK: CC BY 4.0 (bron: CBS); BAG: CC0 (Kadaster); "
                    "OpenStreetMap: ODbL (© OpenStreetMap-bijdragers)",
         "notice": _population_notice(population, distribution.source),
@@ -526,7 +533,7 @@ def build_region(
     _summarise(import_report, warnings, stats, metadata, distribution.source,
                kerngebied_source)
     metadata["import_report"] = import_report.to_json()
-    villages = _villages_layer(areas) if gm_code == MIDDEN_DRENTHE else None
+    villages = villages_layer(areas) if MIDDEN_DRENTHE in codes else None
     if villages is not None:
         metadata["source_villages"] = ("Dorpsnamen, ligging en inwonertallen: lijst van kernen "
                                        "(data/midden_drenthe_villages.csv)")

@@ -26,7 +26,7 @@ Every spatial layer is in EPSG:28992 (RD New). Layers and columns:
     not apply); optionally ``woonplaats``, ``location_basis`` (``dorp bekend``: a real
     facility placed in its village; ``aanname``: placed by assumption), ``source`` and
     ``outside_region`` (bool: the facility lies outside the region's buurten, within the
-    buffer of :attr:`geo.model.norms.Norms.max_reach`; computed from the buurten by the
+    build's buffer (:attr:`geo.model.norms.Norms.max_reach`); computed from the buurten by the
     analysis where absent or empty).
 ``villages`` (Point, optional)
     ``name``, ``inhabitants``, ``kerngebied``: village labels and reference totals.
@@ -441,6 +441,8 @@ def validate_region(region: Region) -> Region:
     )
     for col in ("name", "operator"):
         facilities[col] = facilities[col].fillna("").astype(str)
+    if "outside_region" in facilities.columns:
+        facilities["outside_region"] = facilities["outside_region"].fillna(False).astype(bool)
     return Region(
         areas=areas.reset_index(drop=True),
         population=population.reset_index(drop=True),

@@ -12,6 +12,9 @@
 - ``fetch_{GM}_{year}.json`` — provenance: per download the URLs or requests, the UTC
   time, the counts and the licence.
 
+A region of several municipalities: :func:`fetch_regions` fetches each one as above and
+combines the files into one set a single build reads (:mod:`geo.io.fetch.multi`).
+
 HTTP uses only the standard library (:mod:`geo.io.fetch.http`). Base URLs come from the
 ``base_url`` argument, else from :class:`geo.config.Config` (``pdok_url``,
 ``cbs_odata_url``, ``bag_url``, ``overpass_url``; environment variables
@@ -42,6 +45,7 @@ from geo.io.fetch.bag import DEFAULT_TILE_M, LICENCE_BAG, bag_tiles, fetch_bag
 from geo.io.fetch.cache import UrlCache, default_cache
 from geo.io.fetch.cbs_odata import KWB_TABLES, POPULATION_COLUMNS, fetch_population, resolve_table
 from geo.io.fetch.enrich import NABIJHEID_FIELDS, enrich_buurten, fetch_nabijheid
+from geo.io.fetch.multi import fetch_regions, region_key
 from geo.io.fetch.overpass import DEFAULT_BUFFER_M, LICENCE_OSM, fetch_osm, overpass_query
 from geo.io.fetch.pdok import buurten_url, fetch_buurten, fetch_wijken, wijken_url
 from geo.io.fetch.region import OPTIONAL_PARTS, FetchUrls, RegionFetch, fetch_region
@@ -79,9 +83,11 @@ __all__ = [
     "fetch_osm",
     "fetch_population",
     "fetch_region",
+    "fetch_regions",
     "fetch_wijken",
     "normalize_gemeente_code",
     "overpass_query",
+    "region_key",
     "resolve_table",
     "wijken_url",
 ]

@@ -33,6 +33,7 @@ import shapely
 from geo import vocabulary
 from geo.config import Config
 from geo.errors import DownloadError, ImportDataError
+from geo.io._region_areas import LARGEST_CATCHMENT_M
 from geo.io.fetch._common import (
     FetchResult,
     Source,
@@ -52,7 +53,8 @@ __all__ = ["DEFAULT_BUFFER_M", "LICENCE_OSM", "OVERPASS_FILTERS", "OsmSummary", 
 
 LICENCE_OSM = "ODbL 1.0, © OpenStreetMap-bijdragers"
 #: Facilities this far (metres) outside the municipality are included (as ``geo build``).
-DEFAULT_BUFFER_M: float = 5000.0
+#: Facilities this far around the area are fetched: the largest catchment (15 km).
+DEFAULT_BUFFER_M: float = LARGEST_CATCHMENT_M
 #: Overpass filters, one statement each (``nwr`` = nodes, ways and relations).
 OVERPASS_FILTERS: tuple[str, ...] = (
     'nwr["amenity"~"^(doctors|pharmacy|hospital|clinic|nursing_home|social_facility|'

@@ -73,6 +73,13 @@ class RegionFetch:
         Dutch remarks for the user (names added, nabijheid source, OSM counts, cache use).
     metadata_path
         ``fetch_{GM}_{year}.json``.
+    gemeenten
+        For a region of several municipalities (:func:`geo.io.fetch.multi.fetch_regions`):
+        their codes; ``gemeente_code`` is then the region key (codes joined by ``-``).
+    name
+        Region name for the build, if one was given.
+    extra_facilities
+        Further OpenStreetMap files (one per municipality after the first).
     """
 
     gemeente_code: str
@@ -80,17 +87,22 @@ class RegionFetch:
     results: dict[str, FetchResult] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     metadata_path: Path | None = None
+    gemeenten: tuple[str, ...] = ()
+    name: str | None = None
+    extra_facilities: tuple[Path, ...] = ()
 
     def build_inputs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`geo.io.build.build_region` (paths of the files)."""
         inputs: dict[str, Any] = {"cbs": self.results["buurten"].path,
-                                  "gemeente": self.gemeente_code}
+                                  "gemeente": list(self.gemeenten) or self.gemeente_code}
+        if self.name:
+            inputs["name"] = self.name
         if "bevolking" in self.results:
             inputs["population"] = self.results["bevolking"].path
         if "bag" in self.results:
             inputs["bag"] = self.results["bag"].path
         if "osm" in self.results:
-            inputs["facilities"] = [self.results["osm"].path]
+            inputs["facilities"] = [self.results["osm"].path, *self.extra_facilities]
         return inputs
 
 

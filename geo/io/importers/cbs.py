@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -69,6 +69,7 @@ from geo.io.importers._cbs_wijken import fill_wijk_names, kerngebied_names, sibl
 
 __all__ = [
     "COUNT_COLUMNS",
+    "GEMEENTE_NAME_NOTE",
     "dropped_note",
     "FIELD_ALIASES",
     "CbsBuurten",
@@ -134,10 +135,12 @@ _AREA_COLUMNS = ("buurt_code", "buurt_name", "wijk_code", "wijk_name", "gemeente
                  "gemeente_name", "kerngebied", "buurt_type")
 
 
+#: Note when the file has no municipality names (the build may still find them).
+GEMEENTE_NAME_NOTE = ("het bestand heeft geen gemeentenaam; de gemeentecode wordt als naam "
+                      "gebruikt.")
 _NAME_FALLBACK_NOTES = {
     "buurt_name": "het bestand heeft geen buurtnamen; de buurtcode wordt als naam gebruikt.",
-    "gemeente_name": "het bestand heeft geen gemeentenaam; de gemeentecode wordt als naam "
-                     "gebruikt.",
+    "gemeente_name": GEMEENTE_NAME_NOTE,
 }
 
 
@@ -291,8 +294,19 @@ def _numbers(raw: pd.DataFrame, cols: dict[str, str], label: str) -> pd.DataFram
     return out
 
 
-def _select_gemeente(frame: gpd.GeoDataFrame, gemeente: str | None,
+def _gemeente_mask(frame: gpd.GeoDataFrame, wanted: str) -> pd.Series:
+    match = re.fullmatch(r"(?i)(?:gm)?\s*(\d{1,4})", wanted)
+    if match:
+        return frame["gemeente_code"] == f"GM{match.group(1).zfill(4)}"
+
+    def norm(text: object) -> str:
+        return re.sub(r"[\W_]+", "", str(text).casefold())
+    return frame["gemeente_name"].map(norm) == norm(wanted)
+
+
+def _select_gemeente(frame: gpd.GeoDataFrame, gemeente: str | Sequence[str] | None,
                      label: str) -> gpd.GeoDataFrame:
+    """The buurten of the wanted municipalities (one or more codes or names)."""
     available = frame.drop_duplicates("gemeente_code")
     known = listing(
         code if name == code else f"{code} {name}"
@@ -302,21 +316,26 @@ def _select_gemeente(frame: gpd.GeoDataFrame, gemeente: str | None,
     if gemeente is None:
         if len(available) == 1:
             return frame
-        raise _fail(label, f"bevat {len(available)} gemeenten; kies er één (code of naam): "
-                           f"{known}.")
-    wanted = str(gemeente).strip()
-    match = re.fullmatch(r"(?i)(?:gm)?\s*(\d{1,4})", wanted)
-    if match:
-        mask = frame["gemeente_code"] == f"GM{match.group(1).zfill(4)}"
-    else:
-        def norm(text: object) -> str:
-            return re.sub(r"[\W_]+", "", str(text).casefold())
-        mask = frame["gemeente_name"].map(norm) == norm(wanted)
-    if not mask.any():
+        raise _fail(label, f"bevat {len(available)} gemeenten; kies er één of meer (code of "
+                           f"naam): {known}.")
+    wanted = [gemeente] if isinstance(gemeente, str) else list(gemeente)
+    wanted = list(dict.fromkeys(str(w).strip() for w in wanted if str(w).strip()))
+    mask = pd.Series(False, index=frame.index)
+    missing = []
+    for item in wanted:
+        found = _gemeente_mask(frame, item)
+        if not found.any():
+            missing.append(item)
+        mask |= found
+    if missing or not wanted:
         no_names = (available["gemeente_name"] == available["gemeente_code"]).all()
         hint = " Het bestand heeft geen gemeentenamen; kies met de code." if no_names else ""
-        raise _fail(label, f"gemeente '{wanted}' staat niet in het bestand. Beschikbaar: "
-                           f"{known}.{hint}")
+        what = (f"gemeente '{missing[0]}' staat" if len(missing) == 1 else
+                f"gemeenten {', '.join(repr(m) for m in missing)} staan")
+        raise _fail(label, f"{what} niet in het bestand. Beschikbaar: {known}.{hint}"
+                           + (" Gebruik een bestand dat alle gemeenten van de regio bevat "
+                              "(bijv. de landelijke Wijk- en Buurtkaart)."
+                              if len(wanted) > 1 else ""))
     return frame.loc[mask]
 
 
@@ -420,12 +439,12 @@ def read_cbs_buurten(
     data: uploads.InputData,
     name: str | None = None,
     *,
-    gemeente: str | None = None,
+    gemeente: str | Sequence[str] | None = None,
     layer: str | None = None,
     wijken: uploads.InputData | None = None,
     wijken_name: str | None = None,
 ) -> CbsBuurten:
-    """Read the buurten of one municipality from a CBS Wijk- en Buurtkaart file.
+    """Read the buurten of one or more municipalities from a CBS Wijk- en Buurtkaart file.
 
     Parameters
     ----------
@@ -436,7 +455,9 @@ def read_cbs_buurten(
         File name for messages.
     gemeente
         Municipality code (``"GM1731"`` or ``"1731"``) or name (case-insensitive, e.g.
-        ``"midden-drenthe"``). Required when the file holds several municipalities.
+        ``"midden-drenthe"``), or a sequence of them for a region of several
+        municipalities (every one must be in the file). Required when the file holds
+        several municipalities.
     layer
         Layer to read; by default the ``buurten`` layer of a multi-layer GeoPackage.
     wijken, wijken_name

@@ -178,7 +178,9 @@ def _age_shares(pct: np.ndarray, inhabitants: np.ndarray, anchor_65: bool,
             continue
         if inhabitants[i] <= 0:
             continue
-        if reference == "land" and not known[i].any():
+        # no age figure anywhere: refuse; a buurt whose bands are all secret (e.g. five
+        # inhabitants) among buurten with figures gets the national shares, all estimated
+        if reference == "land" and not known[i].any() and not known[inhabitants > 0].any():
             raise ImportDataError(
                 "de gegevens hebben geen leeftijdsgroepen of leeftijdspercentages (0–15, "
                 "15–25, 25–45, 45–65, 65+) voor buurten met inwoners; gebruik de Wijk- en "

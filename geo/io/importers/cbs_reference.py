@@ -16,17 +16,18 @@ Two kinds of input give the same layer (schema in :mod:`geo.model.region`):
   ``AfstandTotHuisartsenpraktijk_110``): :func:`read_reference_table`.
 
 Rules: every CBS no-data code (≤ -99990, ``.``, empty) is NaN, never a number; only rows of
-the chosen municipality are kept (its ``GM`` code and the ``WK``/``BU`` codes that start
-with its number); with several editions of one code the latest is kept unless a year is
-asked for. The age groups are taken only from **counts** (``aantal_personen_…``): the map's
-whole percentages give counts that are off by up to half a percent of the inhabitants, so
-they are not published figures and are left empty (a note says so).
+the chosen municipalities are kept (their ``GM`` codes and the ``WK``/``BU`` codes that
+start with their numbers; a region may hold several); with several editions of one code
+the latest is kept unless a year is asked for. The age groups are taken only from
+**counts** (``aantal_personen_…``): the map's whole percentages give counts that are off by
+up to half a percent of the inhabitants, so they are not published figures and are left
+empty (a note says so).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -140,6 +141,17 @@ def _gemeente_digits(gemeente: str) -> str:
     return match.group(1).zfill(4)
 
 
+def _all_digits(gemeente: str | Sequence[str]) -> list[str]:
+    """The four digits of every municipality code (one code or several)."""
+    items = [gemeente] if isinstance(gemeente, str) else list(gemeente)
+    return list(dict.fromkeys(_gemeente_digits(g) for g in items))
+
+
+def _unit_pattern(gemeente: str | Sequence[str]) -> str:
+    digits = "|".join(_all_digits(gemeente))
+    return rf"GM(?:{digits})|WK(?:{digits})\d{{2}}|BU(?:{digits})\d{{4}}"
+
+
 def _names(frame: pd.DataFrame, lookup: tuple[dict[str, str], dict[str, str]],
            levels: pd.Series, codes: pd.Series) -> pd.Series:
     names = pd.Series("", index=frame.index, dtype=object)
@@ -166,14 +178,14 @@ def _years(frame: pd.DataFrame, lookup: tuple[dict[str, str], dict[str, str]],
     return pd.Series(np.nan if year is None else float(year), index=frame.index)
 
 
-def _build(frame: pd.DataFrame, *, gemeente: str, year: int | None, source: str,
-           label: str, canonical: bool = False) -> tuple[pd.DataFrame, list[str]]:
-    """The reference rows of one municipality from any CBS-shaped frame."""
+def _build(frame: pd.DataFrame, *, gemeente: str | Sequence[str], year: int | None,
+           source: str, label: str, canonical: bool = False
+           ) -> tuple[pd.DataFrame, list[str]]:
+    """The reference rows of the region's municipalities from any CBS-shaped frame."""
     notes: list[str] = []
     lookup = _column_lookup(c for c in frame.columns if c != "geometry")
     codes = _codes(frame, lookup, label)
-    digits = _gemeente_digits(gemeente)
-    keep = codes.str.fullmatch(rf"GM{digits}|WK{digits}\d{{2}}|BU{digits}\d{{4}}")
+    keep = codes.str.fullmatch(_unit_pattern(gemeente))
     frame, codes = frame.loc[keep], codes[keep]
     levels = codes.str[:2].map({p: lv for lv, p in REFERENCE_LEVELS.items()})
     out = pd.DataFrame({"level": levels, "code": codes,
@@ -213,7 +225,7 @@ def _has_figures(ref: pd.DataFrame) -> pd.Series:
     return ref[list(_FIGURES)].notna().any(axis=1)
 
 
-def reference_from_cbs(frame: pd.DataFrame, *, gemeente: str, year: int,
+def reference_from_cbs(frame: pd.DataFrame, *, gemeente: str | Sequence[str], year: int,
                        source: str, label: str = "CBS-kaart") -> ReferenceTable:
     """Reference rows from a Wijk- en Buurtkaart frame (buurten, wijken or gemeenten).
 
@@ -223,7 +235,8 @@ def reference_from_cbs(frame: pd.DataFrame, *, gemeente: str, year: int,
         A layer of the map with CBS's columns, or ``CbsBuurten.areas`` joined with
         ``CbsBuurten.counts`` (canonical names); codes in any CBS code column.
     gemeente
-        Municipality code (``GM1731`` or ``1731``); other rows are dropped.
+        Municipality code (``GM1731`` or ``1731``) or several codes (a region); rows of
+        other municipalities are dropped.
     year
         Edition year, used where the frame has no ``jaar``/``jrstatcode``.
     source
@@ -247,7 +260,8 @@ def reference_from_cbs(frame: pd.DataFrame, *, gemeente: str, year: int,
     return ReferenceTable(validate_reference(_latest(ref, None)), tuple(notes))
 
 
-def read_cbs_levels(data: uploads.InputData, name: str | None, *, gemeente: str,
+def read_cbs_levels(data: uploads.InputData, name: str | None, *,
+                    gemeente: str | Sequence[str],
                     year: int, source: str) -> ReferenceTable:
     """Reference rows from the ``wijken`` and ``gemeenten`` layers of a Wijk- en Buurtkaart.
 
@@ -278,8 +292,9 @@ def read_cbs_levels(data: uploads.InputData, name: str | None, *, gemeente: str,
 
 
 def read_reference_table(data: uploads.InputData, name: str | None = None, *,
-                         gemeente: str, year: int | None = None) -> ReferenceTable:
-    """Reference rows of one municipality from a Kerncijfers wijken en buurten CSV.
+                         gemeente: str | Sequence[str], year: int | None = None
+                         ) -> ReferenceTable:
+    """Reference rows of the region's municipalities from a Kerncijfers wijken en buurten CSV.
 
     Parameters
     ----------
@@ -288,7 +303,8 @@ def read_reference_table(data: uploads.InputData, name: str | None = None, *,
     name
         File name for messages.
     gemeente
-        Municipality code; rows of other municipalities and of the country are skipped.
+        Municipality code, or several (a region); rows of other municipalities and of the
+        country are skipped. A municipality of the region without any row gets a note.
     year
         Edition to keep; default the latest edition of every code.
 
@@ -299,7 +315,8 @@ def read_reference_table(data: uploads.InputData, name: str | None = None, *,
     Raises
     ------
     ImportDataError
-        Unreadable file, no code column, no figure column, or no row of the municipality.
+        Unreadable file, no code column, no figure column, or no row of any of the
+        municipalities.
     """
     buf, label = uploads.load_bytes(data, name)
     table = tables.read_table(buf, label)
@@ -314,10 +331,17 @@ def read_reference_table(data: uploads.InputData, name: str | None = None, *,
     tabel = table[tabel_col].astype(str).str.strip() if tabel_col else pd.Series(
         "", index=table.index)
     ref, notes = _build(table, gemeente=gemeente, year=year, source="", label=label)
+    wanted = [f"GM{d}" for d in _all_digits(gemeente)]
     if ref.empty:
         raise ImportDataError(
-            f"{label}: geen rij van gemeente GM{_gemeente_digits(gemeente)} (codes GM…, WK…, "
-            "BU… van die gemeente); kies de tabel van deze gemeente.")
+            f"{label}: geen rij van gemeente {' of '.join(wanted)} (codes GM…, WK…, BU… van "
+            f"{'die gemeente' if len(wanted) == 1 else 'die gemeenten'}); kies de tabel van "
+            f"{'deze gemeente' if len(wanted) == 1 else 'deze gemeenten'}.")
+    held = set("GM" + ref["code"].str[2:6])
+    absent = [code for code in wanted if code not in held]
+    if absent:
+        notes.append(f"{label}: geen cijfers voor {', '.join(absent)}; de controle van "
+                     f"{'die gemeente' if len(absent) == 1 else 'die gemeenten'} blijft leeg.")
     ids = tabel.loc[ref.index]
     ref["source"] = [f"CBS {t + ' ' if t else ''}Kerncijfers wijken en buurten {int(y)} "
                      f"('{label}'), CC BY 4.0" for t, y in zip(ids, ref["year"], strict=True)]
@@ -354,7 +378,8 @@ def _empty() -> pd.DataFrame:
 
 
 def build_reference(cbs_data: uploads.InputData, cbs_name: str | None, buurten: CbsBuurten, *,
-                    gemeente: str, year: int, table: uploads.InputData | None = None,
+                    gemeente: str | Sequence[str], year: int,
+                    table: uploads.InputData | None = None,
                     table_name: str | None = None) -> ReferenceTable:
     """The reference layer of a build: the map's own figures, then a Kerncijfers table.
 
@@ -366,7 +391,7 @@ def build_reference(cbs_data: uploads.InputData, cbs_name: str | None, buurten: 
     buurten
         The :class:`geo.io.importers.cbs.CbsBuurten` the build read from it.
     gemeente
-        Municipality code.
+        Municipality code, or the codes of a region of several municipalities.
     year
         Edition year of the map (the build's base year when the map does not say).
     table, table_name

@@ -400,8 +400,8 @@ def read_population_table(
     missing = tuple(expected[~expected.isin(values.index)])
     extra = int((~values.index.isin(expected)).sum())
     if extra:
-        notes.append(f"{plural(extra, 'buurt', 'buurten')} uit de tabel horen niet bij deze "
-                     "gemeente en zijn genegeerd.")
+        notes.append(f"{plural(extra, 'buurt', 'buurten')} uit de tabel staan niet op de "
+                     "kaart (een andere gemeente, of zonder vlak weggelaten) en zijn genegeerd.")
     if missing:
         notes.append(f"{plural(len(missing), 'buurt', 'buurten')} van de gemeente staan niet "
                      f"in de tabel ({listing(missing, 5)}); daarvoor gelden de cijfers van "
