@@ -278,7 +278,7 @@ def test_villages_layer(region):
 
 def test_build_uses_the_same_kerngebieden(region):
     """`geo build` for GM1731 assigns the kerngebieden by the default region's rule."""
-    from geo.io.build import _midden_drenthe_kerngebieden
+    from geo.io._region_areas import midden_drenthe_kerngebieden
 
-    got = _midden_drenthe_kerngebieden(region.areas.drop(columns="kerngebied"))
+    got = midden_drenthe_kerngebieden(region.areas.drop(columns="kerngebied"))
     assert got.tolist() == region.areas["kerngebied"].tolist()
