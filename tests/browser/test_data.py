@@ -43,7 +43,7 @@ def _flow(page: Page, tmp_path) -> None:
 
     # bad input first: a clear message, nothing changes
     _upload(page, "CBS-buurten", str(bad))
-    page.get_by_label("Gemeente (code of naam)").fill("GM9991")
+    page.get_by_role("textbox", name="Gemeente(n) (code of naam)").fill("GM9991")
     page.get_by_role("button", name="Voorbeeld maken").click()
     page.get_by_text("kunnen niet worden geladen").wait_for(timeout=30_000)
     assert page.get_by_text("Regio: **Midden-Drenthe").count() == 0  # markdown rendered
@@ -83,11 +83,11 @@ def _flow(page: Page, tmp_path) -> None:
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Data laden").click()
     page.wait_for_timeout(500)
     wait_for_app(page)
-    page.get_by_role("combobox", name="Regio").click()
+    page.get_by_role("combobox", name="Regio", exact=True).click()
     page.get_by_role("option", name="Midden-Drenthe", exact=False).first.click()
     page.get_by_role("button", name="Activeren").click()
     wait_for_app(page)
-    page.get_by_text("Demodata", exact=False).first.wait_for(timeout=30_000)
+    page.get_by_text("gegenereerd (demo)", exact=False).first.wait_for(timeout=30_000)
     page.goto(f"{page.base_url}/tekorten")
     wait_for_app(page)
     page.get_by_text("Regio: Midden-Drenthe", exact=False).first.wait_for(timeout=30_000)

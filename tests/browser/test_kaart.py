@@ -125,7 +125,7 @@ def test_switching_layer_and_year_changes_the_map(page: Page) -> None:
 
 def test_clicking_a_buurt_opens_its_profile(page: Page) -> None:
     region = load_demo_region()
-    code = "BU17310409"  # Verspreide huizen Spier: no facilities at its inner point
+    code = "BU17311409"  # Verspreide huizen Zwiggelte: large, 2 km from any marker or label
     name = region.areas.set_index("buurt_code").loc[code, "buurt_name"]
     display = to_display(region.areas)
     point = display.set_index("buurt_code").geometry[code].representative_point()
@@ -162,7 +162,7 @@ def test_every_page_renders(page: Page, path: str) -> None:
     page.goto(f"{page.base_url}/{path}")
     wait_for_app(page)
     assert_no_exception(page)
-    assert "Demodata" in page.locator("[data-testid='stApp']").inner_text()
+    assert "gegenereerd (demo)" in page.locator("[data-testid='stApp']").inner_text()
     assert page.get_by_text("Page not found").count() == 0
     screenshot(page, f"page-{path or 'kaart'}")
     assert page.page_errors == []

@@ -15,7 +15,7 @@ def test_home_renders_offline(page: Page) -> None:
     wait_for_app(page)
     assert_no_exception(page)
     text = page.locator("[data-testid='stApp']").inner_text()
-    assert "demo" in text.lower(), "the demo-data notice ('Demodata') is missing"
+    assert "gegenereerd (demo)" in text.lower(), "the notice on generated data is missing"
     screenshot(page, "home")
     assert page.page_errors == []
     assert page.external_requests == []
