@@ -93,8 +93,11 @@ def dwelling_plan(areas: gpd.GeoDataFrame, kwb: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Index ``buurt_code`` (areas order): ``wijk_code``, ``households``, ``dwellings``
-        (int; sums to the wijk's woningvoorraad), ``pct_single_family``, ``pct_owner``
-        (the wijk's value where CBS gives none for the buurt).
+        (int), ``pct_single_family``, ``pct_owner`` (the wijk's value where CBS gives none
+        for the buurt, else the gemeente's). A wijk's woningvoorraad is split over all its
+        buurten in ``kwb`` by households, so the dwellings sum to it exactly when every
+        buurt is in ``areas``; the share of a buurt left out of the region (e.g. for lack
+        of geometry) is left out with it.
     """
     fig = kwb.set_index("gwb_code")
 
@@ -103,16 +106,24 @@ def dwelling_plan(areas: gpd.GeoDataFrame, kwb: pd.DataFrame) -> pd.DataFrame:
 
     plan = pd.DataFrame({"wijk_code": areas["wijk_code"].to_numpy()},
                         index=pd.Index(areas["buurt_code"], name="buurt_code"))
-    plan["households"] = num("aantal_huishoudens").reindex(plan.index).fillna(0).to_numpy()
+    households = num("aantal_huishoudens")
+    plan["households"] = households.reindex(plan.index).fillna(0).to_numpy()
+    gemeente = plan["wijk_code"].str.replace(r"^WK(\d{4})\d*$", r"GM\1", regex=True)
     for out, col in (("pct_single_family", "percentage_eengezinswoning"),
                      ("pct_owner", "percentage_koopwoningen")):
         own = num(col).reindex(plan.index)
-        plan[out] = own.fillna(plan["wijk_code"].map(num(col))).to_numpy()
+        plan[out] = own.fillna(plan["wijk_code"].map(num(col))).fillna(
+            gemeente.map(num(col))).to_numpy()
     stock = num("woningvoorraad")
+    level = fig["soort_regio"].str.lower() if "soort_regio" in fig else pd.Series(dtype=str)
+    listed = fig.loc[level.reindex(fig.index).eq("buurt").to_numpy(), "wijkcode"] \
+        if "wijkcode" in fig else pd.Series(dtype=str)
     plan["dwellings"] = 0
     for wijk, rows in plan.groupby("wijk_code", sort=True):
-        plan.loc[rows.index, "dwellings"] = _largest_remainder(
-            rows["households"].to_numpy(), int(stock[wijk]))
+        codes = sorted(set(rows.index) | set(listed.index[listed == wijk]))
+        split = pd.Series(_largest_remainder(
+            households.reindex(codes).fillna(0).to_numpy(), int(stock[wijk])), index=codes)
+        plan.loc[rows.index, "dwellings"] = split.reindex(rows.index).to_numpy()
     plan["dwellings"] = plan["dwellings"].astype("int64")
     return plan
 
