@@ -74,10 +74,13 @@ def _notify(notices: Sequence[str]) -> None:
 
 
 def _load(path: str | None):  # noqa: ANN202 - Region, imported lazily
-    from geo.datasets import load_demo_region
+    from geo.datasets import BUILTIN_PREFIX, load_builtin_region, load_demo_region
     from geo.io.region_package import load_region
 
-    region = load_region(path) if path else load_demo_region()
+    if path and path.strip().casefold().startswith(BUILTIN_PREFIX):
+        region = load_builtin_region(path)
+    else:
+        region = load_region(path) if path else load_demo_region()
     _notify(region.notices)
     return region
 
@@ -326,14 +329,22 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate_demo(args: argparse.Namespace) -> int:
-    from geo.datasets import DEMO_REGION, get_path
-    from geo.datasets.midden_drenthe import SEED, generate_region
-    from geo.io.region_package import write_region
+    from geo.datasets import BUILTIN_REGIONS, find_builtin
+    from geo.datasets._builtin import generate_builtin, write_builtin
 
-    region = generate_region(seed=args.seed if args.seed is not None else SEED)
-    out = write_region(region, args.out or get_path(DEMO_REGION))
-    print(f"Standaardregio geschreven: {out} ({len(region.areas)} CBS-buurten, "
-          f"{len(region.homes)} gegenereerde woningen, {len(region.facilities)} voorzieningen)")
+    # --out without --region: the default region (as before there were two)
+    names = [args.region] if args.region else \
+        ["midden-drenthe"] if args.out else list(BUILTIN_REGIONS)
+    for name in names:
+        if find_builtin(name) is None:
+            print(f"Fout: onbekende ingebouwde regio '{name}'; beschikbaar: "
+                  f"{', '.join(BUILTIN_REGIONS)}.", file=sys.stderr)
+            return 2
+        region = generate_builtin(name, seed=args.seed)
+        out = write_builtin(name, region, args.out)
+        print(f"Ingebouwde regio geschreven: {out} ({len(region.areas)} CBS-buurten, "
+              f"{len(region.homes)} gegenereerde woningen, {len(region.facilities)} "
+              "voorzieningen)")
     return 0
 
 
@@ -356,7 +367,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("analyse", help="tekortenanalyse naar een GeoPackage")
-    p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
+    p.add_argument("--region", help="regiopakket (.gpkg) of een ingebouwde regio "
+                   "(builtin:zuidoost-drenthe); standaard de ingebouwde demo")
     p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {get_config().max_year})")
     p.add_argument("--norms", help=f"normset ({', '.join(PRESETS)}) of .toml/.json-bestand")
     p.add_argument("--prognosis", choices=sorted(VARIANTS), help="prognosevariant")
@@ -369,14 +381,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                    help="scenariobestanden (.toml); 'basis' = de regio zonder wijzigingen "
                    "(jaar, normen en prognose van het eerste bestand)")
-    p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
+    p.add_argument("--region", help="regiopakket (.gpkg) of een ingebouwde regio "
+                   "(builtin:zuidoost-drenthe); standaard de ingebouwde demo")
     p.add_argument("--year", type=int, help="jaar voor alle scenario's (overschrijft 'year')")
     p.set_defaults(func=_cmd_compare)
 
     from geo.reporting.export import ALL_LAYERS, FORMATS, LAYERS
 
     p = sub.add_parser("export", help="een laag exporteren voor QGIS of andere software")
-    p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
+    p.add_argument("--region", help="regiopakket (.gpkg) of een ingebouwde regio "
+                   "(builtin:zuidoost-drenthe); standaard de ingebouwde demo")
     p.add_argument("--scenario", help="scenariobestand (.toml)")
     p.add_argument("--year", type=int, help=f"jaar (basisjaar t/m {get_config().max_year})")
     p.add_argument("--norms", help=f"normset ({', '.join(PRESETS)}) of .toml/.json-bestand")
@@ -433,7 +447,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("check", help="het model naast de gepubliceerde CBS-cijfers (controle)")
-    p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
+    p.add_argument("--region", help="regiopakket (.gpkg) of een ingebouwde regio "
+                   "(builtin:zuidoost-drenthe); standaard de ingebouwde demo")
     p.add_argument("--year", type=int, help="jaar van het model (standaard het basisjaar)")
     p.add_argument("--detail", action="store_true", help="ook elke buurt tonen")
     p.add_argument("--out", help="alle rijen als CSV-bestand")
@@ -449,7 +464,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_network_parsers(sub)
 
     p = sub.add_parser("info", help="samenvatting van een regiopakket")
-    p.add_argument("--region", help="regiopakket (.gpkg); standaard de ingebouwde demo")
+    p.add_argument("--region", help="regiopakket (.gpkg) of een ingebouwde regio "
+                   "(builtin:zuidoost-drenthe); standaard de ingebouwde demo")
     p.set_defaults(func=_cmd_info)
 
     p = sub.add_parser("regions", help="opgeslagen regio's en de standaardregio van de server")
@@ -457,9 +473,12 @@ def build_parser() -> argparse.ArgumentParser:
                    "of naam; 'demo' = ingebouwd); WOONZORGATLAS_DEFAULT_REGION gaat voor")
     p.set_defaults(func=_cmd_regions)
 
-    p = sub.add_parser("generate-demo", help="de standaardregio (CBS-data met gegenereerde "
-                                             "woningen) opnieuw bouwen uit data/")
-    p.add_argument("--out", help="doelbestand (standaard data/midden_drenthe.gpkg)")
+    p = sub.add_parser("generate-demo", help="de ingebouwde regio's (CBS-data met "
+                                             "gegenereerde woningen) opnieuw bouwen uit data/")
+    p.add_argument("--region", help="alleen deze ingebouwde regio (midden-drenthe of "
+                                    "zuidoost-drenthe); standaard beide")
+    p.add_argument("--out", help="doelbestand (één regio: --region, anders Midden-Drenthe; "
+                                 "standaard het bestand in data/)")
     p.add_argument("--seed", type=int, help="seed (standaard de vaste seed)")
     p.set_defaults(func=_cmd_generate_demo)
     return parser

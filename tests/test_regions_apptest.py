@@ -208,3 +208,21 @@ def test_export_filters_on_the_municipality(two):
     rows = next(m for m in at.metric if m.label == "Rijen")
     assert rows.value == "3"  # the three buurten of Buurgemeente
     assert any("gemeente Buurgemeente" in c.value for c in at.caption)
+
+
+# --- the second built-in region ------------------------------------------------------------
+
+
+def test_builtin_zuidoost_drenthe_by_url_alias_and_data_page():
+    at = _open(regio="boce")  # an alias is rewritten to the id
+    assert "Zuidoost-Drenthe" in _region_shown(at)
+    assert at.query_params["regio"] == "zuidoost-drenthe"
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    choice = at.selectbox(key="data_region_choice")
+    assert choice.value == "zuidoost-drenthe"
+    assert {"demo", "zuidoost-drenthe"} <= set(choice.options) or \
+        any("Zuidoost-Drenthe" in o for o in choice.options)
+    other = _open()  # another session stays in the server default
+    assert "Midden-Drenthe" in _region_shown(other)
+    assert active_region_path() is None

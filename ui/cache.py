@@ -11,7 +11,7 @@ import streamlit as st
 
 from geo.analysis.gaps import GapResult, analyse
 from geo.analysis.prepared import PreparedRegion, prepare_region
-from geo.datasets import load_demo_region
+from geo.datasets import load_builtin_region, load_demo_region
 from geo.io.region_package import load_region
 from geo.model.region import Region
 
@@ -20,6 +20,12 @@ from geo.model.region import Region
 def default_region() -> Region:
     """The embedded demo region (loaded once per server)."""
     return load_demo_region()
+
+
+@st.cache_resource(max_entries=4, show_spinner="Ingebouwde regio laden…")
+def builtin_region(name: str) -> Region:
+    """Another built-in region by id (``zuidoost-drenthe``), loaded once per server."""
+    return load_builtin_region(name)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Regio laden…")

@@ -9,8 +9,10 @@ session without ``?regio=`` starts in the server default
 (:func:`geo.io.saved_regions.default_region_ref`: ``WOONZORGATLAS_DEFAULT_REGION``, the
 marker set with ``python -m geo regions --default``, or the built-in region).
 
-Ids: ``demo`` for the built-in region, else a saved region's file name without ``.gpkg``;
-the URL may also hold the region's name (it is rewritten to the id).
+Ids: ``demo`` for the built-in default region (Midden-Drenthe), ``zuidoost-drenthe`` for the
+second built-in region (:data:`geo.datasets.BUILTIN_REGIONS`), else a saved region's file
+name without ``.gpkg``; the URL may also hold the region's name or an alias such as ``boce``
+(it is rewritten to the id).
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from pathlib import Path
 
 import streamlit as st
 
+from geo.datasets import BUILTIN_REGIONS, find_builtin
 from geo.errors import WoonzorgError
 from geo.io.saved_regions import default_region_ref, find_saved_region, list_saved_regions
 from geo.model.region import Region
 from geo.reporting.profile import md_escape
 from geo.reporting.provenance import DataProvenance
-from ui.cache import default_region, region_from_file
+from ui.cache import builtin_region, default_region, region_from_file
 
 REGIO = "regio"  # session-state key and URL parameter
 DEMO_ID = "demo"
@@ -40,6 +43,7 @@ class RegionChoice:
     id: str
     label: str
     path: Path | None = None
+    builtin: str | None = None  # id of another built-in region (not the default)
 
 
 def builtin_choice() -> RegionChoice:
@@ -51,12 +55,21 @@ def builtin_choice() -> RegionChoice:
     return RegionChoice(DEMO_ID, label)
 
 
+def other_builtin_choices() -> dict[str, RegionChoice]:
+    """The built-in regions besides the default, by id (labelled without loading them)."""
+    default = next(iter(BUILTIN_REGIONS))
+    return {item.id: RegionChoice(item.id, f"{item.title} (ingebouwd; echte CBS-grenzen en "
+                                           "-cijfers, woningen en voorzieningen gegenereerd)",
+                                  builtin=item.id)
+            for item in BUILTIN_REGIONS.values() if item.id != default}
+
+
 def region_options() -> dict[str, RegionChoice]:
-    """Every region a session can choose, by id: the built-in one, then the saved ones.
+    """Every region a session can choose, by id: the built-in ones, then the saved ones.
 
     Saved regions that cannot be listed are left out with an error message.
     """
-    options = {DEMO_ID: builtin_choice()}
+    options = {DEMO_ID: builtin_choice(), **other_builtin_choices()}
     try:
         saved = list_saved_regions()
     except WoonzorgError as exc:
@@ -75,6 +88,9 @@ def resolve(ref: str) -> RegionChoice | None:
     if text.casefold() in _BUILTIN_ALIASES or \
             text.casefold() == default_region().name.strip().casefold():
         return builtin_choice()
+    item = find_builtin(text)
+    if item is not None:
+        return other_builtin_choices().get(item.id) or builtin_choice()
     try:
         found = find_saved_region(text)
     except WoonzorgError:
@@ -131,6 +147,13 @@ def load(choice: RegionChoice) -> tuple[Region, str]:
     A saved region that can no longer be read falls back to the built-in region with a
     message (the session then shows the built-in region).
     """
+    if choice.builtin is not None:
+        try:
+            return builtin_region(choice.builtin), f"builtin:{choice.builtin}"
+        except WoonzorgError as exc:
+            st.error(f"De ingebouwde regio {md_escape(choice.label)} kan niet worden gelezen "
+                     f"({exc}); de standaardregio wordt getoond.")
+            remember(DEMO_ID)
     if choice.path is not None:
         try:
             mtime = os.path.getmtime(choice.path)

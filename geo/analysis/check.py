@@ -164,8 +164,7 @@ def _with_shares(frame: pd.DataFrame) -> pd.DataFrame:
 def _model_levels(region: Region, result: GapResult) -> dict[str, pd.DataFrame]:
     per_buurt = _model_per_buurt(region, result)
     buurt = per_buurt.assign(n_buurten=1)
-    gemeente = _aggregate(per_buurt, None)
-    gemeente.index = [str(region.areas["gemeente_code"].iloc[0])]
+    gemeente = _aggregate(per_buurt, "gemeente_code")  # one row per municipality
     return {"buurt": _with_shares(buurt), "wijk": _with_shares(_aggregate(per_buurt,
                                                                            "wijk_code")),
             "gemeente": _with_shares(gemeente)}

@@ -11,7 +11,16 @@ name                               file (in ``data/``; sources and licences: ``d
 ``cbs_wijken``                     the 17 CBS wijken 2024 (WGS84 GeoJSON)
 ``cbs_gemeente``                   the gemeente outline 2024 (WGS84 GeoJSON)
 ``cbs_kerncijfers``                CBS Kerncijfers wijken en buurten 2024 (and the gemeente 2019)
+``zuidoost_drenthe``               the second built-in region (Borger-Odoorn, Coevorden, Emmen;
+                                   zipped GeoPackage), built by
+                                   :mod:`geo.datasets.zuidoost_drenthe` from the files below
+``boce_buurten``                   the 209 CBS buurten 2024 of the three gemeenten (WGS84)
+``boce_wijken``                    their 61 wijken 2024 (WGS84 GeoJSON)
+``boce_kerncijfers``               CBS Kerncijfers 2024 of the three (and the gemeenten 2019)
 =================================  =============================================================
+
+The built-in regions by id (``midden-drenthe``, ``zuidoost-drenthe``):
+:data:`BUILTIN_REGIONS`, :func:`find_builtin`, :func:`load_builtin_region`.
 
 Examples
 --------
@@ -25,6 +34,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from geo.datasets._builtin import (
+    BUILTIN_PREFIX,
+    BUILTIN_REGIONS,
+    BuiltinRegion,
+    find_builtin,
+    load_builtin_region,
+)
 from geo.datasets._files import DEMO_REGION, available, data_dir, get_path
 
 if TYPE_CHECKING:
@@ -32,7 +48,8 @@ if TYPE_CHECKING:
 
     from geo.model.region import Region
 
-__all__ = ["DEMO_REGION", "available", "data_dir", "get_path", "load_demo_region",
+__all__ = ["BUILTIN_PREFIX", "BUILTIN_REGIONS", "DEMO_REGION", "BuiltinRegion", "available",
+           "data_dir", "find_builtin", "get_path", "load_builtin_region", "load_demo_region",
            "reference_figures"]
 
 

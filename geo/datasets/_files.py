@@ -19,6 +19,10 @@ _FILES: dict[str, str] = {
     "cbs_wijken": "cbs_wijken_2024_GM1731_wgs84.geojson",
     "cbs_gemeente": "cbs_gemeente_2024_GM1731_wgs84.geojson",
     "cbs_kerncijfers": "cbs_kerncijfers_GM1731.csv",
+    "zuidoost_drenthe": "zuidoost_drenthe.gpkg.zip",
+    "boce_buurten": "cbs_buurten_2024_BOCE_wgs84.geojson",
+    "boce_wijken": "cbs_wijken_2024_BOCE_wgs84.geojson",
+    "boce_kerncijfers": "cbs_kerncijfers_BOCE.csv",
 }
 
 #: Names accepted by :func:`get_path`.
