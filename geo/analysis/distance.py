@@ -78,9 +78,9 @@ class DistanceMethod:
         return self.method == "network"
 
     @property
-    def key(self) -> tuple[str, str]:
-        """A hashable key of the method (cache keys): ``(method, profile)``."""
-        return (self.method, self.profile)
+    def key(self) -> tuple[str, str, int]:
+        """A hashable key of the method (cache keys): ``(method, profile, network id)``."""
+        return (self.method, self.profile, id(self.network) if self.network else 0)
 
     def nearest(self, origins_xy: np.ndarray, targets_xy: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray]:
