@@ -155,3 +155,94 @@ def test_stale_network_never_changes_the_numbers():
     assert by_buurt(net, "cov75_gp")[OOST] == 0.0
     other = dataclasses.replace(region, network=None)
     assert by_buurt(analyse(other, prepared=prepared), "cov75_gp")[OOST] == 20.0
+
+
+# --------------------------------------------------------------------------- check
+
+
+def _with_reference(region):
+    from checkkit import reference_frame
+
+    from geo.model.region import validate_region
+
+    src = {"year": 2024, "source": "test"}
+    reference = reference_frame([
+        {"level": "gemeente", "code": "GM9999", "name": "Kanaalgemeente", "inhabitants": 300,
+         "dist_gp_km": 1.2, **src},
+        {"level": "buurt", "code": WEST, "name": "West", "inhabitants": 100,
+         "dist_gp_km": 0.3, **src},
+        {"level": "buurt", "code": OOST, "name": "Oost", "inhabitants": 100,
+         "dist_gp_km": 1.6, **src},
+        {"level": "buurt", "code": EILAND, "name": "Eiland", "inhabitants": 100,
+         "dist_gp_km": 1.6, **src},
+    ])
+    net = region.network
+    return dataclasses.replace(validate_region(dataclasses.replace(region, reference=reference)),
+                               network=net)
+
+
+def _gp_rows(table, level: str = "buurt") -> dict[str, float]:
+    rows = table[(table["measure"] == "dist_gp_km") & (table["level"] == level)
+                 & (table["part"] == level)]
+    return dict(zip(rows["code"], rows["model"], strict=True))
+
+
+def test_check_uses_the_car_network_when_loaded():
+    from geo.analysis.check import check_region
+
+    region = _with_reference(canal_region())
+    assert region.network is not None
+    table = check_region(region, analyse(region))  # the analysis walks (walk75)
+    model = _gp_rows(table)
+    # by car: the island's footway is closed, E1/E2 take a 602 m leg to the bank road
+    leg = math.hypot(450, 400)
+    assert model[WEST] == pytest.approx(0.25, abs=1e-4)
+    assert model[OOST] == pytest.approx((1.9 + 1.2) / 2, abs=1e-4)
+    assert model[EILAND] == pytest.approx((leg + 900 + leg + 1000) / 2000, abs=1e-3)
+    method = table.loc[table["measure"] == "dist_gp_km", "method"].iloc[0]
+    assert "profiel car" in method and "straatnetwerk" in method
+    assert not table["measure"].str.startswith("detour_").any()
+    # straight lines: as before, with the detour factor row
+    straight = check_region(region, analyse(region, distance="straight"))
+    assert _gp_rows(straight)[OOST] == pytest.approx(
+        (STRAIGHT_M["O1"] + STRAIGHT_M["O2"]) / 2000, abs=1e-4)
+    assert straight["measure"].str.startswith("detour_").any()
+    assert "rechte lijn" in straight.loc[straight["measure"] == "dist_gp_km", "method"].iloc[0]
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_distance_choice(tmp_path, capsys):
+    import geopandas as gpd
+
+    from geo.cli import main
+    from geo.io.region_package import write_region
+
+    path = write_region(canal_region(), tmp_path / "kanaal.gpkg")
+    out = tmp_path / "net.gpkg"
+    assert main(["analyse", "--region", str(path), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "straatnetwerk" in captured.out and "lopen 75+" in captured.out
+    assert "2 woning(en)" in captured.err and f"{EILAND} 2" in captured.err
+    net = gpd.read_file(out, layer="gaps_buurt").set_index("buurt_code")
+    assert net.loc[OOST, "cov75_gp"] == 0 and net.loc[EILAND, "homes_unreachable"] == 2
+    prov = gpd.read_file(out, layer="provenance")
+    text = " ".join(prov.astype(str).to_numpy().ravel())
+    assert "network" in text and "walk75" in text
+
+    out2 = tmp_path / "recht.gpkg"
+    assert main(["analyse", "--region", str(path), "--distance", "straight",
+                 "--out", str(out2)]) == 0
+    assert "rechte lijnen" in capsys.readouterr().out
+    assert gpd.read_file(out2, layer="gaps_buurt").set_index("buurt_code").loc[
+        OOST, "cov75_gp"] == 20
+
+    assert main(["analyse", "--region", str(path), "--profile", "rollator",
+                 "--out", str(tmp_path / "r.gpkg")]) == 0
+    assert "rollator" in capsys.readouterr().out
+
+    plain = write_region(canal_region(network=False), tmp_path / "zonder.gpkg")
+    assert main(["analyse", "--region", str(plain), "--distance", "network",
+                 "--out", str(tmp_path / "x.gpkg")]) == 2
+    assert "geen straatnetwerk" in capsys.readouterr().err
