@@ -433,7 +433,8 @@ def _coverage(people: _People, supply: _Supply, cells: _Cells, prep: PreparedReg
     for facility_type in an.norms[0].walking:
         targets = supply.xy[supply.ftype == facility_type]
         d = np.concatenate([prep.base_distances(targets, method),
-                            method.nearest(people.xy[people.n_base_pts:], targets)[0]])
+                            prep.extra_distances(people.xy[people.n_base_pts:], targets,
+                                                 method)])
         if len(targets) and method.is_network:
             reach.append(d)
         covered = people.pop75 * (d <= walking_limits(an, facility_type, point_norm))

@@ -136,21 +136,34 @@ class PreparedRegion:
             method and set of target coordinates (at most 64 sets); safe to call from
             several threads (Streamlit sessions share one prepared region).
         """
-        return self._base_nearest(targets_xy, method or _STRAIGHT)[0]
+        return self._nearest(targets_xy, method or _STRAIGHT)[0]
 
-    def _base_nearest(self, targets_xy: np.ndarray,
-                      method: DistanceMethod) -> tuple[np.ndarray, np.ndarray]:
+    def extra_distances(self, points_xy: np.ndarray, targets_xy: np.ndarray,
+                        method: DistanceMethod) -> np.ndarray:
+        """Nearest distance from other points (a buurt's point, a project) to ``targets_xy``.
+
+        Straight lines are computed anew (cheap); over the network the result is kept per
+        point set too (each is a Dijkstra over the whole network).
+        """
+        if not method.is_network or not len(points_xy):
+            return method.nearest(points_xy, targets_xy)[0]
+        return self._nearest(targets_xy, method, points_xy)[0]
+
+    def _nearest(self, targets_xy: np.ndarray, method: DistanceMethod,
+                 points_xy: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         targets = np.ascontiguousarray(targets_xy, dtype=float).reshape(-1, 2)
-        key = (method.key, targets.tobytes())
+        origins = self.home_xy[self.home_area >= 0] if points_xy is None else \
+            np.ascontiguousarray(points_xy, dtype=float)
+        which = "" if points_xy is None else hashlib.blake2b(origins.tobytes()).hexdigest()
+        key = (method.key, which, targets.tobytes())
         with self._lock:
             hit = self._distances.get(key)
             if hit is not None:
                 self._distances.move_to_end(key)
                 return hit
             # over the network, one facility added to a cached set: update that set
-            prev = self._distances.get((method.key, targets[:-1].tobytes())) \
+            prev = self._distances.get((method.key, which, targets[:-1].tobytes())) \
                 if method.is_network and len(targets) > 1 else None
-        origins = self.home_xy[self.home_area >= 0]
         if prev is not None:
             hit = nearest_with_added(method.network, method.profile, origins, prev,
                                      targets[-1], len(targets) - 1)
