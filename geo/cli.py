@@ -104,8 +104,32 @@ def _load_scenario(path: str):  # noqa: ANN202 - Scenario, imported lazily
     return scenario
 
 
+def _distance_notice(result) -> None:  # noqa: ANN001 - GapResult, imported lazily
+    """Say which distance was used and how many homes reach nothing over the network."""
+    a = result.assumptions
+    print(a.get("distance_text", ""))
+    lost = int(a.get("homes_unreachable", 0))
+    if lost:
+        frame = result.buurt[result.buurt["homes_unreachable"] > 0]
+        where = ", ".join(f"{r.buurt_code} {int(r.homes_unreachable)}"
+                          for r in frame.itertuples())
+        print(f"Let op: {lost} woning(en) kunnen over het netwerk niet elke soort voorziening "
+              f"bereiken (netwerk in stukken; tellen als niet binnen de loopnorm en niet mee "
+              f"in de gemiddelde afstand) — per buurt: {where}", file=sys.stderr)
+
+
+def _add_distance_arguments(p: argparse.ArgumentParser) -> None:
+    from geo.model.profiles import PROFILES
+
+    p.add_argument("--distance", choices=["network", "straight"],
+                   help="afstanden over het straatnetwerk van de regio of in rechte lijn "
+                        "(standaard: netwerk als de regio er een heeft)")
+    p.add_argument("--profile", choices=list(PROFILES),
+                   help="vervoersprofiel voor netwerkafstanden (standaard walk75)")
+
+
 def _result_for(args: argparse.Namespace):  # noqa: ANN202 - (Region, GapResult)
-    """Region and analysis for --region/--scenario/--year/--norms/--prognosis."""
+    """Region and analysis for --region/--scenario/--year/--norms/--prognosis/--distance."""
     from geo.analysis.gaps import analyse
     from geo.io.norms_file import load_norms
 
@@ -116,8 +140,10 @@ def _result_for(args: argparse.Namespace):  # noqa: ANN202 - (Region, GapResult)
 
         scenario = _load_scenario(args.scenario)
         return region, analyse_scenario(region, scenario, year=args.year, norms=norms,
-                                        prognosis=args.prognosis)
-    return region, analyse(region, year=args.year, norms=norms, prognosis=args.prognosis)
+                                        prognosis=args.prognosis, distance=args.distance,
+                                        profile=args.profile)
+    return region, analyse(region, year=args.year, norms=norms, prognosis=args.prognosis,
+                           distance=args.distance, profile=args.profile)
 
 
 def _cmd_analyse(args: argparse.Namespace) -> int:
@@ -135,6 +161,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
             print(f"  overschreven op de opdrachtregel: "
                   f"{result.assumptions['scenario_overrides']}")
     _data_warning(region)
+    _distance_notice(result)
     for _, row in result.kerngebied.iterrows():
         parts = [f"{vocabulary.PRODUCT_LABELS[p]} {fmt_int(row[f'shortage_{p}'])}"
                  for p in vocabulary.PRODUCTS]
@@ -169,6 +196,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
           + (f", kerngebied {args.kerngebied}" if args.kerngebied else "")
           + (f", eigenaar {args.owner}" if args.owner else ""))
     _data_warning(region)
+    _distance_notice(result)
     print(f"Geschreven: {out} ({FORMATS[args.format][0]}) in {elapsed:.2f} s")
     return 0
 
@@ -228,7 +256,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from geo.reporting.check_report import check_text, write_check_csv
 
     region = _load(args.region)
-    result = analyse(region, year=args.year)
+    result = analyse(region, year=args.year, distance=args.distance, profile=args.profile)
     table = check_region(region, result)
     print(check_text(table, region.name, detail=args.detail))
     if args.out and not table.empty:
@@ -374,6 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prognosis", choices=sorted(VARIANTS), help="prognosevariant")
     p.add_argument("--scenario", help="scenariobestand (.toml); --year/--norms/--prognosis "
                    "overschrijven de waarden uit het scenario")
+    _add_distance_arguments(p)
     p.add_argument("--out", required=True, help="uitvoerbestand .gpkg")
     p.set_defaults(func=_cmd_analyse)
 
@@ -407,6 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--owner", help="alleen woningen van deze eigenaar (laag homes)")
     p.add_argument("--theme", help="kolom waarop de QGIS-stijl kleurt "
                    "(standaard shortage_step_free)")
+    _add_distance_arguments(p)
     p.add_argument("--out", required=True, help="uitvoerbestand (.gpkg, .zip, .geojson, .csv)")
     p.set_defaults(func=_cmd_export)
 
@@ -451,6 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "(builtin:zuidoost-drenthe); standaard de ingebouwde demo")
     p.add_argument("--year", type=int, help="jaar van het model (standaard het basisjaar)")
     p.add_argument("--detail", action="store_true", help="ook elke buurt tonen")
+    _add_distance_arguments(p)
     p.add_argument("--out", help="alle rijen als CSV-bestand")
     p.set_defaults(func=_cmd_check)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import vocabulary
 from geo.errors import WoonzorgError
 from geo.formats import fmt_int, fmt_km
+from geo.model.profiles import PROFILES
 from geo.reporting.export import (
     FORMATS,
     LAYERS,
@@ -16,8 +19,8 @@ from geo.reporting.export import (
     export_filename,
     select_layer,
 )
-from ui.cache import map_layers
-from ui.common import REGIO_ALL, active_region, page_context
+from ui.cache import map_layers, service_areas
+from ui.common import REGIO_ALL, active_region, distance_caption, page_context
 from ui.maps import BASEMAPS, MapOptions, build_map, legend_html, locate_click, themes
 from ui.navigation import ensure_navigation
 
@@ -85,8 +88,18 @@ options = MapOptions(
     kerngebieden=tuple(ctx.kerngebieden()) if ctx.gemeente else (),
     norm_circles=None if circles == "(geen)" else circles, homes=homes_mode,
     owner=None if owner == "(alle)" else owner, labels=labels, basemap=basemap)
+profile = result.assumptions.get("distance_profile", "")
+if options.norm_circles and result.assumptions.get("distance_method") == "network":
+    # network service areas instead of circles (one union per type, cached, simplified)
+    norm_xy = result.facilities[result.facilities["facility_type"] == options.norm_circles]
+    xy_key = tuple(zip(norm_xy.geometry.x.round(1), norm_xy.geometry.y.round(1), strict=True))
+    options = dataclasses.replace(options, service_profile=PROFILES[profile].label,
+                                  service_areas=service_areas(
+                                      region, ctx.region_key, profile, xy_key,
+                                      float(result.norms.walking[options.norm_circles])))
 
-key = (ctx.region_key, result.year, result.norms.key, result.prognosis.name)
+key = (ctx.region_key, result.year, result.norms.key, result.prognosis.name,
+       result.assumptions.get("distance_method"), profile)
 layers = map_layers(region, result, key)
 fmap, legends = build_map(result, layers, options)
 
@@ -96,7 +109,8 @@ with map_col:
     event = st_folium(fmap, height=620, use_container_width=True, key="kaart",
                       returned_objects=["last_object_clicked"])
     st.caption(f"{region.name} · {scope} · {result.year} · {result.norms.name}. "
-               "Klik op een buurt voor het profiel. Lagen aan/uit met het lagenicoon rechtsboven.")
+               "Klik op een buurt voor het profiel. Lagen aan/uit met het lagenicoon rechtsboven. "
+               + distance_caption(result))
 clicked = locate_click(event, layers["buurt"])
 if clicked and clicked != st.session_state.get("buurt_clicked"):
     st.session_state["buurt_clicked"] = clicked

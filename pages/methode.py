@@ -11,7 +11,7 @@ from geo.reporting import assumptions, profile
 from geo.reporting.check_report import NO_REFERENCE, display_table
 from geo.reporting.provenance import DataProvenance
 from ui.cache import check_table
-from ui.common import page_context
+from ui.common import distance_caption, page_context
 
 md = profile.md_escape  # data text shown where Streamlit renders Markdown
 
@@ -91,11 +91,15 @@ st.header("Controle: het model naast de CBS-cijfers")
 if region.reference is None or region.reference.empty:
     st.info(NO_REFERENCE, icon=":material/fact_check:")
 else:
-    check = check_table(region, ctx.region_key, ctx.choices.norms_key)
+    check = check_table(region, ctx.region_key, ctx.choices.norms_key, ctx.choices.distance,
+                        ctx.choices.profile)
     st.caption(f"Het model in het basisjaar ({region.base_year}) naast de gepubliceerde cijfers "
                f"({md(region.source('reference'))}). Oordeel: gelijk, binnen marge, wijkt af "
-               "of geen gegevens. Afstanden in het model zijn nu rechte lijnen, die van het "
-               "CBS gaan over de weg.")
+               "of geen gegevens. "
+               + ("Afstanden in het model gaan over het straatnetwerk met profiel auto "
+                  "(zoals het CBS: over de weg)." if ctx.choices.distance == "network" else
+                  "Afstanden in het model zijn rechte lijnen, die van het CBS gaan over de "
+                  "weg."))
     st.subheader("Doelen")
     st.dataframe(display_table(check, "doel"), hide_index=True, width="stretch")
     st.subheader("Gemeente")
@@ -135,7 +139,7 @@ with left:
                                "Loopnorm": [f"{fmt_int(v)} m" for v in walk["norm_m"]]}),
                  hide_index=True, width="stretch")
     st.caption("Methode ANBO/ActiZ: supermarkt en bushalte 500 m, huisarts 1.000 m; apotheek "
-               "1.000 m naast de huisarts. Afstanden in rechte lijn.")
+               "1.000 m naast de huisarts. " + distance_caption(ctx.result))
 with right:
     st.subheader("Geschiktheid van woningen")
     st.dataframe(pd.DataFrame({
@@ -178,11 +182,15 @@ st.dataframe(pd.DataFrame({
 
 # --- method -----------------------------------------------------------------------------------
 st.header("Hoe elk getal wordt berekend")
+distance_text = ctx.result.assumptions.get("distance_text", "")
 walking_text = ", ".join(f"{vocabulary.FACILITY_LABELS[f].lower()} {fmt_int(m)} m"
                          for f, m in norms.walking.items())
 st.markdown(f"""
-Alle afstanden zijn rechte lijnen in RD New (meters). Elke standaardwaarde hieronder is
-aan te passen met een normbestand of een andere normset.
+{distance_text} Zonder straatnetwerk zijn alle afstanden rechte lijnen in RD New (meters);
+met een netwerk (zijbalk: *Afstand*) gaan loopnormen, afstanden en bereikbaarheid over de
+straten voor het gekozen vervoersprofiel, en tellen woningen die over het netwerk geen
+voorziening bereiken als niet binnen de loopnorm (en niet mee in gemiddelde afstanden).
+Elke standaardwaarde hieronder is aan te passen met een normbestand of een andere normset.
 
 **1. Bevolking in een jaar.** De bevolking per buurt in het basisjaar ({region.base_year})
 wordt per jaar doorgerekend met een cohortmodel op leeftijdsklassen: eerst sterfte (een

@@ -72,7 +72,7 @@ try:
     region, region_key = active_region()
     choices = sidebar_choices(region)  # hidden; keeps norms/prognosis of the other pages
     base_result = gap_result(region, region_key, region.base_year, choices.norms_key,
-                             choices.prognosis)
+                             choices.prognosis, choices.distance, choices.profile)
 except WoonzorgError as exc:
     st.error(f"De analyse kan niet worden uitgevoerd: {exc}")
     st.stop()

@@ -19,7 +19,7 @@ from geo.model.scenario import Scenario, scenario_from_dict, without_changes
 from geo.model.scenario_checks import validate_scenario
 from geo.model.scenario_text import dumps_scenario, loads_scenario
 from geo.reporting.handout import make_handout
-from ui.cache import map_layers, scenario_result
+from ui.cache import distance_of, map_layers, scenario_result
 from ui.common import page_context
 from ui.maps import project_pick_map
 
@@ -149,7 +149,8 @@ edited_projects = st.data_editor(
 
 # map to place a project
 layers = map_layers(region, ctx.result, (region_key, ctx.result.year,
-                                         ctx.result.norms.key, ctx.result.prognosis.name))
+                                         ctx.result.norms.key, ctx.result.prognosis.name,
+                                         *distance_of(ctx.result)))
 pick = project_pick_map(layers, edited_projects)
 map_col, add_col = st.columns([3, 1])
 with map_col:
@@ -260,8 +261,9 @@ try:
     scenario = scenario_from_dict(data)
     validate_scenario(scenario, region)
     toml_text = dumps_scenario(scenario)
-    result = scenario_result(region, region_key, toml_text)
-    reference = scenario_result(region, region_key, dumps_scenario(without_changes(scenario)))
+    result = scenario_result(region, region_key, toml_text, *distance_of(ctx.result))
+    reference = scenario_result(region, region_key, dumps_scenario(without_changes(scenario)),
+                                *distance_of(ctx.result))
 except WoonzorgError as exc:
     st.error(f"Het scenario is (nog) niet geldig: {exc}")
     st.stop()

@@ -23,7 +23,7 @@ from geo.formats import fmt_diff, fmt_int, fmt_share, fmt_share_diff
 from geo.model.scenario import without_changes
 from geo.model.scenario_text import dumps_scenario, loads_scenario
 from geo.vocabulary import FACILITY_LABELS
-from ui.cache import map_layers, scenario_result
+from ui.cache import distance_of, map_layers, scenario_result
 from ui.common import ALL, page_context
 from ui.examples import BASIS, resolve_result, scenario_choices
 from ui.maps import Legend, MapOptions, build_map, legend_html, themes
@@ -81,7 +81,7 @@ if follow and first_other is not None:
 
 def _result(key: str) -> GapResult | None:
     if key == BASIS and basis_toml is not None:
-        return scenario_result(region, region_key, basis_toml)
+        return scenario_result(region, region_key, basis_toml, *distance_of(base_result))
     return resolve_result(key, labels, tomls, base_result, region, region_key)
 
 
@@ -135,11 +135,12 @@ fac_types = st.multiselect(
 
 def _layers(key: str, res: GapResult) -> dict:
     if key == BASIS and basis_toml is not None:
-        cache_key = (region_key, "scenario", basis_toml)
+        cache_key = (region_key, "scenario", basis_toml, *distance_of(res))
     elif key == BASIS:
-        cache_key = (region_key, res.year, res.norms.key, res.prognosis.name)
+        cache_key = (region_key, res.year, res.norms.key, res.prognosis.name,
+                     *distance_of(res))
     else:
-        cache_key = (region_key, "scenario", tomls[key])
+        cache_key = (region_key, "scenario", tomls[key], *distance_of(res))
     return map_layers(region, res, cache_key)
 
 

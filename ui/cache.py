@@ -37,6 +37,12 @@ def region_from_file(
     return load_region(path)
 
 
+def distance_of(result: GapResult) -> tuple[str | None, str | None]:
+    """``(distance, profile)`` an analysis used, to analyse scenarios the same way."""
+    a = result.assumptions
+    return a.get("distance_method"), a.get("distance_profile") or None
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def prepared_region(
     _region: Region,
@@ -57,13 +63,18 @@ def gap_result(
     year: int,
     norms_key: str,
     prognosis: str,
+    distance: str | None = None,
+    profile: str | None = None,
 ) -> GapResult:
-    """Gap analysis of ``_region`` for a year, preset and prognosis variant.
+    """Gap analysis of ``_region`` for a year, preset, prognosis variant and distance.
 
-    ``region_key`` identifies the region (the underscore argument is not hashed).
+    ``region_key`` identifies the region (the underscore argument is not hashed);
+    ``distance``/``profile`` as for :func:`geo.analysis.gaps.analyse` (``None``: network
+    when the region has one).
     """
     return analyse(_region, year=year, norms=norms_key, prognosis=prognosis,
-                   prepared=prepared_region(_region, region_key))
+                   prepared=prepared_region(_region, region_key), distance=distance,
+                   profile=profile or None)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -83,6 +94,8 @@ def scenario_result(
     _region: Region,
     region_key: str,  # noqa: ARG001 - part of the cache key, identifies _region
     toml_text: str,
+    distance: str | None = None,
+    profile: str | None = None,
 ) -> GapResult:
     """Gap analysis of a scenario given as TOML text (the text is the cache key).
 
@@ -95,7 +108,8 @@ def scenario_result(
     scenario = loads_scenario(toml_text)
     validate_scenario(scenario, _region)
     return analyse_scenario(_region, scenario,
-                            prepared=prepared_region(_region, region_key))
+                            prepared=prepared_region(_region, region_key), distance=distance,
+                            profile=profile or None)
 
 
 
@@ -104,6 +118,8 @@ def check_table(
     _region: Region,
     region_key: str,  # noqa: ARG001 - part of the cache key, identifies _region
     norms_key: str,
+    distance: str | None = None,
+    profile: str | None = None,
 ) -> pd.DataFrame:
     """The check of the region against its ``reference`` layer, in the base year.
 
@@ -111,5 +127,34 @@ def check_table(
     """
     from geo.analysis.check import check_region
 
-    result = gap_result(_region, region_key, _region.base_year, norms_key, "basis")
+    result = gap_result(_region, region_key, _region.base_year, norms_key, "basis",
+                        distance, profile)
     return check_region(_region, result)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Bereik over het netwerk berekenen…")
+def service_areas(
+    _region: Region,
+    region_key: str,  # noqa: ARG001 - part of the cache key, identifies _region
+    profile: str,
+    facility_xy: tuple[tuple[float, float], ...],
+    metres: float,
+    tolerance_m: float = 10.0,
+) -> str:
+    """GeoJSON (WGS84) of the area from which the facilities are reached within ``metres``.
+
+    The union of :func:`geo.analysis.network.network_service_area` of the facilities over
+    the region's street network, simplified by ``tolerance_m`` metres for display (a map
+    payload of kilobytes, not the street geometry). Empty collection without facilities.
+    """
+    import geopandas as gpd
+    import numpy as np
+
+    from geo import vocabulary
+    from geo.analysis.network import network_service_area
+
+    if not facility_xy or _region.network is None:
+        return '{"type": "FeatureCollection", "features": []}'
+    area = network_service_area(_region.network, profile, np.asarray(facility_xy), metres)
+    frame = gpd.GeoDataFrame(geometry=[area.simplify(tolerance_m)], crs=vocabulary.METRIC_CRS)
+    return frame.to_crs(vocabulary.DISPLAY_CRS).to_json(drop_id=True)

@@ -4,7 +4,8 @@ Session-state keys used across pages: ``regio`` (this session's region, also in 
 see :mod:`ui.regions`), ``gemeente`` (a municipality code or :data:`REGIO_ALL`; only
 offered when the region has several municipalities), ``year``, ``norms``, ``prognosis``,
 ``kerngebied`` (core area or :data:`ALL`), ``product`` and ``buurt`` (the selected buurt
-code).
+code), ``distance`` (``network``/``straight``) and ``profile`` (mobility profile; both
+only offered when the region has a street network).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from dataclasses import dataclass
 import streamlit as st
 
 from geo import vocabulary
+from geo.analysis.distance import DEFAULT_PROFILE, DISTANCE_LABELS
 from geo.analysis.gaps import GapResult
 from geo.errors import WoonzorgError
 from geo.model.norms import PRESETS
+from geo.model.profiles import PROFILES
 from geo.model.prognosis import VARIANTS
 from geo.model.region import Region
 from geo.reporting import levels
@@ -40,6 +43,8 @@ class Choices:
     kerngebied: str
     product: str
     gemeente: str | None = None  # municipality code; None = the whole region
+    distance: str = "straight"  # "network" (only for a region with a street network)
+    profile: str = ""  # mobility profile of network distances ("" for straight lines)
 
 
 @dataclass(frozen=True)
@@ -158,7 +163,8 @@ def _gemeente_choice(region: Region) -> str | None:
 
 
 #: Session-state keys of the shared sidebar widgets.
-SIDEBAR_KEYS = ("gemeente", "kerngebied", "year", "norms", "product", "prognosis")
+SIDEBAR_KEYS = ("gemeente", "kerngebied", "year", "norms", "product", "prognosis",
+                "distance", "profile")
 
 
 def _keep_sidebar_state() -> None:
@@ -202,8 +208,31 @@ def sidebar_choices(region: Region) -> Choices:
         prognosis = st.selectbox("Prognosevariant", list(VARIANTS), key="prognosis",
                                  format_func=lambda k: k.replace("_", " "))
         st.caption(VARIANTS[prognosis].description)
+        distance, profile = _distance_choice(region)
     return Choices(year=int(year), norms_key=norms_key, prognosis=prognosis, kerngebied=kerngebied,
-                   product=product, gemeente=gemeente)
+                   product=product, gemeente=gemeente, distance=distance, profile=profile)
+
+
+def _distance_choice(region: Region) -> tuple[str, str]:
+    """"Afstand: rechte lijn / over het netwerk" and the profile (regions with a network)."""
+    if region.network is None:
+        st.session_state.pop("distance", None)
+        st.caption("Afstanden: rechte lijnen (hemelsbreed) — deze regio heeft geen "
+                   "straatnetwerk.")
+        return "straight", ""
+    if st.session_state.get("distance") not in DISTANCE_LABELS:
+        st.session_state["distance"] = "network"
+    if st.session_state.get("profile") not in PROFILES:
+        st.session_state["profile"] = DEFAULT_PROFILE
+    distance = st.radio("Afstand", ["straight", "network"], key="distance", horizontal=True,
+                        format_func=DISTANCE_LABELS.get,
+                        help="Over het straatnetwerk (OpenStreetMap) voor het gekozen "
+                             "vervoersprofiel, of in rechte lijn. Geldt voor loopnormen, "
+                             "afstanden en bereikbaarheid (E2SFCA).")
+    profile = st.selectbox("Profiel", list(PROFILES), key="profile",
+                           format_func=lambda p: PROFILES[p].label,
+                           disabled=distance != "network")
+    return distance, profile if distance == "network" else ""
 
 
 def page_context() -> Context:
@@ -215,9 +244,24 @@ def page_context() -> Context:
     try:
         region, key = active_region()
         choices = sidebar_choices(region)
-        result = gap_result(region, key, choices.year, choices.norms_key, choices.prognosis)
+        result = gap_result(region, key, choices.year, choices.norms_key, choices.prognosis,
+                            choices.distance, choices.profile)
     except WoonzorgError as exc:
         st.error(f"De analyse kan niet worden uitgevoerd: {exc}")
         st.stop()
     demo_notice(region)
     return Context(region=region, choices=choices, result=result, region_key=key)
+
+
+def distance_caption(result: GapResult) -> str:
+    """How distances were measured, and unreachable homes, in one Dutch line (Markdown)."""
+    a = result.assumptions
+    text = a.get("distance_text") or "Afstanden zijn rechte lijnen (hemelsbreed)."
+    lost = int(a.get("homes_unreachable", 0))
+    if lost:
+        n_buurten = int((result.buurt["homes_unreachable"] > 0).sum())
+        text += (f" **{lost} woning(en) in {n_buurten} buurt(en)** kunnen over het netwerk niet "
+                 "elke soort voorziening bereiken (netwerk in stukken): ze tellen als niet "
+                 "binnen de loopnorm en niet mee in de gemiddelde afstand (kolom "
+                 "homes_unreachable).")
+    return text

@@ -123,12 +123,12 @@ def resolve_result(key: str, labels: dict[str, str], tomls: dict[str, str], base
     import streamlit as st
 
     from geo.errors import WoonzorgError
-    from ui.cache import scenario_result
+    from ui.cache import distance_of, scenario_result
 
     if key == BASIS:
         return base_result
     try:
-        return scenario_result(region, region_key, tomls[key])
+        return scenario_result(region, region_key, tomls[key], *distance_of(base_result))
     except WoonzorgError as exc:
         st.error(f"Scenario '{labels[key]}' kan niet worden doorgerekend: {exc} "
                  "Pas het aan op de pagina Scenario's.")

@@ -207,6 +207,10 @@ class MapOptions:
     labels: bool = True
     basemap: str = "none"
     value_limits: tuple[float, float] | None = None  # fixed colour scale, see classify()
+    # network service areas (GeoJSON, WGS84) drawn instead of the norm circles, and the
+    # profile label for the legend (see ui.cache.service_areas)
+    service_areas: str | None = None
+    service_profile: str = ""
 
 
 def in_scope(frame: pd.DataFrame, options: MapOptions) -> pd.DataFrame:
@@ -317,14 +321,21 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
             name=f"Loopafstand {fmt_int(metres)} m: "
                  f"{vocabulary.FACILITY_LABELS[options.norm_circles].lower()}")
         colour = FACILITY_STYLE[options.norm_circles][0]
-        for _, f in fac[fac["facility_type"] == options.norm_circles].iterrows():
-            folium.Circle(location=[f.geometry.y, f.geometry.x], radius=metres, color=colour,
-                          weight=1.5, fill=True, fill_opacity=0.08, interactive=False
-                          ).add_to(circles)
+        label = vocabulary.FACILITY_LABELS[options.norm_circles].lower()
+        if options.service_areas is not None:  # over the street network
+            folium.GeoJson(options.service_areas, interactive=False,
+                           style_function=lambda _f: {"color": colour, "weight": 1.5,
+                                                      "fillOpacity": 0.15}).add_to(circles)
+            entry = (f"{fmt_int(metres)} m over het netwerk ({options.service_profile}) "
+                     f"naar {label}")
+        else:
+            for _, f in fac[fac["facility_type"] == options.norm_circles].iterrows():
+                folium.Circle(location=[f.geometry.y, f.geometry.x], radius=metres,
+                              color=colour, weight=1.5, fill=True, fill_opacity=0.08,
+                              interactive=False).add_to(circles)
+            entry = f"{fmt_int(metres)} m rond {label} (rechte lijn)"
         circles.add_to(fmap)
-        legends.append(Legend("Loopafstandnorm", [
-            (colour, f"{fmt_int(metres)} m rond "
-                     f"{vocabulary.FACILITY_LABELS[options.norm_circles].lower()}")]))
+        legends.append(Legend("Loopafstandnorm", [(colour, entry)]))
 
     # --- facilities: one GeoJson layer per type (Leaflet core only, no jQuery popups)
     if options.facility_types:

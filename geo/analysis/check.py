@@ -35,6 +35,12 @@ networks in the Object Vision AccessibilityModelling wiki, "Euclidean versus net
 distance", which says rural networks detour more — so for Midden-Drenthe it is a lower
 bound), and the factor that would make the gemeente mean equal to CBS's — **fitted** to
 this comparison, not a sourced figure. A factor does not change the rank correlation.
+
+Over the network. When the analysis measures over the region's street network
+(:mod:`geo.analysis.distance`), the distance rows use the **car** profile whatever profile
+the analysis chose — CBS measures over the road by car — from every address point (homes
+no car road reaches are left out of the means and the method line says how many), and
+the detour-factor rows are left out (the model distance is already a road distance).
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from geo.analysis.gaps import GapResult
+from geo.analysis.gaps import GapResult, analyse
 from geo.formats import fmt_decimal
 from geo.model.region import Region
 
@@ -106,9 +112,20 @@ _LEVEL_ORDER = {"gemeente": 0, "wijk": 1, "buurt": 2}
 # --------------------------------------------------------------------------- model side
 
 
-def _model_per_buurt(region: Region, result: GapResult) -> pd.DataFrame:
+def _car_result(region: Region, result: GapResult) -> GapResult:
+    """The analysis whose distances the check uses: car over the network, or as given."""
+    a = result.assumptions
+    if a.get("distance_method") != "network" or a.get("distance_profile") == "car":
+        return result
+    return analyse(region, year=result.year, norms=result.norms, prognosis=result.prognosis,
+                   distance="network", profile="car")
+
+
+def _model_per_buurt(region: Region, result: GapResult,
+                     distances: GapResult) -> pd.DataFrame:
     """Model figures per buurt (counts, sums for shares, distances in km, weights)."""
     buurt = pd.DataFrame(result.buurt.drop(columns="geometry")).set_index("buurt_code")
+    dist = pd.DataFrame(distances.buurt.drop(columns="geometry")).set_index("buurt_code")
     out = pd.DataFrame(index=buurt.index)
     out["wijk_code"] = buurt["wijk_code"]
     out["gemeente_code"] = buurt["gemeente_code"]
@@ -129,7 +146,8 @@ def _model_per_buurt(region: Region, result: GapResult) -> pd.DataFrame:
         out[col] = sums[col].reindex(out.index, fill_value=0.0) if len(sums) else 0.0
     for measure, ftype in _DISTANCE_TYPES.items():
         col = f"dist_{ftype}"
-        out[measure] = buurt[col] / 1000.0 if col in buurt.columns else np.nan
+        out[measure] = dist[col].reindex(out.index) / 1000.0 if col in dist.columns \
+            else np.nan
     return out
 
 
@@ -161,8 +179,9 @@ def _with_shares(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _model_levels(region: Region, result: GapResult) -> dict[str, pd.DataFrame]:
-    per_buurt = _model_per_buurt(region, result)
+def _model_levels(region: Region, result: GapResult,
+                  distances: GapResult) -> dict[str, pd.DataFrame]:
+    per_buurt = _model_per_buurt(region, result, distances)
     buurt = per_buurt.assign(n_buurten=1)
     gemeente = _aggregate(per_buurt, "gemeente_code")  # one row per municipality
     return {"buurt": _with_shares(buurt), "wijk": _with_shares(_aggregate(per_buurt,
@@ -218,6 +237,13 @@ def _method(measure: str, region: Region, result: GapResult) -> str:
         col = "dwelling_type" if measure == "share_single_family" else "tenure"
         return f"aandeel van de woningen per gebied (kolom {col})"
     where = "elk adrespunt" if len(region.homes) else "één punt per buurt (geen woningen)"
+    if result.assumptions.get("distance_method") == "network":
+        lost = int(result.assumptions.get("homes_unreachable", 0))
+        return (f"over het straatnetwerk (OpenStreetMap, profiel car: wegen open voor "
+                f"motorverkeer, eenrichting gevolgd) vanaf {where} naar de dichtstbijzijnde "
+                "voorziening, gemiddeld over de inwoners"
+                + (f"; {lost} woning(en) zonder route per auto tellen niet mee" if lost
+                   else "") + "; CBS: over de weg")
     return (f"rechte lijn vanaf {where} naar de dichtstbijzijnde voorziening, gemiddeld "
             "over de inwoners; CBS: over de weg")
 
@@ -349,7 +375,7 @@ def _detour_row(rows: pd.DataFrame, measure: str) -> dict | None:
                      f"{len(buurt)} buurten binnen {DISTANCE_MARGIN * 100:g} %")}
 
 
-def _target_rows(units: pd.DataFrame) -> list[dict]:
+def _target_rows(units: pd.DataFrame, *, detour: bool = True) -> list[dict]:
     out: list[dict] = []
     specs = [("inhabitants", "buurt", "inwoners per buurt", "exact"),
              ("pop_65plus", "buurt", "65-plussers per buurt", "exact"),
@@ -365,9 +391,9 @@ def _target_rows(units: pd.DataFrame) -> list[dict]:
             row.update(part="doel", label=f"gemiddelde {MEASURES[measure].label}, gemeente")
             out.append(row)
         out.append(_spearman_row(units, measure))
-        detour = _detour_row(units, measure)
-        if detour is not None:
-            out.append(detour)
+        row = _detour_row(units, measure) if detour else None
+        if row is not None:
+            out.append(row)
     return out
 
 
@@ -394,10 +420,13 @@ def check_region(region: Region, result: GapResult) -> pd.DataFrame:
     """
     if region.reference is None or region.reference.empty:
         return pd.DataFrame(columns=list(CHECK_COLUMNS))
-    units = pd.DataFrame(_unit_rows(region, result, _model_levels(region, result)),
+    distances = _car_result(region, result)
+    units = pd.DataFrame(_unit_rows(region, distances, _model_levels(region, result,
+                                                                     distances)),
                          columns=list(CHECK_COLUMNS))
     units = units.sort_values(["level", "code"], key=lambda s: s.map(_LEVEL_ORDER)
                               if s.name == "level" else s, kind="stable")
-    targets = pd.DataFrame(_target_rows(units), columns=list(CHECK_COLUMNS))
+    straight = distances.assumptions.get("distance_method") != "network"
+    targets = pd.DataFrame(_target_rows(units, detour=straight), columns=list(CHECK_COLUMNS))
     table = pd.concat([targets, units], ignore_index=True) if len(targets) else units
     return table.reset_index(drop=True)[list(CHECK_COLUMNS)]

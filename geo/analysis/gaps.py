@@ -6,7 +6,9 @@ ranked list of where suitable homes and services are most missing. A region may 
 several municipalities: every level adds up (:mod:`geo.analysis.levels`) and each
 municipality may apply its own norms (:mod:`geo.analysis.area_norms`).
 
-Method (all distances straight lines in EPSG:28992):
+Method (distances in EPSG:28992 metres: over the region's street network for a mobility
+profile when it has one, else straight lines; see :mod:`geo.analysis.distance`, which also
+says how homes that reach no facility over a network in pieces are counted):
 
 1. **Population for the year**: the base-year population per buurt, projected per
    municipality with :func:`geo.analysis.prognosis.project_by_gemeente`.
@@ -48,8 +50,13 @@ from geo.analysis.area_norms import (
     demand_per_row,
     walking_limits,
 )
-from geo.analysis.catchment import build_catchment
-from geo.analysis.fca import fca_from_catchment, nearest_distance
+from geo.analysis.distance import (
+    DistanceMethod,
+    describe_distance,
+    resolve_distance,
+    unreachable_points,
+)
+from geo.analysis.fca import fca_from_catchment
 from geo.analysis.levels import area_levels, finish, grid_layer, majority, weighted_mean
 from geo.analysis.prepared import PreparedRegion, prepare_region
 from geo.analysis.prognosis import project_by_gemeente
@@ -88,7 +95,11 @@ class GapResult:
         per layer (``data_status``, ``data_notes``; empty when the package has none),
         the municipalities (``gemeenten``: list of ``[code, name]``), the number of
         facilities outside the region (``facilities_outside``) and the municipalities with
-        their own norms (``norms_gemeente``: ``{code: name}``).
+        their own norms (``norms_gemeente``: ``{code: name}``), the distance method
+        (``distance_method``: ``network`` or ``straight``; ``distance_profile``: the
+        mobility profile or ``""``; ``distance_text``: one Dutch sentence) and the number
+        of homes that cannot reach every facility type over the network
+        (``homes_unreachable``; per area the column ``homes_unreachable``).
     regio
         One row for the whole region (sums of the municipalities).
     """
@@ -132,6 +143,8 @@ def analyse(
     prognosis: PrognosisSettings | str | None = None,
     grid_size: float | None = None,
     prepared: PreparedRegion | None = None,
+    distance: str | None = None,
+    profile: str | None = None,
 ) -> GapResult:
     """Run the gap analysis for one year.
 
@@ -153,11 +166,25 @@ def analyse(
         :func:`geo.analysis.scenario.apply_scenario`
         (:func:`geo.analysis.prepared.prepare_region`); reused
         when they fit, otherwise computed anew (same numbers either way).
+    distance
+        ``"network"`` (over :attr:`Region.network <geo.model.region.Region.network>`) or
+        ``"straight"`` (straight lines); ``None``: network when the region has one.
+        Applies to walking-norm coverage, nearest-facility distances and (E)2SFCA.
+    profile
+        Mobility profile of network distances (default ``"walk75"``).
 
     Returns
     -------
     GapResult
         Gap layers, ranking and assumptions.
+
+    Raises
+    ------
+    AnalysisError
+        A year out of range, an unknown distance method or profile, or ``"network"`` for
+        a region without a street network.
+    NetworkError
+        When the profile may use no way of the region's network.
     """
     norms = resolve_norms(norms)
     prog = prognosis if isinstance(prognosis, PrognosisSettings) else get_variant(
@@ -171,6 +198,7 @@ def analyse(
             f"(basisjaar van de data is {base_year})."
         )
     size = float(grid_size or vocabulary.GRID_SIZE_M)
+    method = resolve_distance(region, distance, profile)
     home_xy = shapely.get_coordinates(region.homes.geometry.values)
     prep = prepared if prepared is not None and prepared.extends(region, home_xy) \
         else prepare_region(region, cache_distances=False, home_xy=home_xy)
@@ -180,8 +208,8 @@ def analyse(
     groups = _group_people(people, region.facilities, size)
     supply = _supply_per_area(region.facilities, people, prep.areas)
     cells = _grid_cells(groups, supply)
-    coverage = _coverage(people, supply, cells, prep, an)
-    access = _accessibility(groups, supply, cells, norms, len(prep.areas))
+    coverage = _coverage(people, supply, cells, prep, an, method)
+    access = _accessibility(groups, supply, cells, norms, prep, method)
     per_area = {**supply.per_area, **coverage.per_area, **access.per_area}
     per_cell = {**coverage.per_cell, **access.per_cell}
     layers = _layers(region, prep, people, groups, supply, cells, per_area, per_cell,
@@ -208,6 +236,10 @@ def analyse(
                                                        prep.gemeente_names, strict=True)],
         "facilities_outside": int(facilities["outside_region"].sum()),
         "norms_gemeente": dict(an.applied),
+        "distance_method": method.method,
+        "distance_profile": method.profile,
+        "distance_text": describe_distance(method.method, method.profile),
+        "homes_unreachable": int(layers.buurt["homes_unreachable"].sum()),
     }
     return GapResult(year=year, norms=norms, prognosis=prog, buurt=layers.buurt,
                      kerngebied=layers.kerngebied, gemeente=layers.gemeente, grid=layers.grid,
@@ -386,17 +418,25 @@ class _Measures(NamedTuple):
 
 
 def _coverage(people: _People, supply: _Supply, cells: _Cells, prep: PreparedRegion,
-              an: AreaNorms) -> _Measures:
-    """4. coverage (75+ within walking norms), aggregated per buurt and cell at once."""
+              an: AreaNorms, method: DistanceMethod) -> _Measures:
+    """4. coverage (75+ within walking norms), aggregated per buurt and cell at once.
+
+    An unreachable point (``inf``: network in pieces) is not covered, has no distance in
+    the means and is counted in ``homes_unreachable`` (homes only).
+    """
     n_area, n_cell = len(people.pop), len(cells.keys)
     per_area: dict[str, np.ndarray] = {}
     per_cell: dict[str, np.ndarray] = {}
     w_dist = people.pop75 + 1e-9 * people.share  # weights for mean distances
     point_norm = an.area[people.area]
+    reach: list[np.ndarray] = []
     for facility_type in an.norms[0].walking:
         targets = supply.xy[supply.ftype == facility_type]
-        d = np.concatenate([prep.base_distances(targets),
-                            nearest_distance(people.xy[people.n_base_pts:], targets)])
+        d = np.concatenate([prep.base_distances(targets, method),
+                            prep.extra_distances(people.xy[people.n_base_pts:], targets,
+                                                 method)])
+        if len(targets) and method.is_network:
+            reach.append(d)
         covered = people.pop75 * (d <= walking_limits(an, facility_type, point_norm))
         per_area[f"cov75_{facility_type}"] = np.bincount(people.area, weights=covered,
                                                          minlength=n_area)
@@ -405,13 +445,20 @@ def _coverage(people: _People, supply: _Supply, cells: _Cells, prep: PreparedReg
                                                          minlength=n_cell)
         per_cell[f"dist_{facility_type}"] = weighted_mean(cells.point_cell, d, w_dist,
                                                            n_cell)
+    n_homes = int(people.in_region.sum())  # the first points are homes
+    lost = unreachable_points(reach, len(people.xy))[:n_homes].astype(float)
+    per_area["homes_unreachable"] = np.bincount(people.area[:n_homes], weights=lost,
+                                                minlength=n_area)
+    per_cell["homes_unreachable"] = np.bincount(cells.point_cell[:n_homes], weights=lost,
+                                                minlength=n_cell)
     return _Measures(per_area, per_cell)
 
 
 def _accessibility(groups: _Groups, supply: _Supply, cells: _Cells, norms: Norms,
-                   n_area: int) -> _Measures:
+                   prep: PreparedRegion, method: DistanceMethod) -> _Measures:
     """5. accessibility (2SFCA/E2SFCA) with the groups as demand points."""
     bands = vocabulary.band_columns()
+    n_area = len(prep.areas)
     n_cell = len(cells.keys)
     per_area: dict[str, np.ndarray] = {}
     per_cell: dict[str, np.ndarray] = {}
@@ -421,7 +468,7 @@ def _accessibility(groups: _Groups, supply: _Supply, cells: _Cells, norms: Norms
         demand_g = groups.pop[:, cols].sum(axis=1)
         sel = (supply.ftype == spec.facility_type) & (supply.capacity > 0)
         radius = max([spec.radius, *[d for d, _ in spec.steps]]) if spec.steps else spec.radius
-        catchment = build_catchment(groups.xy, supply.xy[sel], radius)
+        catchment = prep.catchment(method, groups.xy, supply.xy[sel], radius)
         score = fca_from_catchment(catchment, demand_g, supply.capacity[sel],
                                    weights=list(spec.steps) or None) * spec.per
         per_area[f"acc_{key}"] = weighted_mean(groups.area, score, demand_g + 1e-12, n_area)

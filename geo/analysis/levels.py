@@ -34,6 +34,7 @@ def count_columns(norms: Norms) -> list[str]:
         cols += [f"demand_{product}", f"supply_{product}"]
     for ftype in norms.walking:
         cols.append(f"cov75_{ftype}")
+    cols.append("homes_unreachable")
     return cols
 
 
@@ -87,7 +88,7 @@ def finish(counts: dict[str, np.ndarray], norms: Norms) -> dict[str, np.ndarray]
         order += [f"demand_{product}", f"supply_{product}", f"shortage_{product}"]
     for ftype in norms.walking:
         order += [f"cov75_{ftype}", f"cov75_share_{ftype}", f"dist_{ftype}"]
-    order += [f"acc_{k}" for k in norms.access]
+    order += ["homes_unreachable", *(f"acc_{k}" for k in norms.access)]
     return {c: cols[c] for c in order if c in cols}
 
 

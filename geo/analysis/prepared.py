@@ -11,9 +11,14 @@ compute what is new:
   kerngebied (a kerngebied lies in one municipality: otherwise :func:`prepare_region`
   raises :class:`geo.errors.AnalysisError`);
 - the coordinates and buurt of every base home (the people points);
-- nearest-facility distances from those points, per set of facility locations (keyed by
+- nearest-facility distances from those points, per distance method (straight or network
+  with a profile, :mod:`geo.analysis.distance`) and set of facility locations (keyed by
   the coordinates, so a scenario that closes one GP post recomputes only the GP
-  distances).
+  distances; over the network a set that is a cached set plus one facility appended — a
+  scenario opening one — is updated by :func:`geo.analysis.network.nearest_with_added`,
+  a single search limited to the current worst distance);
+- over the network, the 2SFCA pairs of every facility (per demand points, profile and
+  radius), so a scenario that opens or closes one facility searches from that one only.
 
 A region that does not extend the prepared one (other buurten, or homes that are not the
 base homes followed by new ones) is detected and analysed from scratch, so passing a
@@ -22,6 +27,7 @@ stale ``prepared`` can cost time but never gives wrong numbers.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -31,13 +37,18 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.analysis.catchment import Catchment
+from geo.analysis.distance import DistanceMethod
 from geo.analysis.fca import nearest_distance
+from geo.analysis.network import nearest_with_added
 from geo.errors import AnalysisError
 from geo.model.region import Region
 
 __all__ = ["PreparedRegion", "prepare_region"]
 
 _MAX_DISTANCE_SETS = 64
+_MAX_PAIR_SETS = 8
+_STRAIGHT = DistanceMethod("straight")
 
 
 @dataclass(eq=False)
@@ -82,6 +93,7 @@ class PreparedRegion:
     gemeente_geom: shapely.Geometry
     cache_distances: bool = True
     _distances: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    _pairs: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -106,27 +118,118 @@ class PreparedRegion:
         return bool(np.array_equal(home_xy[:n], self.home_xy)
                     and codes.equals(self.home_codes))
 
-    def base_distances(self, targets_xy: np.ndarray) -> np.ndarray:
+    def base_distances(self, targets_xy: np.ndarray,
+                       method: DistanceMethod | None = None) -> np.ndarray:
         """Nearest distance from every base home *inside the region* to ``targets_xy``.
 
-        Results are kept per set of target coordinates (at most 64 sets); safe to call
-        from several threads (Streamlit sessions share one prepared region).
+        Parameters
+        ----------
+        targets_xy
+            ``(m, 2)`` RD coordinates of the facilities.
+        method
+            Straight lines (``None``) or network distances for a profile.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n,)`` metres, ``inf`` where no target can be reached. Results are kept per
+            method and set of target coordinates (at most 64 sets); safe to call from
+            several threads (Streamlit sessions share one prepared region).
         """
-        key = np.ascontiguousarray(targets_xy, dtype=float).tobytes()
+        return self._nearest(targets_xy, method or _STRAIGHT)[0]
+
+    def extra_distances(self, points_xy: np.ndarray, targets_xy: np.ndarray,
+                        method: DistanceMethod) -> np.ndarray:
+        """Nearest distance from other points (a buurt's point, a project) to ``targets_xy``.
+
+        Straight lines are computed anew (cheap); over the network the result is kept per
+        point set too (each is a Dijkstra over the whole network).
+        """
+        if not method.is_network or not len(points_xy):
+            return method.nearest(points_xy, targets_xy)[0]
+        return self._nearest(targets_xy, method, points_xy)[0]
+
+    def _nearest(self, targets_xy: np.ndarray, method: DistanceMethod,
+                 points_xy: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        targets = np.ascontiguousarray(targets_xy, dtype=float).reshape(-1, 2)
+        origins = self.home_xy[self.home_area >= 0] if points_xy is None else \
+            np.ascontiguousarray(points_xy, dtype=float)
+        which = "" if points_xy is None else hashlib.blake2b(origins.tobytes()).hexdigest()
+        key = (method.key, which, targets.tobytes())
         with self._lock:
             hit = self._distances.get(key)
             if hit is not None:
                 self._distances.move_to_end(key)
                 return hit
-        hit = nearest_distance(self.home_xy[self.home_area >= 0], targets_xy)
+            # over the network, one facility added to a cached set: update that set
+            prev = self._distances.get((method.key, which, targets[:-1].tobytes())) \
+                if method.is_network and len(targets) > 1 else None
+        if prev is not None:
+            hit = nearest_with_added(method.network, method.profile, origins, prev,
+                                     targets[-1], len(targets) - 1)
+        elif method.is_network:
+            hit = method.nearest(origins, targets)
+        else:
+            hit = (nearest_distance(origins, targets), np.empty(0, dtype=np.int64))
         if not self.cache_distances:
             return hit
-        hit.setflags(write=False)
+        for part in hit:
+            part.setflags(write=False)
         with self._lock:
             self._distances[key] = hit
             while len(self._distances) > _MAX_DISTANCE_SETS:
                 self._distances.popitem(last=False)
         return hit
+
+    def catchment(self, method: DistanceMethod, demand_xy: np.ndarray, supply_xy: np.ndarray,
+                  radius: float) -> Catchment:
+        """Every (demand, supply) pair within ``radius`` metres for ``method``.
+
+        Straight lines are searched anew (a KD-tree query takes milliseconds). Over the
+        network the pairs of each facility are kept per profile, demand points and radius,
+        so only facilities not seen before are searched (one limited Dijkstra per batch).
+
+        Parameters
+        ----------
+        method
+            The distance method.
+        demand_xy, supply_xy
+            ``(n, 2)`` and ``(m, 2)`` RD coordinates in metres.
+        radius
+            Metres (> 0).
+
+        Returns
+        -------
+        Catchment
+        """
+        if not method.is_network or not self.cache_distances:
+            return method.catchment(demand_xy, supply_xy, radius)
+        demand = np.ascontiguousarray(demand_xy, dtype=float)
+        supply = np.ascontiguousarray(supply_xy, dtype=float).reshape(-1, 2)
+        key = (method.key, float(radius), hashlib.blake2b(demand.tobytes()).hexdigest())
+        with self._lock:
+            known = self._pairs.setdefault(key, {})
+            self._pairs.move_to_end(key)
+            while len(self._pairs) > _MAX_PAIR_SETS:
+                self._pairs.popitem(last=False)
+            fkeys = [row.tobytes() for row in supply]
+            missing = sorted({k: j for j, k in enumerate(fkeys) if k not in known}.values())
+        if missing:
+            found = method.catchment(demand, supply[missing], radius)
+            order = np.argsort(found.supply_index, kind="stable")
+            bounds = np.searchsorted(found.supply_index[order], np.arange(len(missing) + 1))
+            with self._lock:
+                for k, j in enumerate(missing):
+                    sel = order[bounds[k]:bounds[k + 1]]
+                    known[fkeys[j]] = (found.demand_index[sel], found.distance[sel])
+        parts = [known[k] for k in fkeys]
+        sizes = [len(p[0]) for p in parts]
+        return Catchment(
+            len(demand), len(supply),
+            np.concatenate([p[0] for p in parts]).astype(np.intp) if parts
+            else np.empty(0, dtype=np.intp),
+            np.repeat(np.arange(len(supply), dtype=np.intp), sizes),
+            np.concatenate([p[1] for p in parts]) if parts else np.empty(0))
 
 
 def prepare_region(region: Region, *, cache_distances: bool = True,

@@ -211,6 +211,8 @@ def analyse_scenario(
     norms: Norms | str | None = None,
     prognosis: PrognosisSettings | str | None = None,
     prepared: PreparedRegion | None = None,
+    distance: str | None = None,
+    profile: str | None = None,
 ) -> GapResult:
     """Apply a scenario and run the gap analysis with its year, norms and prognosis.
 
@@ -227,6 +229,9 @@ def analyse_scenario(
     prepared
         :func:`geo.analysis.prepared.prepare_region` of ``region``: recomputing a scenario then
         reuses the base region's structures (see :mod:`geo.analysis.prepared`).
+    distance, profile
+        The distance method and mobility profile (see :func:`geo.analysis.gaps.analyse`;
+        the scenario's region keeps the base region's street network).
 
     Returns
     -------
@@ -248,7 +253,7 @@ def analyse_scenario(
                      norms=norms if norms is not None else scenario_norms(scenario),
                      prognosis=prognosis if prognosis is not None
                      else scenario_prognosis(scenario),
-                     prepared=prepared)
+                     prepared=prepared, distance=distance, profile=profile)
     assumptions = {**result.assumptions, "scenario_name": scenario.name,
                    "scenario_toml": applied.metadata["scenario_toml"]}
     if overrides:

@@ -146,7 +146,8 @@ def _readme(result: GapResult, layer: str, fmt: str, sel: ExportSelection, creat
                   for r in fields.itertuples()]
         lines += ["", f"De stijl voor QGIS staat in {layer}.qml (wordt automatisch geladen).",
                   "Voorkeur: de GeoPackage-export houdt de volledige veldnamen."]
-    lines += ["", "Tekort = vraag - aanbod (negatief = overschot). Afstanden hemelsbreed.",
+    distance = a.get("distance_text") or "Afstanden zijn rechte lijnen (hemelsbreed)."
+    lines += ["", f"Tekort = vraag - aanbod (negatief = overschot). {distance}",
               "Methode en aannames: zie de pagina 'Data & methode' van de app en de README."]
     return "\n".join(lines) + "\n"
 

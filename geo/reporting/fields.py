@@ -78,6 +78,10 @@ _FIXED: dict[str, tuple[str, str, str]] = {
     "homes_suitable": ("won_gesch", "woningen", "geschikte woningen (nultreden)"),
     "homes_adaptable": ("won_aanp", "woningen", "aanpasbare woningen"),
     "homes_unsuitable": ("won_onges", "woningen", "ongeschikte woningen"),
+    "homes_unreachable": ("won_onber", "woningen",
+                          "woningen vanwaar over het straatnetwerk niet elke soort voorziening "
+                          "met een loopnorm bereikbaar is (netwerk in stukken): niet binnen de "
+                          "norm, niet in de gemiddelde afstand; 0 bij rechte lijnen"),
     # homes
     "home_id": ("won_id", "", "woning-id (BAG-verblijfsobject of demo-id)"),
     "construction_year": ("bouwjaar", "jaar", "bouwjaar"),
@@ -100,7 +104,8 @@ _FIXED: dict[str, tuple[str, str, str]] = {
     "name": ("naam", "", "naam"),
     "operator": ("exploitant", "", "exploitant / zorgaanbieder"),
     "capacity": ("capaciteit", "plaatsen", "capaciteit (plaatsen, wooneenheden of patiënten)"),
-    "norm_m": ("norm_m", "m", "loopafstandsnorm (hemelsbreed) voor dit soort voorziening"),
+    "norm_m": ("norm_m", "m", "loopafstandsnorm voor dit soort voorziening (meters; "
+                              "hemelsbreed of over het netwerk, zie provenance)"),
     "in_region": ("in_gem", "ja/nee", "ligt binnen de buurten van de regio"),
     "outside_region": ("buiten_reg", "ja/nee", "ligt buiten de regio (binnen de buffer van "
                                                "de grootste norm); telt mee voor loopafstand "
@@ -163,7 +168,8 @@ def describe(column: str) -> tuple[str, str, str]:
                 return f"n75_{short}", "aandeel 0–1", \
                     f"aandeel 75-plussers verder dan de loopafstandsnorm van een {label}"
             return f"afs_{short}", "m", \
-                f"gemiddelde afstand (hemelsbreed) van 75-plussers tot de dichtstbijzijnde {label}"
+                f"gemiddelde afstand (hemelsbreed, of over het netwerk: zie provenance " \
+                f"distance_method) van 75-plussers tot de dichtstbijzijnde {label}"
     if column.startswith("acc_"):
         key = column[len("acc_"):]
         code = PRODUCT_CODES.get(key) or TYPE_CODES.get(key) or re.sub(r"[^a-z0-9]", "",

@@ -339,7 +339,7 @@ def _overview_page(pdf: HandoutPdf, result: GapResult, scenario: str, region: st
     notes = [
         "Tekort = vraag volgens de normen min het aanbod, in woningen of plaatsen; een "
         "negatief getal is een overschot.",
-        "Dekking = het aandeel 75-plussers dat in rechte lijn binnen de loopnorm van een "
+        f"Dekking = het aandeel 75-plussers dat {_how_far(result)} binnen de loopnorm van een "
         "huisartspraktijk of supermarkt woont.",
         "Verpleegzorg PG = verpleegzorg voor mensen met dementie (psychogeriatrie).",
     ]
@@ -476,6 +476,20 @@ def _top_table(pdf: HandoutPdf, top, result: GapResult, labels: list[str]) -> No
         pdf.ln(4.8)
 
 
+def _how_far(result: GapResult) -> str:
+    """'in rechte lijn' or 'over het straatnetwerk (profiel …)' (geo.analysis.distance)."""
+    a = result.assumptions
+    return f"over het straatnetwerk (profiel {a.get('distance_profile', '')})" \
+        if a.get("distance_method") == "network" else "in rechte lijn"
+
+
+def _unreachable_text(result: GapResult) -> str:
+    lost = int(result.assumptions.get("homes_unreachable", 0) or 0)
+    return (f" {lost} woning(en) bereiken over het netwerk niet elke soort voorziening "
+            "(netwerk in stukken): niet binnen de loopnorm, niet in de gemiddelde afstand."
+            ) if lost else ""
+
+
 # --- assumptions page ---------------------------------------------------------------------
 
 def _heading(pdf: HandoutPdf, text: str) -> None:
@@ -546,9 +560,10 @@ def _assumptions_page(pdf: HandoutPdf, result: GapResult, prov: DataProvenance,
         "gemeentecijfers zijn sommen van de buurten. Het aanbod telt elke geschikte woning of "
         "plaats, wie er ook woont of hem gebruikt: een overschot betekent dat er genoeg zijn, "
         "niet dat ouderen er al wonen of dat er een plaats vrij is.",
-        "Dekking is het aandeel 75-plussers van wie de woning in rechte lijn binnen de loopnorm "
-        f"van de dichtstbijzijnde voorziening ligt ({cov or 'zie loopnormen'}); voorzieningen "
-        "net buiten de gemeente tellen mee.",
+        f"Dekking is het aandeel 75-plussers van wie de woning {_how_far(result)} binnen de "
+        f"loopnorm van de dichtstbijzijnde voorziening ligt ({cov or 'zie loopnormen'}); "
+        "voorzieningen net buiten de gemeente tellen mee. "
+        + str(result.assumptions.get("distance_text", "")) + _unreachable_text(result),
         "Inwoners zijn gelijk over de woningen van hun buurt verdeeld, zoals CBS doet voor "
         "nabijheidsstatistieken: de cijfers zijn een vergelijkingsbasis, geen exacte telling.",
     ]

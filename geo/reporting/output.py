@@ -22,7 +22,9 @@ def provenance_table(result: GapResult) -> pd.DataFrame:
 
     Includes the municipalities of a region of several (``gemeenten``, JSON), those with
     their own norms (``norms_gemeente_json``), the number of facilities outside the region
-    (``facilities_outside_region``), ``data_status_<layer>`` (real / estimated / generated /
+    (``facilities_outside_region``), the distance method (``distance_method``
+    ``network``/``straight``, ``distance_profile``, ``distance_text``, ``homes_unreachable``),
+    ``data_status_<layer>`` (real / estimated / generated /
     mixed) and
     ``data_note_<layer>`` for every layer whose status the region package records, and
     ``data_summary`` (one Dutch line, e.g. "Buurtgrenzen: echt · Woningen: gegenereerd
@@ -51,6 +53,11 @@ def provenance_table(result: GapResult) -> pd.DataFrame:
         rows["norms_gemeente_json"] = json.dumps(a["norms_gemeente"], ensure_ascii=False)
     if "facilities_outside" in a:
         rows["facilities_outside_region"] = str(a["facilities_outside"])
+    if "distance_method" in a:  # geo.analysis.distance
+        rows["distance_method"] = a["distance_method"]
+        rows["distance_profile"] = a.get("distance_profile", "")
+        rows["distance_text"] = a.get("distance_text", "")
+        rows["homes_unreachable"] = str(a.get("homes_unreachable", 0))
     if a.get("import_report"):  # JSON of geo.io.import_report.ImportReport
         rows["import_report"] = a["import_report"]
     prov = DataProvenance.from_assumptions(a)
