@@ -19,6 +19,7 @@ reach any destination. The report counts those origins, per buurt when buurten a
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import time
 from pathlib import Path
 
@@ -139,6 +140,11 @@ def _cmd_distances(args: argparse.Namespace) -> int:
             f"{far.mean():.0%} van de herkomsten ligt meer dan 1 km van de dichtstbijzijnde "
             f"weg voor '{profile.name}': het netwerk dekt het gebied van de punten niet. "
             "Gebruik een OSM-uittreksel van dit gebied. Er is niets geschreven.")
+    if far.any():  # an origin more than 1 km from any usable street is not on the network
+        result = dataclasses.replace(
+            result, distance_m=np.where(far, np.inf, result.distance_m),
+            nearest=np.where(far, -1, result.nearest),
+            minutes=np.where(far, np.inf, result.minutes))
     reached = np.isfinite(result.distance_m)
     dest_ids = destinations["id"].to_numpy(dtype=object)
     out = pd.DataFrame({
@@ -157,7 +163,7 @@ def _cmd_distances(args: argparse.Namespace) -> int:
         print(f"Let op: {note}")
     if far.any():
         print(f"Let op: {fmt_int(far.sum())} herkomst(en) liggen meer dan 1 km van een "
-              "bruikbare weg; hun afstand begint met die rechte lijn.")
+              "bruikbare weg; zij tellen als niet bereikbaar (lege afstand).")
     _report_unreachable(result, origins, areas)
     if reached.any():
         dist = result.distance_m[reached]

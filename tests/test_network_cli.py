@@ -130,3 +130,23 @@ def test_cli_distances_points_far_from_the_network(tmp_path, capsys):
     assert main(["distances", "--network", str(osm), "--origins", str(pts),
                  "--destinations", str(pts), "--out", str(tmp_path / "d.csv")]) == 2
     assert "dekt het gebied van de punten niet" in capsys.readouterr().err
+
+
+def test_cli_distances_origin_far_from_any_street_is_not_reached(tmp_path, capsys):
+    """A point kilometres away from the network is not 'reached' via a long straight leg."""
+    osm = tmp_path / "raster.osm"
+    osm.write_bytes(grid_xml(island=False))
+    origins = tmp_path / "woningen.csv"
+    origins.write_text("id,x,y\n"
+                       f"w1,{X0 + 250},{Y0 + 30}\n"
+                       f"w2,{X0 + 250},{Y0 + 60}\n"
+                       f"ver,{X0 - 20_000},{Y0 - 20_000}\n")  # 20 km off the grid
+    destinations = tmp_path / "winkels.csv"
+    destinations.write_text(f"id,x,y\nS1,{X0 + 1000},{Y0 - 20}\n")
+    result = tmp_path / "afstanden.csv"
+    assert main(["distances", "--network", str(osm), "--origins", str(origins),
+                 "--destinations", str(destinations), "--out", str(result)]) == 0
+    table = pd.read_csv(result, dtype={"destination_id": str})
+    assert table["distance_m"].notna().tolist() == [True, True, False]
+    text = capsys.readouterr().out
+    assert "geen bestemming bereikbaar: 1" in text and "niet bereikbaar" in text
