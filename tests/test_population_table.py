@@ -299,3 +299,46 @@ def test_read_population_table_directly():
     assert table.values.loc["BU99910100", "n_65_plus"] == 20
     assert np.isnan(read_population_table(
         partial_counts(), "p.csv", buurt_codes=CODES).values["n_25_44"]).all()
+
+
+# --------------------------------------------------------------------------- impossible values
+
+
+def _with_value(row: int, col: int, text: str) -> bytes:
+    """``odata_plain`` with one cell of a buurt row replaced (col 0 = inhabitants)."""
+    lines = odata_plain().decode().splitlines()
+    cells = lines[3 + row].split(";")
+    cells[3 + col] = text
+    lines[3 + row] = ";".join(cells)
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize(("row", "col", "text", "words"), [
+    (1, 0, "-5", ["BU99910001", "'AantalInwoners'", "-5", "negatief"]),
+    (0, 5, "-350", ["BU99910000", "'k_65JaarOfOuder'", "-350", "negatief"]),
+    (2, 0, "250000", ["BU99910009", "'AantalInwoners'", "250000", "100.000"]),
+    (0, 0, "1e300", ["BU99910000", "'AantalInwoners'", "1e+300", "onmogelijk"]),
+    (0, 5, "900", ["BU99910000", "leeftijdsgroepen", "1760", "1210 inwoners"]),
+])
+def test_impossible_values_stop_with_buurt_column_and_value(cbs, row, col, text, words):
+    with pytest.raises(ImportDataError) as info:
+        _population(cbs, _with_value(row, col, text))
+    message = str(info.value)
+    for word in words:
+        assert word.lower() in message.lower(), message
+    if text == "1e300":
+        assert "geheim" not in message and "negatie" not in message
+
+
+def test_cbs_rounding_and_sentinels_still_pass(cbs):
+    # bands 15 over 1210 inhabitants (within 2 %), a no-data code stays unknown
+    _, pop = _population(cbs, _with_value(3, 2, "-99997")
+                         .replace(b";1210;180;", b";1210;195;"))
+    assert pop[BANDS].sum(axis=1).tolist() == [v[0] for v in TRUTH]
+
+
+def test_percentages_above_100_stop(cbs):
+    bad = wbk_percentages().replace(b"BU99910001,Dorp-Noord,505,15,",
+                                    b"BU99910001,Dorp-Noord,505,150,")
+    with pytest.raises(ImportDataError, match=r"BU99910001.*percentage"):
+        _population(cbs, bad)

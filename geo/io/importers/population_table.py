@@ -27,6 +27,12 @@ Rules:
   the rows apart: the latest year is used.
 * Age bands the table does not give stay NaN here; they are estimated, and marked as
   estimates, by :func:`geo.io.importers.cbs_population.population_from_cbs`.
+* Plausibility (:func:`_check_plausible`): a negative count or percentage (CBS no-data
+  codes ≤ -99991 stay unknown), a count above :data:`MAX_BUURT_INHABITANTS`, a
+  percentage above 100, a value that is not finite, or given age bands that add up to
+  more than the inhabitants plus :data:`BAND_SLACK_ABS` or :data:`BAND_SLACK_SHARE`
+  (whichever is larger; CBS rounds buurt counts to 5) stop the build with the buurt
+  code, the column and the value.
 * Matching: a table that matches fewer than :data:`MIN_MATCH_SHARE` (half) of the
   region's buurten, or buurten holding less than half of the inhabitants the buurten map
   gives, is refused with the codes found and expected; it is not the table of this
@@ -59,6 +65,16 @@ __all__ = [
 #: A table must match at least this share of the region's buurten (and of their
 #: inhabitants, when the buurten map gives them); below it the build stops.
 MIN_MATCH_SHARE = 0.5
+
+#: Largest plausible count in one buurt. The largest Dutch buurten have ~25,000
+#: inhabitants (CBS Kerncijfers wijken en buurten); four times that is surely an error.
+MAX_BUURT_INHABITANTS = 100_000
+#: Given age bands may exceed the inhabitants by at most the larger of these (CBS rounds
+#: buurt counts to multiples of 5, so five rounded bands can exceed by up to 10).
+BAND_SLACK_ABS = 10
+BAND_SLACK_SHARE = 0.02
+#: Percentage bands (whole percentages) may add up to at most this.
+MAX_PCT_SUM = 103.0
 
 #: The five CBS age bands as counts (same order as ``PCT_COLUMNS``).
 COUNT_BANDS: tuple[str, ...] = ("n_0_14", "n_15_24", "n_25_44", "n_45_64", "n_65_plus")
@@ -308,6 +324,68 @@ def _as_counts(values: pd.DataFrame, label: str) -> tuple[pd.DataFrame, tuple[st
     return out, tuple(bands)
 
 
+def _shown(value: float) -> str:
+    if not np.isfinite(value) or abs(value) >= 1e9:
+        return f"{value:g}"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:g}"
+
+
+def _check_plausible(numbers: pd.DataFrame, columns: dict[str, str], label: str) -> None:
+    """Stop at the first impossible value of the region's buurten (see the module rules).
+
+    ``numbers`` holds the fields as read (index buurt code, NaN for CBS no-data codes).
+    """
+    for fld in numbers.columns:
+        pct = fld.startswith("pct_")
+        values = numbers[fld]
+        top = 100.0 if pct else float(MAX_BUURT_INHABITANTS)
+        bad = values.notna() & ~(np.isfinite(values) & (values >= 0) & (values <= top))
+        if not bad.any():
+            continue
+        code, value = bad.idxmax(), float(values[bad.idxmax()])
+        if np.isfinite(value) and value < 0:
+            why = (f"een negatief aantal kan niet (CBS-codes voor 'geheim' of 'onbekend' "
+                   f"zijn {tables.CBS_SENTINEL_MAX - 1:.0f} of lager, of '.')")
+        elif pct:
+            why = "een percentage ligt tussen 0 en 100"
+        else:
+            why = (f"meer dan {MAX_BUURT_INHABITANTS:,} in één buurt is onmogelijk (de "
+                   "grootste buurten hebben ~25.000 inwoners)").replace(",", ".")
+        raise _fail(label, f"buurt {code}, kolom '{columns[fld]}': waarde {_shown(value)}; "
+                           f"{why}. Controleer de tabel (of exporteer haar opnieuw bij CBS) "
+                           "en lever haar opnieuw aan.")
+    _check_band_sums(numbers, columns, label)
+
+
+def _check_band_sums(numbers: pd.DataFrame, columns: dict[str, str], label: str) -> None:
+    counts = [f for f in COUNT_BANDS if f in numbers]
+    if counts and "inhabitants" in numbers:
+        total = numbers[counts].sum(axis=1, min_count=1)
+        inh = numbers["inhabitants"]
+        slack = np.maximum(BAND_SLACK_ABS, BAND_SLACK_SHARE * inh)
+        over = total.notna() & inh.notna() & (total > inh + slack)
+        if over.any():
+            code = over.idxmax()
+            cols = "', '".join(columns[f] for f in counts
+                               if pd.notna(numbers.at[code, f]))
+            raise _fail(label, f"buurt {code}: de leeftijdsgroepen ('{cols}') tellen op tot "
+                               f"{_shown(float(total[code]))}, meer dan de "
+                               f"{_shown(float(inh[code]))} inwoners (kolom "
+                               f"'{columns['inhabitants']}'); meer dan de afronding van CBS "
+                               "toelaat. Controleer de kolommen en lever de tabel opnieuw aan.")
+    pcts = [f for f in PCT_COLUMNS if f in numbers]
+    if pcts:
+        total = numbers[pcts].sum(axis=1, min_count=1)
+        over = total.notna() & (total > MAX_PCT_SUM)
+        if over.any():
+            code = over.idxmax()
+            raise _fail(label, f"buurt {code}: de leeftijdspercentages ('"
+                               + "', '".join(columns[f] for f in pcts)
+                               + f"') tellen op tot {_shown(float(total[code]))} %, meer "
+                               "dan 100 %. Controleer de kolommen en lever de tabel opnieuw "
+                               "aan.")
+
+
 # --------------------------------------------------------------------------- matching
 
 
@@ -366,7 +444,8 @@ def read_population_table(
     Raises
     ------
     ImportDataError
-        No code or inhabitants column, a value that is not a number, a buurt listed twice
+        No code or inhabitants column, a value that is not a number, an impossible value
+        (negative, too large, bands above the inhabitants), a buurt listed twice
         for the same period, or a table that matches fewer than :data:`MIN_MATCH_SHARE`
         of the buurten (or of their inhabitants); the message shows codes found and
         expected.
@@ -396,6 +475,7 @@ def read_population_table(
     expected = pd.Series([str(c) for c in buurt_codes], dtype=object)
     inhabitants = None if map_inhabitants is None else pd.Series(map_inhabitants, dtype=float)
     _check_match(values.index, expected, others[others != ""], inhabitants, label)
+    _check_plausible(numbers.loc[numbers.index.isin(expected)], columns, label)
     matched = values.loc[values.index.isin(expected)]
     missing = tuple(expected[~expected.isin(values.index)])
     extra = int((~values.index.isin(expected)).sum())
