@@ -533,7 +533,8 @@ def load_osm_bytes(data: InputData, name: str | None = None, *,
             "uittreksel opnieuw als .osm.pbf."
         )
     raise ImportDataError(
-        f"'{label}' is geen OpenStreetMap-bestand: verwacht een .osm.pbf (begint met een "
+        f"'{label}' is geen OpenStreetMap-bestand (of is beschadigd en niet leesbaar): "
+        "verwacht een .osm.pbf (begint met een "
         "'OSMHeader'-blok), .osm-XML (begint met <osm>) of gecomprimeerde XML (.osm.gz, "
         ".osm.bz2). Download bijv. drenthe-latest.osm.pbf van Geofabrik of exporteer uit "
         "Overpass Turbo of JOSM."
