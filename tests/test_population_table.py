@@ -7,6 +7,7 @@ the same truth (:data:`TRUTH`) in another CBS form; rows of other levels are mix
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from cbskit import cbs_gpkg_bytes
 
@@ -342,3 +343,27 @@ def test_percentages_above_100_stop(cbs):
                                     b"BU99910001,Dorp-Noord,505,150,")
     with pytest.raises(ImportDataError, match=r"BU99910001.*percentage"):
         _population(cbs, bad)
+
+
+def test_missing_inhabitants_stated_once_and_not_when_a_table_gives_them(cbs):
+    """The map lacks BU99910100's inhabitants (-99997); the table has them."""
+    plain = build_region(cbs=cbs, gemeente="GM9991")
+    lines = [t for t in [line.text for line in plain.report] if "zonder inwonersaantal" in t]
+    assert lines == ["1 buurt zonder inwonersaantal (geheim of niet aanwezig, -99997: 1); "
+                     "die blijft op de kaart met bevolking 0."]
+    assert sum("zonder inwonersaantal" in w for w in plain.warnings) == 1
+    result, _ = _population(cbs, odata_plain())
+    everything = [line.text for line in result.report] + list(result.warnings)
+    assert not any("zonder inwonersaantal" in t or "bevolking 0" in t for t in everything)
+
+
+def test_unknown_inhabitants_note_grammar():
+    from geo.io.importers.cbs_population import population_from_cbs
+    for n, verb in ((1, "1 buurt zonder inwonersaantal krijgt"),
+                    (2, "2 buurten zonder inwonersaantal krijgen")):
+        counts = pd.DataFrame({"buurt_code": [f"BU{i}" for i in range(3)],
+                               "inhabitants": [np.nan] * n + [100.0] * (3 - n)})
+        for col, pct in zip(("pct_0_14", "pct_15_24", "pct_25_44", "pct_45_64",
+                             "pct_65_plus"), (15, 10, 25, 25, 25), strict=True):
+            counts[col] = float(pct)
+        assert verb in population_from_cbs(counts).attrs["unknown_note"]

@@ -295,8 +295,11 @@ def _dropped_inhabitants(dropped: pd.DataFrame, population: Input | None,
         found, table = _population_counts(*_split(population), probe)
     except ImportDataError:  # the table itself is checked (and reported) for the region
         return
-    if table.matched:
-        filled = unknown.assign(inhabitants=found["inhabitants"].to_numpy())
+    if table.matched:  # one line per drop: the map's line, with the table's inhabitants
+        old = dropped_note(dropped)
+        filled = dropped.copy()
+        filled.loc[unknown.index, "inhabitants"] = found["inhabitants"].to_numpy()
+        import_report.lines = [line for line in import_report.lines if line.text != old]
         import_report.add(WEGGELATEN, dropped_note(filled, _split(population)[1]
                                                    or "de bevolkingstabel"), count=len(filled))
 
@@ -474,7 +477,13 @@ def build_region(
     _dropped_inhabitants(buurten.dropped, population, import_report)
     population = population_from_cbs(counts, distribution=distribution,
                                      anchor_65=table is not None)
-    warnings.extend(population.attrs.get("warnings", ()))
+    # one statement on missing inhabitants: the map's (with CBS's reasons) without a
+    # table, the remaining buurten's after a table filled them
+    stale = buurten.inhabitants_note if table is not None else \
+        population.attrs.get("unknown_note", "") if buurten.inhabitants_note else ""
+    import_report.lines = [line for line in import_report.lines if line.text != stale]
+    warnings[:] = [w for w in warnings if w != stale]
+    warnings.extend(w for w in population.attrs.get("warnings", ()) if w != stale)
     stats["inhabitants"] = int(population[vocabulary.band_columns()].to_numpy().sum())
 
     outline = shapely.union_all(areas.geometry.values)

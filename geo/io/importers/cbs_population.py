@@ -257,7 +257,8 @@ def population_from_cbs(
         Each row sums to the buurt's inhabitants (0 where unknown). ``attrs["warnings"]``
         lists buurten without inhabitants or with estimated bands; ``attrs["source"]``
         describes the method; ``attrs["estimated_bands"]`` names the estimated bands
-        (always 65–74, 75–84 and 85+).
+        (always 65–74, 75–84 and 85+); ``attrs["unknown_note"]`` is the warning on
+        buurten without inhabitants (``""`` when none).
 
     Raises
     ------
@@ -297,7 +298,8 @@ def population_from_cbs(
     notes = []
     if unknown.any():
         notes.append(f"{plural(int(unknown.sum()), 'buurt', 'buurten')} zonder "
-                     "inwonersaantal krijgen bevolking 0.")
+                     f"inwonersaantal {'krijgt' if unknown.sum() == 1 else 'krijgen'} "
+                     "bevolking 0.")
     filled = int(estimated.any(axis=1).sum())
     if filled and reference_kind == "gemeente":
         notes.append(f"{plural(filled, 'buurt', 'buurten')} zonder (volledige) "
@@ -307,6 +309,7 @@ def population_from_cbs(
     band_notes = [name for name, n in zip(_BAND_NAMES, estimated.sum(axis=0), strict=True)
                   if n]
     frame.attrs["warnings"] = tuple(notes)
+    frame.attrs["unknown_note"] = notes[0] if unknown.any() else ""
     frame.attrs["estimated_bands"] = (*band_notes, "65–74", "75–84", "85+")
     rule = ("65+ en het aantal inwoners zoals gegeven, de groepen onder 65 herschaald"
             if anchor_65 else "herschaald tot 100 %")
