@@ -367,3 +367,21 @@ def test_unknown_inhabitants_note_grammar():
                              "pct_65_plus"), (15, 10, 25, 25, 25), strict=True):
             counts[col] = float(pct)
         assert verb in population_from_cbs(counts).attrs["unknown_note"]
+
+
+def test_estimate_note_names_only_the_bands_estimated(cbs):
+    result, _ = _population(cbs, partial_counts(), "kerncijfers.csv")
+    note = next(w for w in result.warnings if "geschat voor" in w)
+    assert note.startswith("leeftijdsgroepen 15–25, 25–45 en 45–65 geschat voor 4 buurten:")
+    named = note.split(":", 1)[0]
+    assert "0–15" not in named and "65+" not in named
+    # one buurt where CBS kept 0-15 and 65+ secret: named with its own count
+    from geo.io.importers.cbs_population import population_from_cbs
+    counts = pd.DataFrame({"buurt_code": ["BU1", "BU2", "BU3"],
+                           "inhabitants": [1000.0, 800.0, 20.0],
+                           "pct_0_14": [15.0, 20.0, np.nan], "pct_15_24": np.nan,
+                           "pct_25_44": np.nan, "pct_45_64": np.nan,
+                           "pct_65_plus": [30.0, 25.0, np.nan]})
+    notes = population_from_cbs(counts, anchor_65=True).attrs["warnings"]
+    assert notes[0].startswith("leeftijdsgroepen 15–25, 25–45 en 45–65 geschat voor 3 "
+                               "buurten, 0–15 en 65+ voor 1 buurt:"), notes

@@ -217,15 +217,29 @@ _BAND_NAMES = ("0–15", "15–25", "25–45", "45–65", "65+")
 
 def _estimate_note(estimated: np.ndarray, reference: str,
                    fallback: NationalAgeBands = NATIONAL_AGE_BANDS) -> str:
+    """Dutch note naming each estimated band with the number of buurten it was estimated for.
+
+    Bands the source gives for every buurt are not named; a band estimated only where CBS
+    kept it secret is named with its (small) number of buurten, e.g. "15–25, 25–45 en
+    45–65 geschat voor 204 buurten, 0–15 en 65+ voor 3 buurten".
+    """
     per_band = estimated.sum(axis=0)
     if not per_band.any():
         return ""
-    buurten = int(estimated.any(axis=1).sum())
-    bands = [name for name, n in zip(_BAND_NAMES, per_band, strict=True) if n]
+    groups: dict[int, list[str]] = {}
+    for name, n in zip(_BAND_NAMES, per_band, strict=True):
+        if n:
+            groups.setdefault(int(n), []).append(name)
+    parts = []
+    for n, names in sorted(groups.items(), reverse=True):
+        bands = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} en {names[-1]}"
+        parts.append(f"{bands} {'geschat ' if not parts else ''}voor "
+                     f"{plural(n, 'buurt', 'buurten')}")
     how = ("de verdeling van de buurten van de gemeente die alle groepen hebben"
            if reference == "gemeente" else fallback.source)
-    return (f"leeftijdsgroep(en) {', '.join(bands)} geschat voor "
-            f"{plural(buurten, 'buurt', 'buurten')}: de inwoners min de gegeven groepen, "
+    word = "leeftijdsgroep" if len(groups) == 1 and per_band.astype(bool).sum() == 1 \
+        else "leeftijdsgroepen"
+    return (f"{word} {', '.join(parts)}: de inwoners min de gegeven groepen, "
             f"verdeeld naar {how}.")
 
 
