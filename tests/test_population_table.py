@@ -385,3 +385,19 @@ def test_estimate_note_names_only_the_bands_estimated(cbs):
     notes = population_from_cbs(counts, anchor_65=True).attrs["warnings"]
     assert notes[0].startswith("leeftijdsgroepen 15–25, 25–45 en 45–65 geschat voor 3 "
                                "buurten, 0–15 en 65+ voor 1 buurt:"), notes
+
+
+def test_households_from_the_table_replace_the_maps(cbs):
+    """OData ``HuishoudensTotaal_28``: the population layer's households come from it."""
+    lines = odata_typed().decode().splitlines()
+    households = {"BU99910000": 530, "BU99910001": 222, "BU99910009": 97, "BU99910100": 25}
+    out = [lines[0] + ";HuishoudensTotaal_28"]
+    for line in lines[1:]:
+        code = line.split(";")[4].strip()
+        out.append(line + f";{households.get(code, 999)}")
+    result, pop = _population(cbs, ("\n".join(out) + "\n").encode())
+    assert pop["households"].tolist() == [530, 222, 97, 25]
+    assert "HuishoudensTotaal_28 → huishoudens" in result.region.metadata["source_population"]
+    # a table without households keeps the map's figures (the fourth is secret: NaN)
+    _, pop = _population(cbs, odata_typed())
+    assert pop["households"].tolist()[:3] == [450, 210, 90]

@@ -146,6 +146,10 @@ def _population_counts(data: uploads.InputData, name: str | None, counts: pd.Dat
                 new[pct] = pd.Series(np.where(inhabitants > 0,
                                               values[band] / inhabitants * 100, np.nan),
                                      index=values.index)
+    if "households" in values:  # the table's households where it gives them
+        new["households"] = values["households"].where(values["households"].notna(),
+                                                       out.set_index("buurt_code")
+                                                       ["households"])
     for col, series in new.items():
         out[col] = np.where(matched, out["buurt_code"].map(series), out[col])
     return out, table
@@ -518,8 +522,8 @@ def build_region(
 
     report(progress, 0.95, "Regio controleren…")
     warnings.extend(ref.notes)
-    households = households_per_buurt(buurten.counts)
-    if households is not None:  # the model's households: the map's figures per buurt
+    households = households_per_buurt(counts)
+    if households is not None:  # the map's households, or the population table's
         population["households"] = population["buurt_code"].map(households).to_numpy()
     metadata = _region_identity(areas, codes, name) | {
         "base_year": str(base_year),

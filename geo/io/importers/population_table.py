@@ -99,6 +99,8 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "n_65_plus": ("k65jaarofouder", "65jaarofouder", "65jaarenouder",
                   "aantalpersonen65jaarenouder", "aantalpersonen65jaarofouder", "a65oo",
                   "personen65jaarenouder"),
+    "households": ("aantalhuishoudens", "huishoudenstotaal", "ahh", "aantalhh",
+                   "particulierehuishoudens", "huishoudens"),
     "pct_0_14": ("percentagepersonen0tot15jaar", "p0014jr", "percentage0tot15jaar"),
     "pct_15_24": ("percentagepersonen15tot25jaar", "p1524jr", "percentage15tot25jaar"),
     "pct_25_44": ("percentagepersonen25tot45jaar", "p2544jr", "percentage25tot45jaar"),
@@ -141,8 +143,9 @@ class PopulationTable:
     ----------
     values
         One row per buurt of the region found in the table, index ``buurt_code``:
-        ``inhabitants`` and the counts ``n_0_14`` … ``n_65_plus`` (float, NaN where the
-        table has no value; percentage columns already × inhabitants / 100).
+        ``inhabitants``, the counts ``n_0_14`` … ``n_65_plus`` (float, NaN where the
+        table has no value; percentage columns already × inhabitants / 100) and, when the
+        table gives it, ``households`` (``aantal_huishoudens``, ``HuishoudensTotaal``).
     bands
         The age bands (of ``COUNT_BANDS``) the table gives, as counts or percentages.
     form
@@ -178,7 +181,8 @@ class PopulationTable:
                 f"{self.matched} van {self.expected} buurten gevonden")
 
 
-_FIELD_LABELS = {"code": "regiocode", "inhabitants": "inwoners", "n_0_14": "0–15 (aantal)",
+_FIELD_LABELS = {"code": "regiocode", "inhabitants": "inwoners", "households": "huishoudens",
+                 "n_0_14": "0–15 (aantal)",
                  "n_15_24": "15–25 (aantal)", "n_25_44": "25–45 (aantal)",
                  "n_45_64": "45–65 (aantal)", "n_65_plus": "65+ (aantal)",
                  "pct_0_14": "0–15 (%)", "pct_15_24": "15–25 (%)", "pct_25_44": "25–45 (%)",
@@ -321,6 +325,8 @@ def _as_counts(values: pd.DataFrame, label: str) -> tuple[pd.DataFrame, tuple[st
                            "'AantalInwoners', 'aantal_inwoners' of 'Aantal inwoners "
                            "(aantal)'); exporteer de tabel met het onderwerp 'Aantal "
                            "inwoners'.")
+    if "households" in values:
+        out["households"] = values["households"]
     return out, tuple(bands)
 
 
