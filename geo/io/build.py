@@ -57,7 +57,7 @@ from geo.io._region_areas import (
     villages_layer,
 )
 from geo.io.import_report import GEKOPPELD, GESCHAT, HERKEND, LET_OP, WEGGELATEN, ImportReport
-from geo.io.importers._cbs_common import PCT_COLUMNS
+from geo.io.importers._cbs_common import PCT_COLUMNS, plural
 from geo.io.importers.bag import SUITABILITY_PROXY_NOTE, BagHomes, read_bag_homes
 from geo.io.importers.cbs import (
     COUNT_COLUMNS,
@@ -199,6 +199,24 @@ def _data_status(population: pd.DataFrame, split_source: str, homes: gpd.GeoData
                 "data_note_villages": "Namen, ligging en inwonertallen van de kernen uit "
                                       "openbare bronnen."}
     return out
+
+
+#: A buurt with at least this many inhabitants is expected to hold homes in the BAG.
+INHABITED_MIN = 50
+
+
+def _bag_coverage(population: pd.DataFrame, homes: gpd.GeoDataFrame) -> str:
+    """Dutch warning when inhabited buurten (≥ INHABITED_MIN) have no BAG homes, else ``""``."""
+    people = population.set_index("buurt_code")[vocabulary.band_columns()].sum(axis=1)
+    inhabited = people[people >= INHABITED_MIN]
+    empty = inhabited[~inhabited.index.isin(homes["buurt_code"])]
+    if empty.empty:
+        return ""
+    verb = "heeft" if len(empty) == 1 else "hebben"
+    return (f"{len(empty)} van {plural(len(inhabited), 'bewoonde buurt', 'bewoonde buurten')} "
+            f"({empty.sum() / people.sum() * 100:.0f} % van de inwoners) {verb} geen "
+            "woningen in het BAG-bestand: de uitsnede dekt de gemeente niet; het aanbod is "
+            "daar 0. Laad een BAG-uittreksel van de hele gemeente.")
 
 
 def _empty_homes() -> gpd.GeoDataFrame:
@@ -509,6 +527,9 @@ def build_region(
                         "nultredenwoningen en de loopafstanden gaan uit van het midden van "
                         "elke buurt. Laad een BAG-uittreksel voor een echte analyse.")
     stats["homes"] = len(homes)
+    coverage = _bag_coverage(population, homes) if bag is not None else ""
+    if coverage:
+        warnings.append(coverage)
 
     report(progress, 0.85, "Voorzieningen lezen…")
     if facilities:
@@ -551,6 +572,8 @@ def build_region(
         metadata["source_villages"] = ("Dorpsnamen, ligging en inwonertallen: lijst van kernen "
                                        "(data/midden_drenthe_villages.csv)")
     metadata |= _data_status(population, distribution.source, homes, fac, villages)
+    if coverage and len(homes):
+        metadata["data_note_homes"] += f" Let op: {coverage}"
     region = validate_region(Region(areas=areas, population=population, homes=homes,
                                     facilities=fac, metadata=metadata, villages=villages,
                                     reference=ref.reference if len(ref.reference) else None))
