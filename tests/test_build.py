@@ -21,10 +21,12 @@ from geo.io.region_package import load_region
 GEMEENTE = "GM9991"  # Testdorp: Dorp-Centrum, Dorp-Noord, Verspreide huizen Dorp, Gehucht
 
 
-def _bag_gpkg(path):
+SPOTS = [(300, 300, 1990, 1), (700, 300, 2005, 6), (400, 1500, 1960, 1),
+         (1500, 500, 1975, 1), (2500, 500, 1930, 1)]
+
+
+def _bag_gpkg(path, spots=SPOTS):
     """Panden and verblijfsobjecten inside the Testdorp buurten (x 0–3000, y 0–2000 m)."""
-    spots = [(300, 300, 1990, 1), (700, 300, 2005, 6), (400, 1500, 1960, 1),
-             (1500, 500, 1975, 1), (2500, 500, 1930, 1)]
     panden, vbos = [], []
     for p, (dx, dy, year, n) in enumerate(spots, start=1):
         pid = f"{9991100000000000 + p}"
@@ -93,6 +95,18 @@ def test_build_known_answer(files):
     res = analyse(region, year=2030)
     assert set(res.kerngebied["kerngebied"]) == {"Dorp", "Buiten"}
     assert res.buurt.set_index("buurt_code").loc["BU99910000", "supply_nursing_somatic"] == 40
+
+
+def test_bag_extract_covering_part_of_the_municipality_is_flagged(files, tmp_path):
+    full = build_region(cbs=files["cbs"], gemeente=GEMEENTE, bag=files["bag"])
+    assert not any("bewoonde buurt" in w for w in full.warnings)
+    part = _bag_gpkg(tmp_path / "bag_centrum.gpkg", SPOTS[:2])  # Dorp-Centrum only
+    result = build_region(cbs=files["cbs"], gemeente=GEMEENTE, bag=part)
+    line = ("2 van 3 bewoonde buurten (41 % van de inwoners) hebben geen woningen in het "
+            "BAG-bestand: de uitsnede dekt de gemeente niet; het aanbod is daar 0.")
+    assert any(text.startswith(line) for text in (x.text for x in result.report)), \
+        [x.text for x in result.report]
+    assert line in result.region.metadata["data_note_homes"]
 
 
 def test_build_geojson_without_bag_or_facilities(tmp_path):

@@ -409,6 +409,17 @@ def test_osm_bbox():
         read_osm_facilities(osm_xml(), "x.osm", bbox_wgs84=(7, 53, 6, 52))
 
 
+@pytest.mark.parametrize("name", ["voorzieningen.osm", "drenthe-latest.osm.pbf",
+                                  "export.osm.gz", "export.osm.bz2"])
+def test_corrupt_osm_named_file_says_osm_not_csv(name):
+    junk = bytes(np.random.default_rng(7).integers(0, 256, 5000, dtype=np.uint8))
+    with pytest.raises(ImportDataError) as info:
+        read_facilities(junk, name)
+    message = str(info.value)
+    assert "geen OpenStreetMap-bestand" in message and "niet leesbaar" in message
+    assert "Geofabrik" in message and "CSV" not in message
+
+
 def test_osm_bad_input():
     with pytest.raises(ImportDataError, match="geen OpenStreetMap-bestand"):
         read_osm_facilities(b"naam;type\n", "x.osm")

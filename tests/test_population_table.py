@@ -7,6 +7,7 @@ the same truth (:data:`TRUTH`) in another CBS form; rows of other levels are mix
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from cbskit import cbs_gpkg_bytes
 
@@ -299,3 +300,104 @@ def test_read_population_table_directly():
     assert table.values.loc["BU99910100", "n_65_plus"] == 20
     assert np.isnan(read_population_table(
         partial_counts(), "p.csv", buurt_codes=CODES).values["n_25_44"]).all()
+
+
+# --------------------------------------------------------------------------- impossible values
+
+
+def _with_value(row: int, col: int, text: str) -> bytes:
+    """``odata_plain`` with one cell of a buurt row replaced (col 0 = inhabitants)."""
+    lines = odata_plain().decode().splitlines()
+    cells = lines[3 + row].split(";")
+    cells[3 + col] = text
+    lines[3 + row] = ";".join(cells)
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize(("row", "col", "text", "words"), [
+    (1, 0, "-5", ["BU99910001", "'AantalInwoners'", "-5", "negatief"]),
+    (0, 5, "-350", ["BU99910000", "'k_65JaarOfOuder'", "-350", "negatief"]),
+    (2, 0, "250000", ["BU99910009", "'AantalInwoners'", "250000", "100.000"]),
+    (0, 0, "1e300", ["BU99910000", "'AantalInwoners'", "1e+300", "onmogelijk"]),
+    (0, 5, "900", ["BU99910000", "leeftijdsgroepen", "1760", "1210 inwoners"]),
+])
+def test_impossible_values_stop_with_buurt_column_and_value(cbs, row, col, text, words):
+    with pytest.raises(ImportDataError) as info:
+        _population(cbs, _with_value(row, col, text))
+    message = str(info.value)
+    for word in words:
+        assert word.lower() in message.lower(), message
+    if text == "1e300":
+        assert "geheim" not in message and "negatie" not in message
+
+
+def test_cbs_rounding_and_sentinels_still_pass(cbs):
+    # bands 15 over 1210 inhabitants (within 2 %), a no-data code stays unknown
+    _, pop = _population(cbs, _with_value(3, 2, "-99997")
+                         .replace(b";1210;180;", b";1210;195;"))
+    assert pop[BANDS].sum(axis=1).tolist() == [v[0] for v in TRUTH]
+
+
+def test_percentages_above_100_stop(cbs):
+    bad = wbk_percentages().replace(b"BU99910001,Dorp-Noord,505,15,",
+                                    b"BU99910001,Dorp-Noord,505,150,")
+    with pytest.raises(ImportDataError, match=r"BU99910001.*percentage"):
+        _population(cbs, bad)
+
+
+def test_missing_inhabitants_stated_once_and_not_when_a_table_gives_them(cbs):
+    """The map lacks BU99910100's inhabitants (-99997); the table has them."""
+    plain = build_region(cbs=cbs, gemeente="GM9991")
+    lines = [t for t in [line.text for line in plain.report] if "zonder inwonersaantal" in t]
+    assert lines == ["1 buurt zonder inwonersaantal (geheim of niet aanwezig, -99997: 1); "
+                     "die blijft op de kaart met bevolking 0."]
+    assert sum("zonder inwonersaantal" in w for w in plain.warnings) == 1
+    result, _ = _population(cbs, odata_plain())
+    everything = [line.text for line in result.report] + list(result.warnings)
+    assert not any("zonder inwonersaantal" in t or "bevolking 0" in t for t in everything)
+
+
+def test_unknown_inhabitants_note_grammar():
+    from geo.io.importers.cbs_population import population_from_cbs
+    for n, verb in ((1, "1 buurt zonder inwonersaantal krijgt"),
+                    (2, "2 buurten zonder inwonersaantal krijgen")):
+        counts = pd.DataFrame({"buurt_code": [f"BU{i}" for i in range(3)],
+                               "inhabitants": [np.nan] * n + [100.0] * (3 - n)})
+        for col, pct in zip(("pct_0_14", "pct_15_24", "pct_25_44", "pct_45_64",
+                             "pct_65_plus"), (15, 10, 25, 25, 25), strict=True):
+            counts[col] = float(pct)
+        assert verb in population_from_cbs(counts).attrs["unknown_note"]
+
+
+def test_estimate_note_names_only_the_bands_estimated(cbs):
+    result, _ = _population(cbs, partial_counts(), "kerncijfers.csv")
+    note = next(w for w in result.warnings if "geschat voor" in w)
+    assert note.startswith("leeftijdsgroepen 15–25, 25–45 en 45–65 geschat voor 4 buurten:")
+    named = note.split(":", 1)[0]
+    assert "0–15" not in named and "65+" not in named
+    # one buurt where CBS kept 0-15 and 65+ secret: named with its own count
+    from geo.io.importers.cbs_population import population_from_cbs
+    counts = pd.DataFrame({"buurt_code": ["BU1", "BU2", "BU3"],
+                           "inhabitants": [1000.0, 800.0, 20.0],
+                           "pct_0_14": [15.0, 20.0, np.nan], "pct_15_24": np.nan,
+                           "pct_25_44": np.nan, "pct_45_64": np.nan,
+                           "pct_65_plus": [30.0, 25.0, np.nan]})
+    notes = population_from_cbs(counts, anchor_65=True).attrs["warnings"]
+    assert notes[0].startswith("leeftijdsgroepen 15–25, 25–45 en 45–65 geschat voor 3 "
+                               "buurten, 0–15 en 65+ voor 1 buurt:"), notes
+
+
+def test_households_from_the_table_replace_the_maps(cbs):
+    """OData ``HuishoudensTotaal_28``: the population layer's households come from it."""
+    lines = odata_typed().decode().splitlines()
+    households = {"BU99910000": 530, "BU99910001": 222, "BU99910009": 97, "BU99910100": 25}
+    out = [lines[0] + ";HuishoudensTotaal_28"]
+    for line in lines[1:]:
+        code = line.split(";")[4].strip()
+        out.append(line + f";{households.get(code, 999)}")
+    result, pop = _population(cbs, ("\n".join(out) + "\n").encode())
+    assert pop["households"].tolist() == [530, 222, 97, 25]
+    assert "HuishoudensTotaal_28 → huishoudens" in result.region.metadata["source_population"]
+    # a table without households keeps the map's figures (the fourth is secret: NaN)
+    _, pop = _population(cbs, odata_typed())
+    assert pop["households"].tolist()[:3] == [450, 210, 90]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import sqlite3
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -195,6 +196,36 @@ def test_zip_bomb_refused(monkeypatch):
 
 
 # --------------------------------------------------------------------------- zip checks
+
+
+def test_zip_member_with_absurd_ratio_refused(tmp_path, monkeypatch):
+    """A valid .shp header followed by 60 MB of zeros: refused before anything is unpacked."""
+    monkeypatch.setenv(config.MAX_UPLOAD_ENV, "4096")
+    parts = shapefile_parts(buurten("upper").iloc[:1])
+    path = tmp_path / "bom.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for ext, content in parts.items():
+            if ext != ".shp":
+                zf.writestr(f"a{ext}", content)
+        with zf.open("a.shp", "w", force_zip64=True) as fh:
+            fh.write(parts[".shp"][:100])
+            chunk = b"\x00" * 1_048_576
+            for _ in range(60):
+                fh.write(chunk)
+    data = path.read_bytes()
+    assert len(data) < 200_000
+    message = raises(data, "a.shp", "zip-bom", "100 keer")
+    assert "60 MB" in message or "61 MB" in message
+
+
+def test_shp_header_length_must_match_member_size():
+    parts = shapefile_parts(buurten("upper"))
+    parts[".shp"] = parts[".shp"] + b"\x00" * 1000
+    raises(zip_bytes({f"b{ext}": c for ext, c in parts.items()}), "b.shp", "beschadigd",
+           "de kop zegt")
+    parts = shapefile_parts(buurten("upper"))
+    parts[".shx"] = parts[".shx"][:-8]
+    raises(zip_bytes({f"b{ext}": c for ext, c in parts.items()}), "b.shx", "beschadigd")
 
 
 @pytest.mark.parametrize(("drop", "words"), [

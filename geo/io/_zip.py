@@ -13,7 +13,8 @@ from pathlib import PurePosixPath
 
 from geo.io._vetting import file_error as _fail
 
-__all__ = ["MAX_ZIP_MEMBERS", "ZIP_EXTENSIONS", "ZIP_RATIO", "vet_shapefile_zip"]
+__all__ = ["MAX_MEMBER_RATIO", "MAX_ZIP_MEMBERS", "RATIO_FLOOR", "ZIP_EXTENSIONS", "ZIP_RATIO",
+           "vet_shapefile_zip"]
 
 #: Maximum number of entries in an uploaded zip.
 MAX_ZIP_MEMBERS = 50
@@ -22,6 +23,13 @@ ZIP_RATIO = 5
 #: Extensions allowed inside a zip (shapefile parts, QGIS style/metadata, a readme).
 ZIP_EXTENSIONS: tuple[str, ...] = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qmd", ".xml",
                                    ".txt")
+
+#: A member may unpack to at most this many times its compressed size once it unpacks to
+#: more than :data:`RATIO_FLOOR` bytes. Real shapefile geometry (doubles) compresses 2–5×,
+#: a whole ``.dbf`` of blank padding rarely beyond 50×; a run of zeros reaches ~1000×.
+MAX_MEMBER_RATIO = 100
+#: Members up to this uncompressed size are never refused for their compression ratio.
+RATIO_FLOOR = 20 * 1_048_576
 
 _SHAPE_MAGIC = b"\x00\x00\x27\x0a"  # file code 9994, big-endian
 _ARCHIVE_EXTENSIONS = (".zip", ".7z", ".rar", ".gz", ".tgz", ".tar", ".bz2", ".xz")
@@ -67,6 +75,7 @@ def _vet_members(zf: zipfile.ZipFile, label: str,
                                "wachtwoord aan.")
         path = PurePosixPath(*parts)
         suffix = path.suffix.lower()
+        _check_ratio(info, label)
         if suffix in _ARCHIVE_EXTENSIONS:
             raise _fail(label, f"het zip-archief bevat weer een archief ('{info.filename}'); "
                                "pak dat eerst uit en zip alleen de shapefile-bestanden.")
@@ -76,6 +85,40 @@ def _vet_members(zf: zipfile.ZipFile, label: str,
                                "en zip alleen de shapefile.")
         kept.append((info, path))
     return kept
+
+
+def _check_ratio(info: zipfile.ZipInfo, label: str) -> None:
+    """Refuse a member that unpacks absurdly far (rule: > 100 × compressed and > 20 MB)."""
+    size, packed = info.file_size, max(info.compress_size, 1)
+    if size > RATIO_FLOOR and size > MAX_MEMBER_RATIO * packed:
+        raise _fail(label, f"'{info.filename}' pakt uit van {packed / 1_048_576:.1f} MB tot "
+                           f"{size / 1_048_576:.0f} MB (meer dan {MAX_MEMBER_RATIO} keer zo "
+                           "groot); echte shapefile-bestanden comprimeren veel minder, dit is "
+                           "vermoedelijk een zip-bom of een beschadigd bestand. Exporteer de "
+                           "laag opnieuw als ESRI Shapefile en zip die.")
+
+
+def _check_shape_header(zf: zipfile.ZipFile, info: zipfile.ZipInfo, ext: str,
+                        label: str) -> None:
+    """Check a .shp/.shx header: file code 9994 and declared length = member size.
+
+    The header stores the file length at bytes 24–27, big-endian, in 16-bit words
+    (ESRI Shapefile Technical Description, 1998, p. 4).
+    """
+    try:
+        with zf.open(info) as fh:
+            head = fh.read(100)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+        raise _fail(label, f"'{info.filename}' kan niet uitgepakt worden ({exc}); maak het "
+                           "zip-archief opnieuw (gewone 'deflate'-compressie).") from exc
+    if not head.startswith(_SHAPE_MAGIC):
+        raise _fail(label, f"'{info.filename}' is geen echt {ext}-bestand (bestandscode "
+                           "9994 ontbreekt); exporteer de laag opnieuw als ESRI Shapefile.")
+    declared = int.from_bytes(head[24:28], "big") * 2 if len(head) >= 28 else -1
+    if declared != info.file_size:
+        raise _fail(label, f"'{info.filename}' is beschadigd: de kop zegt {declared:,} bytes, "
+                           f"het bestand is {info.file_size:,} bytes. Exporteer de laag opnieuw "
+                           "als ESRI Shapefile en zip die.".replace(",", "."))
 
 
 def _shapefile_members(
@@ -149,15 +192,13 @@ def vet_shapefile_zip(buf: bytes, label: str, limit: int) -> tuple[bytes, bool]:
         raise _fail(label, f"is geen geldig zip-archief ({exc}); maak het opnieuw.") from exc
     with zf:
         parts = _shapefile_members(_vet_members(zf, label, limit), label)
+        for ext in (".shp", ".shx"):
+            _check_shape_header(zf, parts[ext], ext, label)
         budget = ZIP_RATIO * limit
         contents: dict[str, bytes] = {}
         for ext, info in parts.items():
             contents[ext] = _read_member(zf, info, budget, label)
             budget -= len(contents[ext])
-    for ext in (".shp", ".shx"):
-        if not contents[ext].startswith(_SHAPE_MAGIC):
-            raise _fail(label, f"'{parts[ext].filename}' is geen echt {ext}-bestand (bestandscode "
-                               "9994 ontbreekt); exporteer de laag opnieuw als ESRI Shapefile.")
     stem = PurePosixPath(parts[".shp"].filename.replace("\\", "/")).stem or "laag"
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as rebuilt:

@@ -57,7 +57,7 @@ from geo.io._region_areas import (
     villages_layer,
 )
 from geo.io.import_report import GEKOPPELD, GESCHAT, HERKEND, LET_OP, WEGGELATEN, ImportReport
-from geo.io.importers._cbs_common import PCT_COLUMNS
+from geo.io.importers._cbs_common import PCT_COLUMNS, plural
 from geo.io.importers.bag import SUITABILITY_PROXY_NOTE, BagHomes, read_bag_homes
 from geo.io.importers.cbs import (
     COUNT_COLUMNS,
@@ -146,6 +146,10 @@ def _population_counts(data: uploads.InputData, name: str | None, counts: pd.Dat
                 new[pct] = pd.Series(np.where(inhabitants > 0,
                                               values[band] / inhabitants * 100, np.nan),
                                      index=values.index)
+    if "households" in values:  # the table's households where it gives them
+        new["households"] = values["households"].where(values["households"].notna(),
+                                                       out.set_index("buurt_code")
+                                                       ["households"])
     for col, series in new.items():
         out[col] = np.where(matched, out["buurt_code"].map(series), out[col])
     return out, table
@@ -195,6 +199,24 @@ def _data_status(population: pd.DataFrame, split_source: str, homes: gpd.GeoData
                 "data_note_villages": "Namen, ligging en inwonertallen van de kernen uit "
                                       "openbare bronnen."}
     return out
+
+
+#: A buurt with at least this many inhabitants is expected to hold homes in the BAG.
+INHABITED_MIN = 50
+
+
+def _bag_coverage(population: pd.DataFrame, homes: gpd.GeoDataFrame) -> str:
+    """Dutch warning when inhabited buurten (≥ INHABITED_MIN) have no BAG homes, else ``""``."""
+    people = population.set_index("buurt_code")[vocabulary.band_columns()].sum(axis=1)
+    inhabited = people[people >= INHABITED_MIN]
+    empty = inhabited[~inhabited.index.isin(homes["buurt_code"])]
+    if empty.empty:
+        return ""
+    verb = "heeft" if len(empty) == 1 else "hebben"
+    return (f"{len(empty)} van {plural(len(inhabited), 'bewoonde buurt', 'bewoonde buurten')} "
+            f"({empty.sum() / people.sum() * 100:.0f} % van de inwoners) {verb} geen "
+            "woningen in het BAG-bestand: de uitsnede dekt de gemeente niet; het aanbod is "
+            "daar 0. Laad een BAG-uittreksel van de hele gemeente.")
 
 
 def _empty_homes() -> gpd.GeoDataFrame:
@@ -295,8 +317,11 @@ def _dropped_inhabitants(dropped: pd.DataFrame, population: Input | None,
         found, table = _population_counts(*_split(population), probe)
     except ImportDataError:  # the table itself is checked (and reported) for the region
         return
-    if table.matched:
-        filled = unknown.assign(inhabitants=found["inhabitants"].to_numpy())
+    if table.matched:  # one line per drop: the map's line, with the table's inhabitants
+        old = dropped_note(dropped)
+        filled = dropped.copy()
+        filled.loc[unknown.index, "inhabitants"] = found["inhabitants"].to_numpy()
+        import_report.lines = [line for line in import_report.lines if line.text != old]
         import_report.add(WEGGELATEN, dropped_note(filled, _split(population)[1]
                                                    or "de bevolkingstabel"), count=len(filled))
 
@@ -474,7 +499,13 @@ def build_region(
     _dropped_inhabitants(buurten.dropped, population, import_report)
     population = population_from_cbs(counts, distribution=distribution,
                                      anchor_65=table is not None)
-    warnings.extend(population.attrs.get("warnings", ()))
+    # one statement on missing inhabitants: the map's (with CBS's reasons) without a
+    # table, the remaining buurten's after a table filled them
+    stale = buurten.inhabitants_note if table is not None else \
+        population.attrs.get("unknown_note", "") if buurten.inhabitants_note else ""
+    import_report.lines = [line for line in import_report.lines if line.text != stale]
+    warnings[:] = [w for w in warnings if w != stale]
+    warnings.extend(w for w in population.attrs.get("warnings", ()) if w != stale)
     stats["inhabitants"] = int(population[vocabulary.band_columns()].to_numpy().sum())
 
     outline = shapely.union_all(areas.geometry.values)
@@ -496,6 +527,9 @@ def build_region(
                         "nultredenwoningen en de loopafstanden gaan uit van het midden van "
                         "elke buurt. Laad een BAG-uittreksel voor een echte analyse.")
     stats["homes"] = len(homes)
+    coverage = _bag_coverage(population, homes) if bag is not None else ""
+    if coverage:
+        warnings.append(coverage)
 
     report(progress, 0.85, "Voorzieningen lezen…")
     if facilities:
@@ -509,8 +543,8 @@ def build_region(
 
     report(progress, 0.95, "Regio controleren…")
     warnings.extend(ref.notes)
-    households = households_per_buurt(buurten.counts)
-    if households is not None:  # the model's households: the map's figures per buurt
+    households = households_per_buurt(counts)
+    if households is not None:  # the map's households, or the population table's
         population["households"] = population["buurt_code"].map(households).to_numpy()
     metadata = _region_identity(areas, codes, name) | {
         "base_year": str(base_year),
@@ -538,6 +572,8 @@ def build_region(
         metadata["source_villages"] = ("Dorpsnamen, ligging en inwonertallen: lijst van kernen "
                                        "(data/midden_drenthe_villages.csv)")
     metadata |= _data_status(population, distribution.source, homes, fac, villages)
+    if coverage and len(homes):
+        metadata["data_note_homes"] += f" Let op: {coverage}"
     region = validate_region(Region(areas=areas, population=population, homes=homes,
                                     facilities=fac, metadata=metadata, villages=villages,
                                     reference=ref.reference if len(ref.reference) else None))

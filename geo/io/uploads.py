@@ -21,8 +21,11 @@ Every importer reads files through this module. The rules, in the order they are
    no encrypted members, no zip inside a zip; declared and actual uncompressed size at most
    :data:`~geo.io._zip.ZIP_RATIO` × the size limit (zip bombs); only the extensions in
    :data:`~geo.io._zip.ZIP_EXTENSIONS`; exactly one ``.shp`` with its ``.shx``, ``.dbf``
-   and ``.prj`` (same folder and name); ``.shp``/``.shx`` must start with the shapefile
-   file code 9994. macOS metadata (``__MACOSX/``, ``.DS_Store``) is ignored. GDAL then
+   and ``.prj`` (same folder and name); no member that unpacks to more than
+   :data:`~geo.io._zip.MAX_MEMBER_RATIO` × its compressed size once over
+   :data:`~geo.io._zip.RATIO_FLOOR` (20 MB); ``.shp``/``.shx`` must start with the
+   shapefile file code 9994 and declare (bytes 24–27) their own size. macOS metadata
+   (``__MACOSX/``, ``.DS_Store``) is ignored. GDAL then
    reads a *rebuilt* zip holding only the vetted ``.shp/.shx/.dbf/.prj/.cpg`` members at
    its root.
 5. **Driver whitelist**: GDAL must open the bytes with the driver the magic bytes announced
@@ -530,7 +533,8 @@ def load_osm_bytes(data: InputData, name: str | None = None, *,
             "uittreksel opnieuw als .osm.pbf."
         )
     raise ImportDataError(
-        f"'{label}' is geen OpenStreetMap-bestand: verwacht een .osm.pbf (begint met een "
+        f"'{label}' is geen OpenStreetMap-bestand (of is beschadigd en niet leesbaar): "
+        "verwacht een .osm.pbf (begint met een "
         "'OSMHeader'-blok), .osm-XML (begint met <osm>) of gecomprimeerde XML (.osm.gz, "
         ".osm.bz2). Download bijv. drenthe-latest.osm.pbf van Geofabrik of exporteer uit "
         "Overpass Turbo of JOSM."

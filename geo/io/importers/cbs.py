@@ -130,6 +130,7 @@ _SENTINEL_REASONS = {
     -99997.0: "geheim of niet aanwezig, -99997",
     -99995.0: "wordt later gepubliceerd, -99995",
     -99991.0: "niet meer gepubliceerd, -99991",
+    -99999999.0: "geheim of onbekend, -99999999",
 }
 _AREA_COLUMNS = ("buurt_code", "buurt_name", "wijk_code", "wijk_name", "gemeente_code",
                  "gemeente_name", "kerngebied", "buurt_type")
@@ -178,6 +179,9 @@ class CbsBuurten:
     dropped
         Buurten left out for lack of geometry: ``buurt_code``, ``buurt_name``, ``reason``
         (Dutch) and ``inhabitants`` (float, NaN when the map has no figure).
+    inhabitants_note
+        The report line (section "let op") on buurten without inhabitants, ``""`` when
+        none; the build drops it when a population table supplies the figures.
     """
 
     areas: gpd.GeoDataFrame
@@ -188,6 +192,7 @@ class CbsBuurten:
     report: ImportReport = dataclasses.field(default_factory=ImportReport)
     dropped: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(
         {"buurt_code": [], "buurt_name": [], "reason": [], "inhabitants": []}))
+    inhabitants_note: str = ""
 
 
 # --------------------------------------------------------------------------- reading
@@ -411,7 +416,8 @@ def _missing_inhabitants_note(raw_values: pd.Series | None, inhabitants: pd.Seri
         reasons[reason] = reasons.get(reason, 0) + 1
     detail = "; ".join(f"{reason}: {n}" for reason, n in reasons.items())
     return (f"{plural(int(missing.sum()), 'buurt', 'buurten')} zonder inwonersaantal "
-            f"({detail}); ze blijven op de kaart met bevolking 0.")
+            f"({detail}); {'die blijft' if missing.sum() == 1 else 'ze blijven'} op de "
+            "kaart met bevolking 0.")
 
 
 def _version_note(raw: pd.DataFrame, cols: dict[str, str]) -> str:
@@ -522,13 +528,15 @@ def read_cbs_buurten(
                        axis=1)
     raw_inh = raw[cols["inhabitants"]].iloc[frame["_row"]].reset_index(drop=True) \
         if "inhabitants" in cols else None
-    report.add(LET_OP, _missing_inhabitants_note(raw_inh, counts["inhabitants"]))
+    inhabitants_note = _missing_inhabitants_note(raw_inh, counts["inhabitants"])
+    report.add(LET_OP, inhabitants_note)
     report.add(LET_OP, _version_note(raw.iloc[frame["_row"]], cols))
     edition = _edition(raw, cols, str(raw.attrs.get("layer", "")), label)
     source_text = f"CBS Wijk- en Buurtkaart {edition}".strip() + f" ('{label}'), CC BY 4.0"
     warnings = tuple(line.text for line in report if line.section != HERKEND)
     return CbsBuurten(areas=areas, counts=counts, edition=edition, warnings=warnings,
-                      source=source_text, report=report, dropped=dropped)
+                      source=source_text, report=report, dropped=dropped,
+                      inhabitants_note=inhabitants_note)
 
 
 def _areas(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -217,15 +217,29 @@ _BAND_NAMES = ("0–15", "15–25", "25–45", "45–65", "65+")
 
 def _estimate_note(estimated: np.ndarray, reference: str,
                    fallback: NationalAgeBands = NATIONAL_AGE_BANDS) -> str:
+    """Dutch note naming each estimated band with the number of buurten it was estimated for.
+
+    Bands the source gives for every buurt are not named; a band estimated only where CBS
+    kept it secret is named with its (small) number of buurten, e.g. "15–25, 25–45 en
+    45–65 geschat voor 204 buurten, 0–15 en 65+ voor 3 buurten".
+    """
     per_band = estimated.sum(axis=0)
     if not per_band.any():
         return ""
-    buurten = int(estimated.any(axis=1).sum())
-    bands = [name for name, n in zip(_BAND_NAMES, per_band, strict=True) if n]
+    groups: dict[int, list[str]] = {}
+    for name, n in zip(_BAND_NAMES, per_band, strict=True):
+        if n:
+            groups.setdefault(int(n), []).append(name)
+    parts = []
+    for n, names in sorted(groups.items(), reverse=True):
+        bands = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} en {names[-1]}"
+        parts.append(f"{bands} {'geschat ' if not parts else ''}voor "
+                     f"{plural(n, 'buurt', 'buurten')}")
     how = ("de verdeling van de buurten van de gemeente die alle groepen hebben"
            if reference == "gemeente" else fallback.source)
-    return (f"leeftijdsgroep(en) {', '.join(bands)} geschat voor "
-            f"{plural(buurten, 'buurt', 'buurten')}: de inwoners min de gegeven groepen, "
+    word = "leeftijdsgroep" if len(groups) == 1 and per_band.astype(bool).sum() == 1 \
+        else "leeftijdsgroepen"
+    return (f"{word} {', '.join(parts)}: de inwoners min de gegeven groepen, "
             f"verdeeld naar {how}.")
 
 
@@ -257,7 +271,8 @@ def population_from_cbs(
         Each row sums to the buurt's inhabitants (0 where unknown). ``attrs["warnings"]``
         lists buurten without inhabitants or with estimated bands; ``attrs["source"]``
         describes the method; ``attrs["estimated_bands"]`` names the estimated bands
-        (always 65–74, 75–84 and 85+).
+        (always 65–74, 75–84 and 85+); ``attrs["unknown_note"]`` is the warning on
+        buurten without inhabitants (``""`` when none).
 
     Raises
     ------
@@ -297,7 +312,8 @@ def population_from_cbs(
     notes = []
     if unknown.any():
         notes.append(f"{plural(int(unknown.sum()), 'buurt', 'buurten')} zonder "
-                     "inwonersaantal krijgen bevolking 0.")
+                     f"inwonersaantal {'krijgt' if unknown.sum() == 1 else 'krijgen'} "
+                     "bevolking 0.")
     filled = int(estimated.any(axis=1).sum())
     if filled and reference_kind == "gemeente":
         notes.append(f"{plural(filled, 'buurt', 'buurten')} zonder (volledige) "
@@ -307,6 +323,7 @@ def population_from_cbs(
     band_notes = [name for name, n in zip(_BAND_NAMES, estimated.sum(axis=0), strict=True)
                   if n]
     frame.attrs["warnings"] = tuple(notes)
+    frame.attrs["unknown_note"] = notes[0] if unknown.any() else ""
     frame.attrs["estimated_bands"] = (*band_notes, "65–74", "75–84", "85+")
     rule = ("65+ en het aantal inwoners zoals gegeven, de groepen onder 65 herschaald"
             if anchor_65 else "herschaald tot 100 %")

@@ -252,10 +252,13 @@ def _attributes(frame: pd.DataFrame, label: str, *, offset: int,
     return out, warnings, stats
 
 
+_OSM_SUFFIXES = (".osm", ".osm.pbf", ".pbf", ".osm.gz", ".osm.bz2", ".osm.xml")
+
+
 def _kind(buf: bytes, label: str) -> str:
     head = buf[:4096]
-    if is_osm(head):
-        return "osm"
+    if is_osm(head) or label.lower().endswith(_OSM_SUFFIXES):
+        return "osm"  # an .osm name with other content: the OSM reader says what is wrong
     if head.startswith(b"SQLite format 3\x00") or head.startswith(b"PK\x03\x04"):
         return "vector"
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):

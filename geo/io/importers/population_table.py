@@ -27,6 +27,12 @@ Rules:
   the rows apart: the latest year is used.
 * Age bands the table does not give stay NaN here; they are estimated, and marked as
   estimates, by :func:`geo.io.importers.cbs_population.population_from_cbs`.
+* Plausibility (:func:`_check_plausible`): a negative count or percentage (CBS no-data
+  codes ≤ -99991 stay unknown), a count above :data:`MAX_BUURT_INHABITANTS`, a
+  percentage above 100, a value that is not finite, or given age bands that add up to
+  more than the inhabitants plus :data:`BAND_SLACK_ABS` or :data:`BAND_SLACK_SHARE`
+  (whichever is larger; CBS rounds buurt counts to 5) stop the build with the buurt
+  code, the column and the value.
 * Matching: a table that matches fewer than :data:`MIN_MATCH_SHARE` (half) of the
   region's buurten, or buurten holding less than half of the inhabitants the buurten map
   gives, is refused with the codes found and expected; it is not the table of this
@@ -60,6 +66,16 @@ __all__ = [
 #: inhabitants, when the buurten map gives them); below it the build stops.
 MIN_MATCH_SHARE = 0.5
 
+#: Largest plausible count in one buurt. The largest Dutch buurten have ~25,000
+#: inhabitants (CBS Kerncijfers wijken en buurten); four times that is surely an error.
+MAX_BUURT_INHABITANTS = 100_000
+#: Given age bands may exceed the inhabitants by at most the larger of these (CBS rounds
+#: buurt counts to multiples of 5, so five rounded bands can exceed by up to 10).
+BAND_SLACK_ABS = 10
+BAND_SLACK_SHARE = 0.02
+#: Percentage bands (whole percentages) may add up to at most this.
+MAX_PCT_SUM = 103.0
+
 #: The five CBS age bands as counts (same order as ``PCT_COLUMNS``).
 COUNT_BANDS: tuple[str, ...] = ("n_0_14", "n_15_24", "n_25_44", "n_45_64", "n_65_plus")
 
@@ -83,6 +99,8 @@ COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "n_65_plus": ("k65jaarofouder", "65jaarofouder", "65jaarenouder",
                   "aantalpersonen65jaarenouder", "aantalpersonen65jaarofouder", "a65oo",
                   "personen65jaarenouder"),
+    "households": ("aantalhuishoudens", "huishoudenstotaal", "ahh", "aantalhh",
+                   "particulierehuishoudens", "huishoudens"),
     "pct_0_14": ("percentagepersonen0tot15jaar", "p0014jr", "percentage0tot15jaar"),
     "pct_15_24": ("percentagepersonen15tot25jaar", "p1524jr", "percentage15tot25jaar"),
     "pct_25_44": ("percentagepersonen25tot45jaar", "p2544jr", "percentage25tot45jaar"),
@@ -125,8 +143,9 @@ class PopulationTable:
     ----------
     values
         One row per buurt of the region found in the table, index ``buurt_code``:
-        ``inhabitants`` and the counts ``n_0_14`` … ``n_65_plus`` (float, NaN where the
-        table has no value; percentage columns already × inhabitants / 100).
+        ``inhabitants``, the counts ``n_0_14`` … ``n_65_plus`` (float, NaN where the
+        table has no value; percentage columns already × inhabitants / 100) and, when the
+        table gives it, ``households`` (``aantal_huishoudens``, ``HuishoudensTotaal``).
     bands
         The age bands (of ``COUNT_BANDS``) the table gives, as counts or percentages.
     form
@@ -162,7 +181,8 @@ class PopulationTable:
                 f"{self.matched} van {self.expected} buurten gevonden")
 
 
-_FIELD_LABELS = {"code": "regiocode", "inhabitants": "inwoners", "n_0_14": "0–15 (aantal)",
+_FIELD_LABELS = {"code": "regiocode", "inhabitants": "inwoners", "households": "huishoudens",
+                 "n_0_14": "0–15 (aantal)",
                  "n_15_24": "15–25 (aantal)", "n_25_44": "25–45 (aantal)",
                  "n_45_64": "45–65 (aantal)", "n_65_plus": "65+ (aantal)",
                  "pct_0_14": "0–15 (%)", "pct_15_24": "15–25 (%)", "pct_25_44": "25–45 (%)",
@@ -305,7 +325,71 @@ def _as_counts(values: pd.DataFrame, label: str) -> tuple[pd.DataFrame, tuple[st
                            "'AantalInwoners', 'aantal_inwoners' of 'Aantal inwoners "
                            "(aantal)'); exporteer de tabel met het onderwerp 'Aantal "
                            "inwoners'.")
+    if "households" in values:
+        out["households"] = values["households"]
     return out, tuple(bands)
+
+
+def _shown(value: float) -> str:
+    if not np.isfinite(value) or abs(value) >= 1e9:
+        return f"{value:g}"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:g}"
+
+
+def _check_plausible(numbers: pd.DataFrame, columns: dict[str, str], label: str) -> None:
+    """Stop at the first impossible value of the region's buurten (see the module rules).
+
+    ``numbers`` holds the fields as read (index buurt code, NaN for CBS no-data codes).
+    """
+    for fld in numbers.columns:
+        pct = fld.startswith("pct_")
+        values = numbers[fld]
+        top = 100.0 if pct else float(MAX_BUURT_INHABITANTS)
+        bad = values.notna() & ~(np.isfinite(values) & (values >= 0) & (values <= top))
+        if not bad.any():
+            continue
+        code, value = bad.idxmax(), float(values[bad.idxmax()])
+        if np.isfinite(value) and value < 0:
+            why = (f"een negatief aantal kan niet (CBS-codes voor 'geheim' of 'onbekend' "
+                   f"zijn {tables.CBS_SENTINEL_MAX - 1:.0f} of lager, of '.')")
+        elif pct:
+            why = "een percentage ligt tussen 0 en 100"
+        else:
+            why = (f"meer dan {MAX_BUURT_INHABITANTS:,} in één buurt is onmogelijk (de "
+                   "grootste buurten hebben ~25.000 inwoners)").replace(",", ".")
+        raise _fail(label, f"buurt {code}, kolom '{columns[fld]}': waarde {_shown(value)}; "
+                           f"{why}. Controleer de tabel (of exporteer haar opnieuw bij CBS) "
+                           "en lever haar opnieuw aan.")
+    _check_band_sums(numbers, columns, label)
+
+
+def _check_band_sums(numbers: pd.DataFrame, columns: dict[str, str], label: str) -> None:
+    counts = [f for f in COUNT_BANDS if f in numbers]
+    if counts and "inhabitants" in numbers:
+        total = numbers[counts].sum(axis=1, min_count=1)
+        inh = numbers["inhabitants"]
+        slack = np.maximum(BAND_SLACK_ABS, BAND_SLACK_SHARE * inh)
+        over = total.notna() & inh.notna() & (total > inh + slack)
+        if over.any():
+            code = over.idxmax()
+            cols = "', '".join(columns[f] for f in counts
+                               if pd.notna(numbers.at[code, f]))
+            raise _fail(label, f"buurt {code}: de leeftijdsgroepen ('{cols}') tellen op tot "
+                               f"{_shown(float(total[code]))}, meer dan de "
+                               f"{_shown(float(inh[code]))} inwoners (kolom "
+                               f"'{columns['inhabitants']}'); meer dan de afronding van CBS "
+                               "toelaat. Controleer de kolommen en lever de tabel opnieuw aan.")
+    pcts = [f for f in PCT_COLUMNS if f in numbers]
+    if pcts:
+        total = numbers[pcts].sum(axis=1, min_count=1)
+        over = total.notna() & (total > MAX_PCT_SUM)
+        if over.any():
+            code = over.idxmax()
+            raise _fail(label, f"buurt {code}: de leeftijdspercentages ('"
+                               + "', '".join(columns[f] for f in pcts)
+                               + f"') tellen op tot {_shown(float(total[code]))} %, meer "
+                               "dan 100 %. Controleer de kolommen en lever de tabel opnieuw "
+                               "aan.")
 
 
 # --------------------------------------------------------------------------- matching
@@ -366,7 +450,8 @@ def read_population_table(
     Raises
     ------
     ImportDataError
-        No code or inhabitants column, a value that is not a number, a buurt listed twice
+        No code or inhabitants column, a value that is not a number, an impossible value
+        (negative, too large, bands above the inhabitants), a buurt listed twice
         for the same period, or a table that matches fewer than :data:`MIN_MATCH_SHARE`
         of the buurten (or of their inhabitants); the message shows codes found and
         expected.
@@ -396,6 +481,7 @@ def read_population_table(
     expected = pd.Series([str(c) for c in buurt_codes], dtype=object)
     inhabitants = None if map_inhabitants is None else pd.Series(map_inhabitants, dtype=float)
     _check_match(values.index, expected, others[others != ""], inhabitants, label)
+    _check_plausible(numbers.loc[numbers.index.isin(expected)], columns, label)
     matched = values.loc[values.index.isin(expected)]
     missing = tuple(expected[~expected.isin(values.index)])
     extra = int((~values.index.isin(expected)).sum())
