@@ -21,6 +21,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import MacroElement
+from folium.template import Template
 from folium.utilities import JsCode
 
 from geo import vocabulary
@@ -80,6 +82,17 @@ class Theme:
     kind: str  # "sequential", "ageing", "diverging"
     unit: str
     share: bool = False
+
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (``control_scale`` also draws miles)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
 
 
 def themes(norms_walking: Sequence[str]) -> dict[str, Theme]:
@@ -244,7 +257,8 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
     all_themes = themes(list(result.norms.walking))
     theme = all_themes[options.theme]
     base = BASEMAPS.get(options.basemap, BASEMAPS["none"])
-    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.5)
+    fmap = folium.Map(tiles=None, prefer_canvas=True, zoom_snap=0.5)
+    MetricScale().add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(f"<style>{LABEL_CSS}</style>"))
     if base[1]:
         folium.TileLayer(tiles=base[1], attr=base[2], name=base[0], max_zoom=19).add_to(fmap)
@@ -504,7 +518,8 @@ def project_pick_map(display: dict[str, gpd.GeoDataFrame],
         tooltip.
     """
     kerngebied = display["kerngebied"]
-    pick = folium.Map(tiles=None, prefer_canvas=True, control_scale=True)
+    pick = folium.Map(tiles=None, prefer_canvas=True)
+    MetricScale().add_to(pick)
     pick.fit_bounds(_bounds(kerngebied))
     folium.GeoJson(display["buurt"][["buurt_name", "geometry"]].to_json(drop_id=True),
                    style_function=lambda _f: {"fillColor": "#eeeeee", "color": "#888",
