@@ -88,7 +88,7 @@ def _load(path: str | None):  # noqa: ANN202 - Region, imported lazily
 
 
 def _data_warning(region) -> None:  # noqa: ANN001 - Region, imported lazily
-    """Print "LET OP: …" when the region holds generated (demo) data."""
+    """Print "LET OP: …" for generated (demo) data and for missing homes or facilities."""
     from geo.reporting.provenance import DataProvenance
 
     data = DataProvenance.from_region(region)
@@ -96,6 +96,8 @@ def _data_warning(region) -> None:  # noqa: ANN001 - Region, imported lazily
         print(f"LET OP: {data.title()}.")
     elif not data.known and region.is_demo:
         print("LET OP: demodata met gegenereerde details.")
+    for missing in data.missing():
+        print(f"LET OP: {missing}")
 
 
 def _load_scenario(path: str):  # noqa: ANN202 - Scenario, imported lazily

@@ -188,8 +188,12 @@ def classify(values: pd.Series, theme: Theme,
     idx = style.class_index(v, edges)
     colours = [palette[i] if np.isfinite(x) else NO_DATA_COLOUR
                for i, x in zip(idx, v, strict=True)]
+    # surplus classes (wholly below 0 on a diverging scale) only when a value is a surplus
+    surplus = theme.kind != "diverging" or bool((v[np.isfinite(v)] < 0).any())
     items = []
     for i, colour in enumerate(palette):
+        if not surplus and edges[i + 1] <= 0:
+            continue
         items.append((colour, f"{_fmt_value(edges[i], theme.share)} – "
                               f"{_fmt_value(edges[i + 1], theme.share)}"))
     items.append((NO_DATA_COLOUR, "geen gegevens"))
@@ -352,15 +356,16 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
         legends.append(Legend("Loopafstandnorm", [(colour, entry)]))
 
     # --- facilities: one GeoJson layer per type (Leaflet core only, no jQuery popups)
-    if options.facility_types:
-        for ftype in options.facility_types:
-            shown = fac[fac["facility_type"] == ftype]
-            if shown.empty:
-                continue
+    present = []  # the legend lists only types with at least one facility on the map
+    for ftype in options.facility_types:
+        shown = fac[fac["facility_type"] == ftype]
+        if not shown.empty:
             _add_facility_layer(fmap, ftype, shown)
+            present.append(ftype)
+    if present:
         legends.append(Legend("Voorzieningen", [
             (FACILITY_STYLE[t][0], f"{FACILITY_STYLE[t][1]} — {vocabulary.FACILITY_LABELS[t]}")
-            for t in options.facility_types]))
+            for t in present]))
 
     # --- labels: one layer, names as permanent tooltips on invisible points
     if options.labels and len(display["villages"]):
