@@ -49,6 +49,7 @@ from collections.abc import Sequence
 
 from geo import vocabulary
 from geo.cli_fetch import add_fetch_arguments, run_fetch
+from geo.cli_parser import DutchArgumentParser
 from geo.cli_progress import ProgressBar, end_progress_line
 from geo.config import (
     MAX_UPLOAD_ENV,
@@ -57,6 +58,7 @@ from geo.config import (
     use_config,
 )
 from geo.errors import WoonzorgError
+from geo.formats import fmt_decimal, fmt_diff, fmt_int, fmt_share, fmt_share_diff
 from geo.model.norms import PRESETS
 from geo.model.prognosis import VARIANTS
 
@@ -86,7 +88,7 @@ def _load(path: str | None):  # noqa: ANN202 - Region, imported lazily
 
 
 def _data_warning(region) -> None:  # noqa: ANN001 - Region, imported lazily
-    """Print "LET OP: …" when the region holds generated (demo) data."""
+    """Print "LET OP: …" for generated (demo) data and for missing homes or facilities."""
     from geo.reporting.provenance import DataProvenance
 
     data = DataProvenance.from_region(region)
@@ -94,6 +96,8 @@ def _data_warning(region) -> None:  # noqa: ANN001 - Region, imported lazily
         print(f"LET OP: {data.title()}.")
     elif not data.known and region.is_demo:
         print("LET OP: demodata met gegenereerde details.")
+    for missing in data.missing():
+        print(f"LET OP: {missing}")
 
 
 def _load_scenario(path: str):  # noqa: ANN202 - Scenario, imported lazily
@@ -147,14 +151,14 @@ def _result_for(args: argparse.Namespace):  # noqa: ANN202 - (Region, GapResult)
 
 
 def _cmd_analyse(args: argparse.Namespace) -> int:
-    from geo.formats import fmt_int
     from geo.reporting.output import write_result
 
     start = time.perf_counter()
     region, result = _result_for(args)
     elapsed = time.perf_counter() - start
     out = write_result(result, args.out)
-    print(f"{region.name}: analyse {result.year} ({result.norms.name}) in {elapsed:.2f} s")
+    print(f"{region.name}: analyse {result.year} ({result.norms.name}) in "
+          f"{fmt_decimal(elapsed, 2)} s")
     if "scenario_name" in result.assumptions:
         print(f"Scenario: {result.assumptions['scenario_name']}")
         if "scenario_overrides" in result.assumptions:
@@ -197,7 +201,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
           + (f", eigenaar {args.owner}" if args.owner else ""))
     _data_warning(region)
     _distance_notice(result)
-    print(f"Geschreven: {out} ({FORMATS[args.format][0]}) in {elapsed:.2f} s")
+    print(f"Geschreven: {out} ({FORMATS[args.format][0]}) in {fmt_decimal(elapsed, 2)} s")
     return 0
 
 
@@ -215,7 +219,6 @@ def _build_config(max_mb: float | None) -> Config:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from geo.formats import fmt_int
     from geo.io.build import FACILITY_BUFFER_M, build_region
     from geo.io.region_package import write_region
     from geo.model.regions_presets import resolve_region
@@ -237,8 +240,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print("Gemeenten: " + ", ".join(f"{code} {name}" for code, name in region.gemeenten))
     print(f"Regio {region.name} ({region.metadata['gemeente_code']}), basisjaar "
           f"{region.base_year}: {stats['buurten']} buurten, {fmt_int(stats['inhabitants'])} "
-          f"inwoners, {fmt_int(stats['homes'])} woningen, {stats['facilities']} voorzieningen "
-          f"in {time.perf_counter() - start:.1f} s")
+          f"inwoners, {fmt_int(stats['homes'])} woningen, {fmt_int(stats['facilities'])} "
+          f"voorzieningen in {fmt_decimal(time.perf_counter() - start, 1)} s")
     print(f"Kerngebieden: {', '.join(region.kerngebieden)}")
     if stats.get("facilities_outside_region"):
         print(f"Voorzieningen buiten de regio (meegeteld, gemarkeerd): "
@@ -266,8 +269,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _fmt_value(key: str, value: float, *, diff: bool = False) -> str:
     """Dutch display of a key figure (shares in %, counts whole) or of a difference."""
-    from geo.formats import fmt_diff, fmt_int, fmt_share, fmt_share_diff
-
     if key.startswith("cov75_share_"):
         return fmt_share_diff(value, 1) if diff else fmt_share(value, 1)
     return fmt_diff(value) if diff else fmt_int(value)
@@ -321,7 +322,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    from geo.formats import fmt_int, fmt_share
     from geo.reporting.provenance import DataProvenance
 
     region = _load(args.region)
@@ -388,7 +388,7 @@ def _cmd_regions(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m geo``."""
-    parser = argparse.ArgumentParser(
+    parser = DutchArgumentParser(
         prog="python -m geo",
         description="Woonzorgatlas: tekorten aan geschikte woningen en voorzieningen.",
     )
@@ -515,12 +515,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; return the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def _stdout_closed() -> int:
+    """The reader of stdout went away (``python -m geo check | head -3``): stop quietly.
+
+    Python's documented recipe (library/signal, "Note on SIGPIPE"): point stdout at devnull
+    so the interpreter's final flush does not fail again, and exit 0 — the reader had all
+    it wanted, as with ``head``.
+    """
     try:
-        return int(args.func(args))
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout without a descriptor (tests)
+        pass
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; return the exit code.
+
+    0 when done (also when the reader of stdout stopped early, as ``head`` does), 2 for bad
+    input (a Dutch ``Fout: …`` on stderr), 130 after Ctrl+C, 1 for an unexpected failure.
+    """
+    try:
+        args = build_parser().parse_args(argv)
+        code = int(args.func(args))
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _stdout_closed()
     except WoonzorgError as exc:
         end_progress_line()
         print(f"Fout: {exc}", file=sys.stderr)

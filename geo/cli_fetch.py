@@ -15,6 +15,7 @@ from geo.config import (
     OVERPASS_URL_ENV,
     PDOK_URL_ENV,
 )
+from geo.formats import fmt_distance, fmt_int
 from geo.io.fetch.bag import DEFAULT_TILE_M
 from geo.io.fetch.cbs_odata import KWB_TABLES
 from geo.io.fetch.overpass import DEFAULT_BUFFER_M
@@ -57,10 +58,10 @@ def add_fetch_arguments(parser: argparse.ArgumentParser) -> None:
                         "180)")
     parser.add_argument("--tile-km", type=float, default=DEFAULT_TILE_M / 1000,
                         help="zijde van een BAG-tegel in km (standaard "
-                        f"{DEFAULT_TILE_M / 1000:g})")
+                        f"{fmt_distance(DEFAULT_TILE_M)})")
     parser.add_argument("--buffer", type=float, default=DEFAULT_BUFFER_M / 1000,
                         help="voorzieningen tot zoveel km buiten de gemeente ophalen "
-                        f"(standaard {DEFAULT_BUFFER_M / 1000:g}: het grootste "
+                        f"(standaard {fmt_distance(DEFAULT_BUFFER_M)}: het grootste "
                         "verzorgingsgebied)")
     parser.add_argument("--no-cache", action="store_true",
                         help="geen lokale cache gebruiken (dan kan een onderbroken download "
@@ -118,7 +119,7 @@ def run_fetch(args: argparse.Namespace) -> int:
              "bag": "verblijfsobjecten", "osm": "objecten met voorzieningstags"}
     print(f"Gedownload voor {done.gemeente_code} ({done.year}):")
     for kind, result in done.results.items():
-        print(f"  {kind}: {result.count} {units[kind]} -> {result.path}")
+        print(f"  {kind}: {fmt_int(result.count)} {units[kind]} -> {result.path}")
     for path in done.extra_facilities:
         print(f"  osm: -> {path}")
     for note in done.notes:

@@ -26,6 +26,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geo.formats import fmt_decimal, fmt_distance, fmt_int, fmt_share
+
 __all__ = ["add_network_parsers"]
 
 _FAR_M = 1_000.0  # access leg beyond which an origin is reported as off the network
@@ -42,7 +44,6 @@ def _cmd_network(args: argparse.Namespace) -> int:
     from geo.cli import _build_config, _load
     from geo.cli_progress import ProgressBar
     from geo.config import use_config
-    from geo.formats import fmt_int
     from geo.io.network import attach_network, build_network
     from geo.io.region_package import write_region
 
@@ -56,9 +57,10 @@ def _cmd_network(args: argparse.Namespace) -> int:
                        args.out)
     s = build.stats
     print(f"{region.name}: straatnetwerk uit {Path(args.osm).name} (regio + "
-          f"{args.buffer_km:g} km): {fmt_int(s['nodes'])} knopen, {fmt_int(s['edges'])} "
-          f"wegvakken, {fmt_int(s['km'])} km ({fmt_int(s['ways_used'])} van "
-          f"{fmt_int(s['ways_read'])} OSM-wegen) in {time.perf_counter() - start:.1f} s")
+          f"{fmt_distance(args.buffer_km * 1000.0)}): {fmt_int(s['nodes'])} knopen, "
+          f"{fmt_int(s['edges'])} wegvakken, {fmt_int(s['km'])} km ({fmt_int(s['ways_used'])} "
+          f"van {fmt_int(s['ways_read'])} OSM-wegen) in "
+          f"{fmt_decimal(time.perf_counter() - start, 1)} s")
     from geo.model.profiles import PROFILES
 
     print("Bruikbaar per profiel: " + "; ".join(
@@ -92,7 +94,6 @@ def _network_of(path: str):  # noqa: ANN202 - (network, areas|None)
 
 def _report_unreachable(result, origins: pd.DataFrame, areas) -> None:  # noqa: ANN001
     from geo.analysis.network import unreachable_by_area
-    from geo.formats import fmt_int
     from geo.model.region import buurt_codes_at
 
     n, lost = len(origins), result.unreachable
@@ -119,7 +120,6 @@ def _report_unreachable(result, origins: pd.DataFrame, areas) -> None:  # noqa: 
 def _cmd_distances(args: argparse.Namespace) -> int:
     from geo.analysis.network import nearest_network
     from geo.errors import NetworkError
-    from geo.formats import fmt_int
     from geo.io._atomic import atomic_path
     from geo.io.network import read_points_csv
     from geo.model.profiles import get_profile
@@ -137,7 +137,7 @@ def _cmd_distances(args: argparse.Namespace) -> int:
     far = result.access_m > _FAR_M
     if len(far) and far.mean() > 0.5:
         raise NetworkError(
-            f"{far.mean():.0%} van de herkomsten ligt meer dan 1 km van de dichtstbijzijnde "
+            f"{fmt_share(far.mean())} van de herkomsten ligt meer dan 1 km van de dichtstbijzijnde "
             f"weg voor '{profile.name}': het netwerk dekt het gebied van de punten niet. "
             "Gebruik een OSM-uittreksel van dit gebied. Er is niets geschreven.")
     if far.any():  # an origin more than 1 km from any usable street is not on the network
@@ -157,8 +157,8 @@ def _cmd_distances(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - start
     print(f"Netwerkafstanden ({profile.label}): {fmt_int(len(origins))} herkomsten, "
           f"{fmt_int(len(destinations))} bestemmingen; netwerk {fmt_int(network.n_nodes)} "
-          f"knopen, {fmt_int(network.n_edges)} wegvakken ({built:.1f} s laden), totaal "
-          f"{elapsed:.1f} s")
+          f"knopen, {fmt_int(network.n_edges)} wegvakken ({fmt_decimal(built, 1)} s laden), totaal "
+          f"{fmt_decimal(elapsed, 1)} s")
     for note in notes:
         print(f"Let op: {note}")
     if far.any():

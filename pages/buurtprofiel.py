@@ -7,6 +7,7 @@ import streamlit as st
 from geo.errors import WoonzorgError
 from geo.formats import fmt_decimal, fmt_indicator, fmt_int, fmt_km, fmt_share
 from geo.reporting import profile
+from ui.charts import count_axis
 from ui.common import ALL, page_context
 
 md = profile.md_escape  # data text shown where Streamlit renders Markdown
@@ -155,7 +156,7 @@ with left:
         .encode(
             y=alt.Y("label:N", sort=list(reversed(pyr["label"].tolist())), title="Leeftijd",
                     axis=alt.Axis(labelOverlap=False)),
-            x=alt.X("count:Q", title=f"Inwoners ({year})", axis=alt.Axis(format="d")),
+            x=alt.X("count:Q", title=f"Inwoners ({year})", axis=count_axis()),
             color=alt.Color("group:N", title=None,
                             scale=alt.Scale(domain=["jonger dan 65", "65+"],
                                             range=["#9ecae1", "#d6604d"]),
@@ -182,7 +183,7 @@ with right:
         .encode(
             x=alt.X("year:Q", title="Jaar", axis=alt.Axis(format="d", tickMinStep=1),
                     scale=alt.Scale(domain=[first, last])),
-            y=alt.Y("count:Q", title="Aantal personen", axis=alt.Axis(format="d")),
+            y=alt.Y("count:Q", title="Aantal personen", axis=count_axis()),
             color=alt.Color("groep:N", title="Leeftijd",
                             scale=alt.Scale(domain=list(GROUP_LABELS.values()),
                                             range=GROUP_COLOURS),
@@ -227,7 +228,7 @@ bar_chart = (
                 axis=alt.Axis(labelLimit=240)),
         yOffset=alt.YOffset("soort:N", sort=["Vraag", "Aanbod"]),
         x=alt.X("aantal:Q", title="Aantal (woningen / eenheden / plaatsen)",
-                axis=alt.Axis(format="d")),
+                axis=count_axis()),
         color=alt.Color("soort:N", title=None,
                         scale=alt.Scale(domain=["Vraag", "Aanbod"],
                                         range=["#d6604d", "#4393c3"]),

@@ -8,7 +8,7 @@ from geo.formats import fmt_int, fmt_share
 from geo.reporting import levels
 from ui.common import page_context
 
-st.title("Woonzorgatlas")
+st.title("Kerngebieden")
 st.caption("Waar ontbreken geschikte woningen en voorzieningen voor ouderen — nu en straks?")
 
 ctx = page_context()

@@ -165,9 +165,9 @@ def test_walking_distances_by_hand(result):
     gp = [np.hypot(1400, 400), np.hypot(1300, 300), np.hypot(1200, 200), np.hypot(1100, 100)]
     assert wd.loc["gp", "mean_distance_m"] == pytest.approx(np.mean(gp))
     assert wd.loc["gp", "beyond_norm"] == pytest.approx(200)
-    # no pharmacy anywhere: no distance, nobody within the norm
+    # no pharmacy anywhere: distance and coverage unknown ("geen gegevens"), not 0
     assert math.isnan(wd.loc["pharmacy", "mean_distance_m"])
-    assert wd.loc["pharmacy", "within_norm"] == 0
+    assert math.isnan(wd.loc["pharmacy", "within_norm"])
     # Charlie: H6 at the bus stop, H7 566 m away; 40 people 75+
     zuid = profile.walking_distances(result, "kerngebied", "Zuid").set_index("facility_type")
     assert zuid.loc["bus_stop", "within_norm"] == pytest.approx(20)
@@ -202,14 +202,16 @@ def test_comparison_by_hand(result):
 
 def test_explanations_buurt_then_kerngebied(result):
     texts = profile.explanations(result, ALFA)
-    # Alfa: beyond the GP, bus-stop and pharmacy norms (200 each) and step-free 93.1;
-    # kerngebied Noord: dementia 24.9, clustered 14.4, somatic 10.1 (ranking order)
-    assert len(texts) == 7
-    assert all(t.startswith("Alfa:") for t in texts[:4])
-    assert all(t.startswith("Kerngebied Noord:") for t in texts[4:])
+    # Alfa: beyond the GP and bus-stop norms (200 each) and step-free 93.1 (no pharmacy in
+    # the region: its coverage is unknown, not a gap); kerngebied Noord: dementia 24.9,
+    # clustered 14.4, somatic 10.1 (ranking order)
+    assert len(texts) == 6
+    assert all(t.startswith("Alfa:") for t in texts[:3])
+    assert all(t.startswith("Kerngebied Noord:") for t in texts[3:])
     assert "huisartspraktijk" in texts[0]
-    assert "nultredenwoningen" in texts[3] and "tekort 93" in texts[3]
-    assert "dementie" in texts[4]
+    assert not any("apotheek" in t for t in texts)
+    assert "nultredenwoningen" in texts[2] and "tekort 93" in texts[2]
+    assert "dementie" in texts[3]
     # Charlie has nothing of Noord
     assert not any("Noord" in t for t in profile.explanations(result, CHARLIE))
 
@@ -230,14 +232,14 @@ def test_filter_ranking(result):
     assert len(profile.filter_ranking(ranking, search=BRAVO.lower())) == len(found)
     both = profile.filter_ranking(ranking, kerngebied="Noord", level="buurt",
                                   topic_labels=["Nultredenwoningen"])
-    assert both["rank"].tolist() == [7, 8]  # ranks of the full list are kept
+    assert both["rank"].tolist() == [5, 6]  # ranks of the full list are kept
     assert profile.filter_ranking(ranking, search="xyz").empty
     assert "unit" not in ranking.columns  # input not changed
 
 
 def test_ranking_totals(result):
     totals = profile.ranking_totals(result.ranking)
-    assert totals["rows"] == 19
+    assert totals["rows"] == 16  # no pharmacy rows: its coverage is unknown
     assert totals["step_free"] == pytest.approx(93.1 + 45.8 + 18.42)
     assert totals["clustered"] == pytest.approx(14.4 + 5.92)
     assert totals["nursing"] == pytest.approx(24.9 + 10.1 + 3.32 + 2.68)

@@ -135,6 +135,9 @@ def demo_notice(region: Region) -> None:
         st.info(f"**{region.name}** ({md_escape(where)}, basisjaar "
                 f"{region.base_year}) — {region.metadata.get('notice', 'echte data.')}",
                 icon=":material/database:")
+    for missing in data.missing():  # unknown, not zero: a whole layer (warning) or a type
+        whole = missing.startswith(("Geen woningen geladen", "Geen voorzieningen geladen"))
+        (st.warning if whole else st.info)(missing, icon=":material/help:")
     for notice in region.notices:  # e.g. a package of an earlier version was migrated
         st.info(notice, icon=":material/update:")
 

@@ -21,6 +21,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import MacroElement
+from folium.template import Template
 from folium.utilities import JsCode
 
 from geo import vocabulary
@@ -80,6 +82,17 @@ class Theme:
     kind: str  # "sequential", "ageing", "diverging"
     unit: str
     share: bool = False
+
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (``control_scale`` also draws miles)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({metric: true, imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
 
 
 def themes(norms_walking: Sequence[str]) -> dict[str, Theme]:
@@ -175,8 +188,12 @@ def classify(values: pd.Series, theme: Theme,
     idx = style.class_index(v, edges)
     colours = [palette[i] if np.isfinite(x) else NO_DATA_COLOUR
                for i, x in zip(idx, v, strict=True)]
+    # surplus classes (wholly below 0 on a diverging scale) only when a value is a surplus
+    surplus = theme.kind != "diverging" or bool((v[np.isfinite(v)] < 0).any())
     items = []
     for i, colour in enumerate(palette):
+        if not surplus and edges[i + 1] <= 0:
+            continue
         items.append((colour, f"{_fmt_value(edges[i], theme.share)} – "
                               f"{_fmt_value(edges[i + 1], theme.share)}"))
     items.append((NO_DATA_COLOUR, "geen gegevens"))
@@ -244,7 +261,8 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
     all_themes = themes(list(result.norms.walking))
     theme = all_themes[options.theme]
     base = BASEMAPS.get(options.basemap, BASEMAPS["none"])
-    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=True, zoom_snap=0.5)
+    fmap = folium.Map(tiles=None, prefer_canvas=True, zoom_snap=0.5)
+    MetricScale().add_to(fmap)
     fmap.get_root().header.add_child(folium.Element(f"<style>{LABEL_CSS}</style>"))
     if base[1]:
         folium.TileLayer(tiles=base[1], attr=base[2], name=base[0], max_zoom=19).add_to(fmap)
@@ -338,15 +356,16 @@ def build_map(result: GapResult, display: dict[str, gpd.GeoDataFrame],
         legends.append(Legend("Loopafstandnorm", [(colour, entry)]))
 
     # --- facilities: one GeoJson layer per type (Leaflet core only, no jQuery popups)
-    if options.facility_types:
-        for ftype in options.facility_types:
-            shown = fac[fac["facility_type"] == ftype]
-            if shown.empty:
-                continue
+    present = []  # the legend lists only types with at least one facility on the map
+    for ftype in options.facility_types:
+        shown = fac[fac["facility_type"] == ftype]
+        if not shown.empty:
             _add_facility_layer(fmap, ftype, shown)
+            present.append(ftype)
+    if present:
         legends.append(Legend("Voorzieningen", [
             (FACILITY_STYLE[t][0], f"{FACILITY_STYLE[t][1]} — {vocabulary.FACILITY_LABELS[t]}")
-            for t in options.facility_types]))
+            for t in present]))
 
     # --- labels: one layer, names as permanent tooltips on invisible points
     if options.labels and len(display["villages"]):
@@ -504,7 +523,8 @@ def project_pick_map(display: dict[str, gpd.GeoDataFrame],
         tooltip.
     """
     kerngebied = display["kerngebied"]
-    pick = folium.Map(tiles=None, prefer_canvas=True, control_scale=True)
+    pick = folium.Map(tiles=None, prefer_canvas=True)
+    MetricScale().add_to(pick)
     pick.fit_bounds(_bounds(kerngebied))
     folium.GeoJson(display["buurt"][["buurt_name", "geometry"]].to_json(drop_id=True),
                    style_function=lambda _f: {"fillColor": "#eeeeee", "color": "#888",

@@ -215,14 +215,19 @@ def _verdict(kind: str, level: str, model: float, ref: float, n_buurten: int) ->
     return "binnen marge" if ok else "wijkt af"
 
 
+def _g(number: float) -> str:
+    """A margin without trailing zeros, with a decimal comma (``7,5``)."""
+    return f"{number:g}".replace(".", ",")
+
+
 def _target(kind: str, level: str, n_buurten: int) -> str:
     if kind == "count":
         return "exact" if level == "buurt" else (
-            f"± {ROUNDING_PER_BUURT * n_buurten:g} (CBS rondt {n_buurten} buurten af op 5)")
+            f"± {_g(ROUNDING_PER_BUURT * n_buurten)} (CBS rondt {n_buurten} buurten af op 5)")
     if kind == "share":
-        return f"± {SHARE_MARGIN_PP:g} procentpunt (eigen keuze)"
+        return f"± {_g(SHARE_MARGIN_PP)} procentpunt (eigen keuze)"
     rel = DWELLINGS_MARGIN if kind == "dwellings" else DISTANCE_MARGIN
-    return f"± {rel * 100:g} %"
+    return f"± {_g(rel * 100)} %"
 
 
 def _method(measure: str, region: Region, result: GapResult) -> str:
@@ -368,11 +373,11 @@ def _detour_row(rows: pd.DataFrame, measure: str) -> dict | None:
             "unit": "km", "model": adjusted, "reference": ref, "difference": adjusted - ref,
             "relative": (adjusted - ref) / ref if ref else math.nan,
             "verdict": _verdict("distance", "gemeente", adjusted, ref, 1),
-            "target": f"± {DISTANCE_MARGIN * 100:g} %",
+            "target": f"± {_g(DISTANCE_MARGIN * 100)} %",
             "method": f"rechte lijn × {factor}; bron: {DETOUR_SOURCE}",
             "note": (f"de factor die de gemeente precies op CBS brengt is {fitted_text} "
                      f"(gefit op deze vergelijking, geen bron); daarmee liggen {within} van "
-                     f"{len(buurt)} buurten binnen {DISTANCE_MARGIN * 100:g} %")}
+                     f"{len(buurt)} buurten binnen {_g(DISTANCE_MARGIN * 100)} %")}
 
 
 def _target_rows(units: pd.DataFrame, *, detour: bool = True) -> list[dict]:

@@ -235,6 +235,8 @@ def analyse(
         "gemeenten": [[str(c), str(n)] for c, n in zip(prep.gemeente_codes,
                                                        prep.gemeente_names, strict=True)],
         "facilities_outside": int(facilities["outside_region"].sum()),
+        "n_homes": len(region.homes),
+        "facility_types": sorted(set(region.facilities["facility_type"])),
         "norms_gemeente": dict(an.applied),
         "distance_method": method.method,
         "distance_profile": method.profile,
@@ -422,7 +424,9 @@ def _coverage(people: _People, supply: _Supply, cells: _Cells, prep: PreparedReg
     """4. coverage (75+ within walking norms), aggregated per buurt and cell at once.
 
     An unreachable point (``inf``: network in pieces) is not covered, has no distance in
-    the means and is counted in ``homes_unreachable`` (homes only).
+    the means and is counted in ``homes_unreachable`` (homes only). Without any facility of
+    a type (none loaded, none within the buffer) its coverage and distance are NaN
+    ("geen gegevens") in every area: nothing is known, which is not the same as 0 %.
     """
     n_area, n_cell = len(people.pop), len(cells.keys)
     per_area: dict[str, np.ndarray] = {}
@@ -438,6 +442,8 @@ def _coverage(people: _People, supply: _Supply, cells: _Cells, prep: PreparedReg
         if len(targets) and method.is_network:
             reach.append(d)
         covered = people.pop75 * (d <= walking_limits(an, facility_type, point_norm))
+        if not len(targets):  # no facility of this type at all: coverage is unknown, not 0
+            covered = np.full(len(people.xy), np.nan)
         per_area[f"cov75_{facility_type}"] = np.bincount(people.area, weights=covered,
                                                          minlength=n_area)
         per_area[f"dist_{facility_type}"] = weighted_mean(people.area, d, w_dist, n_area)

@@ -596,3 +596,5 @@ def _sources(pdf: HandoutPdf, prov: DataProvenance) -> None:
         pdf.ln(0.6)
     if not prov.known and prov.demo and prov.notice:
         pdf.para(prov.notice, size=8.5, bold=True, h=4.2, colour="#a50f15")
+    for missing in prov.missing():  # absent layers: unknown, not zero
+        pdf.para(missing, size=8.5, bold=True, h=4.2, colour="#a50f15")

@@ -10,6 +10,12 @@ A region package may record per layer ``data_status_<layer>`` (``real``, ``estim
 (:meth:`DataProvenance.from_assumptions`, the copy in ``GapResult.assumptions``) and words
 them. The word *demo* is used only for what is generated: "Woningen: gegenereerd (demo)".
 
+Missing layers are said too (:meth:`DataProvenance.missing`): a region without homes (no
+BAG) has an unknown supply of step-free homes — the analysis keeps supply 0, so the shortage
+shown is the whole demand, an upper bound, and every page says so; a region without a
+facility of a walking-norm type has unknown coverage and distance for that type ("geen
+gegevens", NaN in the gap layers).
+
 A package without these keys (older packages, the generated demo of before) is described
 as before by its ``demo`` flag alone: "Demodata — niet gebruiken voor besluiten", or real
 data.
@@ -21,6 +27,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from geo import vocabulary
+from geo.model.norms import DEFAULT_PRESET, PRESETS
 from geo.model.region import DATA_LAYERS, Region
 
 __all__ = [
@@ -82,6 +90,12 @@ class DataProvenance:
         The package's ``demo`` flag (used only when no status is recorded).
     notice
         The package's free-text notice.
+    n_homes
+        Number of homes in the region (``None``: not known, e.g. an older analysis).
+    facility_types
+        The facility types present (``None``: not known).
+    walking
+        The facility types with a walking norm (coverage and distance are computed for them).
     """
 
     statuses: Mapping[str, str] = field(default_factory=dict)
@@ -89,6 +103,9 @@ class DataProvenance:
     sources: Mapping[str, str] = field(default_factory=dict)
     demo: bool = False
     notice: str = ""
+    n_homes: int | None = None
+    facility_types: tuple[str, ...] | None = None
+    walking: tuple[str, ...] = tuple(PRESETS[DEFAULT_PRESET].walking)
 
     @classmethod
     def from_region(cls, region: Region) -> DataProvenance:
@@ -98,7 +115,9 @@ class DataProvenance:
                           if (note := region.data_note(layer))},
                    sources={k[len("source_"):]: v for k, v in region.metadata.items()
                             if k.startswith("source_")},
-                   demo=region.is_demo, notice=region.metadata.get("notice", ""))
+                   demo=region.is_demo, notice=region.metadata.get("notice", ""),
+                   n_homes=len(region.homes),
+                   facility_types=tuple(sorted(set(region.facilities["facility_type"]))))
 
     @classmethod
     def from_assumptions(cls, assumptions: Mapping[str, Any]) -> DataProvenance:
@@ -107,7 +126,41 @@ class DataProvenance:
                    notes=dict(assumptions.get("data_notes") or {}),
                    sources=dict(assumptions.get("sources") or {}),
                    demo=bool(assumptions.get("demo", False)),
-                   notice=str(assumptions.get("notice") or ""))
+                   notice=str(assumptions.get("notice") or ""),
+                   n_homes=assumptions.get("n_homes"),
+                   facility_types=(None if assumptions.get("facility_types") is None
+                                   else tuple(assumptions["facility_types"])),
+                   walking=tuple((assumptions.get("norms") or {}).get("walking")
+                                 or PRESETS[DEFAULT_PRESET].walking))
+
+    def missing(self) -> list[str]:
+        """Dutch sentences for layers that are absent, so results are unknown, not zero.
+
+        Examples
+        --------
+        >>> DataProvenance(n_homes=0, facility_types=()).missing()  # doctest: +NORMALIZE_WHITESPACE
+        ['Geen woningen geladen: het aanbod van nultredenwoningen is onbekend (het getoonde
+          tekort is de hele vraag, een bovengrens).',
+         'Geen voorzieningen geladen: dekking en afstanden zijn onbekend (geen gegevens).']
+        >>> DataProvenance(facility_types=("gp",), walking=("gp", "pharmacy")).missing()
+        ['Geen apotheek geladen: de dekking en loopafstand daarvan zijn onbekend.']
+        """
+        out = []
+        if self.n_homes == 0:
+            out.append("Geen woningen geladen: het aanbod van nultredenwoningen is onbekend "
+                       "(het getoonde tekort is de hele vraag, een bovengrens).")
+        if self.facility_types is not None and not self.facility_types:
+            out.append("Geen voorzieningen geladen: dekking en afstanden zijn onbekend "
+                       "(geen gegevens).")
+        elif self.facility_types is not None:
+            absent = [vocabulary.FACILITY_LABELS.get(t, t).lower() for t in self.walking
+                      if t not in self.facility_types]
+            if absent:
+                listed = absent[0] if len(absent) == 1 else (
+                    ", ".join(absent[:-1]) + " en " + absent[-1])
+                out.append(f"Geen {listed} geladen: de dekking en loopafstand daarvan zijn "
+                           "onbekend.")
+        return out
 
     @property
     def known(self) -> bool:
