@@ -115,3 +115,14 @@ def test_project_pick_map_places_projects_in_wgs84(setup):
     assert f"[{float(lat)}, {float(lon)}]" in script
     assert script.count("circle_marker") >= 1 and PROJECT_COLOUR in script
     assert "<b>Nieuw</b>" not in script.replace("\\u003c", "<").replace("\\u003e", ">")
+
+
+def test_facility_popup_says_when_a_facility_lies_outside_the_region():
+    import pandas as pd
+
+    from ui.maps import _facility_popup
+
+    base = {"name": "Huisarts Assen", "facility_type": "gp", "operator": "", "capacity": None}
+    outside = _facility_popup(pd.Series({**base, "outside_region": True}))
+    inside = _facility_popup(pd.Series({**base, "outside_region": False}))
+    assert "Buiten de regio" in outside and "Buiten de regio" not in inside

@@ -441,6 +441,8 @@ def _facility_popup(f: pd.Series) -> str:
         parts.append(f"Capaciteit: {fmt_int(cap)}")
     if str(f.get("woonplaats", "") or "").strip():
         parts.append(f"Plaats: {_esc(f['woonplaats'])}")
+    if f.get("outside_region") is True or f.get("outside_region") == 1:
+        parts.append("<i>Buiten de regio; telt mee voor afstand en bereikbaarheid</i>")
     return "<br>".join(parts)
 
 
