@@ -341,7 +341,7 @@ def walking_distances(result: GapResult, level: str, key: str | None = None) -> 
     -------
     pandas.DataFrame
         One row per facility type with a walking norm: ``facility_type``, ``label``,
-        ``mean_distance_m`` (mean straight-line distance of people 75+, weighted by
+        ``mean_distance_m`` (mean distance of people 75+ by the analysis' method, weighted by
         their number; NaN when none lives there), ``norm_m``, ``within_norm`` (people
         75+ within the norm), ``beyond_norm`` and ``share_within`` (NaN without 75+).
     """
